@@ -1,0 +1,54 @@
+import type { AppModel, Diagnostic, FileAnalysis, ModuleGraph, BindingSite, Plan, TraceResult, PackageResult, VerifyResult } from './types.js';
+
+/** Options of one optimize/analyze run, after defaults are applied. */
+export interface JobOptions {
+  /** App folder (or extracted zip). */
+  input: string;
+  /** Output folder; the zip is written next to it as `<out>.zip` unless zipPath is given. */
+  out?: string;
+  zipPath?: string;
+  handlers?: string[];
+  /** GCF --target for package.json-main apps. */
+  target?: string;
+  /** Event files for --trace. */
+  traceEvents?: string[];
+  /** Event files for --verify. */
+  verifyEvents?: string[];
+  /** Strip unreached files into the fallback store (default true). */
+  strip?: boolean;
+  /** Make init-unneeded imports lazy (default true). */
+  lazy?: boolean;
+  /** Target Node version for choosing lazy mechanisms (default from runtime id, else the running Node). */
+  nodeVersion?: string;
+}
+
+/** One job object carried through every stage: options, caches and the growing results. */
+export interface Job {
+  options: JobOptions;
+  app?: AppModel;
+  /** Per-file analysis cache: each file is read and parsed once. */
+  analyses: Map<string, FileAnalysis>;
+  graph?: ModuleGraph;
+  sites: BindingSite[];
+  trace?: TraceResult;
+  plan?: Plan;
+  packageResult?: PackageResult;
+  verify?: VerifyResult;
+  diagnostics: Diagnostic[];
+  /** Milliseconds per stage, in order. */
+  timings: { stage: string; ms: number }[];
+}
+
+export function createJob(options: JobOptions): Job {
+  return { options, analyses: new Map(), sites: [], diagnostics: [], timings: [] };
+}
+
+/** Runs one stage, recording its duration. */
+export async function stage<T>(job: Job, name: string, fn: () => Promise<T> | T): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    job.timings.push({ stage: name, ms: Math.round((performance.now() - t0) * 10) / 10 });
+  }
+}

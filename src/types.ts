@@ -1,0 +1,276 @@
+// Shared data that flows between the pipeline stages:
+// load app → analyze → plan → transform → package → verify/measure → report.
+// Every stage takes and returns these plain, JSON-serialisable shapes.
+// Paths inside an app are POSIX paths relative to the app root ("node_modules/lodash/index.js").
+
+export type Runtime = 'nodejs' | 'python';
+
+/** One entry point of the function package. Several handlers are several seeds. */
+export interface HandlerSpec {
+  /** The handler string as deployed, kept unchanged by the optimizer: "src/index.handler", "app.lambda_handler". */
+  handler: string;
+  /** Handler file relative to the app root ("src/index.js", "app.py"). */
+  file: string;
+  /** Exported function name ("handler"); for Python the function in the module. */
+  exportName: string;
+  runtime: Runtime;
+  /** Deployment runtime id when known: "nodejs20.x", "python3.11". */
+  runtimeId?: string;
+  /** 'aws': handler(event, context[, callback]); 'gcf': HTTP (req, res) or CloudEvent function. */
+  style: 'aws' | 'gcf';
+  /** Where it came from, for the report: "serverless.yml functions.hello", "--handler", "template.yaml MyFn". */
+  source: string;
+  functionName?: string;
+}
+
+/** User escape hatches: faaslight.config.json or the "faaslight" key of package.json. */
+export interface FaaslightConfig {
+  /** Handler strings, as with --handler. */
+  handlers?: string[];
+  /** Globs (relative to the app root) of files that are never stripped. */
+  keep?: string[];
+  /** Module specifiers or package names never made lazy. */
+  eager?: string[];
+  /** Package names kept whole and never analysed inside (dynamic loading we cannot see). */
+  opaque?: string[];
+  /** Target Node.js version of the deployment ("20.19.0"); decides whether require(esm) is allowed. */
+  nodeVersion?: string;
+}
+
+export interface AppModel {
+  /** Absolute path of the package folder (after CodeUri resolution). */
+  root: string;
+  runtime: Runtime;
+  handlers: HandlerSpec[];
+  config: FaaslightConfig;
+  /** Where the configuration came from (file path or "package.json#faaslight"), if any. */
+  configSource?: string;
+  /** Every regular file of the package, sorted, relative POSIX paths. */
+  files: string[];
+  /** Total bytes of those files. */
+  bytes: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diagnostics as data (stable IDs, a location, a note on what would change the outcome)
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  /** Stable id, e.g. "FL101" — see src/diagnostics.ts for the catalogue. */
+  id: string;
+  severity: Severity;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  /** What would make the thing eligible / how to fix it. */
+  note?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis: pure per-file facts
+
+/** A dependency edge found in one source file. */
+export interface ImportRecord {
+  kind: 'require' | 'require.resolve' | 'import' | 'export-from' | 'dynamic-import' | 'create-require';
+  /** The literal specifier when statically known. */
+  specifier?: string;
+  /** Partly known specifier: every file matching prefix*suffix is kept (widening). */
+  pattern?: { prefix: string; suffix: string };
+  /** Nothing is known about the specifier: the containing package becomes opaque. */
+  unknown?: boolean;
+  /** Import only for types (TS `import type`): no runtime edge. */
+  typeOnly?: boolean;
+  line: number;
+  column: number;
+}
+
+/** A file read at run time through fs with a statically known path (__dirname + literal). */
+export interface AssetRecord {
+  /** Path relative to the app root, or a directory (then everything below it is kept). */
+  path: string;
+  isDirectory?: boolean;
+  line: number;
+}
+
+export interface FileAnalysis {
+  file: string;
+  isESM: boolean;
+  imports: ImportRecord[];
+  assets: AssetRecord[];
+  /** Set when the file could not be parsed: it is kept as is, eager, with a warning. */
+  parseError?: string;
+}
+
+export type ModuleKind = 'js' | 'json' | 'native' | 'asset' | 'other';
+
+export interface ResolvedEdge {
+  from: string;
+  record: ImportRecord;
+  /** Files this edge keeps (one for a literal, several for a widened pattern). */
+  to: string[];
+  /** Node built-in name ("fs", "node:path") when the specifier is a built-in. */
+  builtin?: string;
+  /** Resolution failure message (the edge is then a warning, not an error). */
+  error?: string;
+}
+
+export interface PackageInfo {
+  name: string;
+  /** Directory relative to the app root ("node_modules/express"). */
+  dir: string;
+  version?: string;
+  /** True when the whole package is kept untouched (unknown dynamic require, config `opaque`, native addon). */
+  opaque: boolean;
+  opaqueReason?: string;
+}
+
+/** Why something is in the graph / kept: the parent that led to it. */
+export interface Reason {
+  /** Stable code, e.g. "handler", "import", "asset", "pattern", "opaque-package", "trace", "config-keep". */
+  code: string;
+  text: string;
+  /** The file (or handler string) that caused it. */
+  parent?: string;
+}
+
+export interface ModuleGraph {
+  /** Files reached, keyed by relative path. */
+  files: Record<string, { kind: ModuleKind; isESM?: boolean; package?: string; reasons: Reason[] }>;
+  edges: ResolvedEdge[];
+  packages: Record<string, PackageInfo>;
+  /** Handler files (seeds). */
+  entries: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Init-time analysis of import bindings (per file)
+
+export type BindingKind =
+  | 'cjs-require' // const x = require('m')
+  | 'cjs-destructure' // const {a, b: c} = require('m')
+  | 'cjs-expression' // const x = require('m').foo  /  __importDefault(require('m'))  /  _interop(require('m'))
+  | 'esm-default' // import x from 'm'
+  | 'esm-named' // import {a, b as c} from 'm'
+  | 'esm-namespace' // import * as ns from 'm'
+  | 'esm-mixed' // import x, {a} from 'm'
+  | 'side-effect'; // require('m') / import 'm'
+
+/** Where the bound names are used. */
+export type BindingUsage =
+  | 'init' // used while the module is evaluated: must stay eager
+  | 'deferred' // used only inside functions that do not run at init
+  | 'unused' // never referenced
+  | 'unknown'; // cannot tell (eval, with, exported binding, reassigned …)
+
+export interface BindingSite {
+  /** `${file}#${index}` — stable within one analysis of one file. */
+  id: string;
+  file: string;
+  specifier: string;
+  kind: BindingKind;
+  /** Local names bound by the statement. */
+  names: string[];
+  /** Character range of the declaration/import statement in the original source. */
+  start: number;
+  end: number;
+  line: number;
+  usage: BindingUsage;
+  /** Human explanation of the usage classification ("referenced at top level, line 12"). */
+  usageReason: string;
+  /** ESM only: every reference sits inside an async function (an `await import()` is possible there). */
+  allRefsInAsync?: boolean;
+  /** Number of references to the bound names. */
+  refCount: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan
+
+export type ImportDecisionKind = 'eager' | 'lazy';
+/** How a lazy binding is loaded at first use. */
+export type LazyMechanism =
+  | 'require' // CommonJS file: memoised require() thunk
+  | 'create-require' // ESM file importing a CommonJS target: createRequire(import.meta.url)
+  | 'require-esm' // ESM file importing ESM where the target Node supports require(esm)
+  | 'dynamic-import'; // ESM: `await import()` at each (async) use
+
+export interface ImportDecision {
+  site: BindingSite;
+  decision: ImportDecisionKind;
+  mechanism?: LazyMechanism;
+  /** Resolved target file (relative), when resolved. */
+  target?: string;
+  reason: Reason;
+}
+
+export type FileDecisionKind = 'keep' | 'strip';
+
+export interface FileDecision {
+  file: string;
+  decision: FileDecisionKind;
+  bytes: number;
+  reason: Reason;
+}
+
+export interface Plan {
+  imports: ImportDecision[];
+  files: FileDecision[];
+  /** Where a --trace and the static analysis disagree. */
+  traceDisagreements: { file: string; text: string }[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trace (--trace events): what the original really loads
+
+export interface TraceResult {
+  /** Files loaded while the handler module was initialised (relative paths). */
+  init: string[];
+  /** Files first loaded while handling each event, keyed by event file name. */
+  perEvent: Record<string, string[]>;
+  errors: { event?: string; message: string }[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Package / verify / measure
+
+export interface PackageStats {
+  files: number;
+  bytes: number;
+  zipBytes: number;
+}
+
+export interface PackageResult {
+  outDir: string;
+  zipPath: string;
+  before: PackageStats;
+  after: PackageStats;
+  /** Files moved into the fallback store. */
+  stripped: number;
+  fallbackBytes: number;
+}
+
+export interface InvokeOutcome {
+  ok: boolean;
+  /** JSON-serialised result, or the error (name + message) when ok is false. */
+  output: unknown;
+  error?: { name: string; message: string };
+  stderr?: string;
+  durationMs?: number;
+}
+
+export interface VerifyEventResult {
+  event: string;
+  handler: string;
+  identical: boolean;
+  original: InvokeOutcome;
+  optimized: InvokeOutcome;
+  /** Fallback loads reported by the optimized package on stderr. */
+  fallbackLoads: string[];
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  events: VerifyEventResult[];
+}

@@ -1,0 +1,16 @@
+import path from 'node:path';
+
+/** POSIX relative path from the app root, as used in every stage's data. */
+export function rel(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/');
+}
+
+export function abs(root: string, relPath: string): string {
+  return path.join(root, ...relPath.split('/'));
+}
+
+/** True when `child` is `parent` or lies below it (both absolute). */
+export function isInside(parent: string, child: string): boolean {
+  const r = path.relative(parent, child);
+  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
+}
