@@ -82,6 +82,8 @@ export interface ImportRecord {
   unknown?: boolean;
   /** Import only for types (TS `import type`): no runtime edge. */
   typeOnly?: boolean;
+  /** False when the call sits inside a function (runs later, if ever); undefined = unknown, treated as top level. */
+  topLevel?: boolean;
   line: number;
   column: number;
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Installs what the test suite needs on a fresh machine, idempotently:
+// - npm dependencies of the corpus apps used by end-to-end tests (npm ci from their lock files);
+// - Debian packages for the Python tests (python3 numerics), when apt is usable.
+// Each step says what it did; a step that cannot run explains why and the tests that need it skip with that reason.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const E2E_APPS = ['App23JS', 'App24JS', 'App25JS', 'App26JS'];
+const APT_PACKAGES = ['python3-numpy', 'python3-pandas', 'python3-sklearn'];
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  return r.status === 0;
+}
+
+const apps = E2E_APPS.filter((a) => existsSync(`apps/${a}/package.json`));
+if (apps.length && existsSync('scripts/corpus-setup.mjs')) {
+  console.log(`test-setup: installing corpus apps ${apps.join(', ')}`);
+  if (!run(process.execPath, ['scripts/corpus-setup.mjs', '--only', apps.join(',')])) process.exit(1);
+}
+
+const missing = APT_PACKAGES.filter((p) => spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' }).stdout?.includes('install ok installed') !== true);
+if (missing.length) {
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    console.log(`test-setup: apt-get install ${missing.join(' ')}`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    if (!run('apt-get', ['update', '-qq'], { env }) || !run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env })) {
+      console.log('test-setup: apt-get failed; Python end-to-end tests will skip');
+    }
+  } else console.log(`test-setup: not root or no apt-get; missing ${missing.join(' ')}: Python end-to-end tests will skip`);
+} else console.log('test-setup: Debian Python packages present');

@@ -1,0 +1,184 @@
+// The pipeline, as a list of stages: load → analyze → plan → transform → package → verify.
+// Each stage is timed and adds to the job object; the CLI and tests call `analyzeApp` / `optimizeApp`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createJob, stage, type Job, type JobOptions } from './job.js';
+import { loadApp } from './app/index.js';
+import { buildGraph } from './analyze/js/graph.js';
+import { createResolver } from './analyze/js/resolve.js';
+import { analyzeBindings } from './analyze/js/bindings.js';
+import { traceApp } from './analyze/js/trace.js';
+import { makePlan } from './plan/plan.js';
+import { rewriteLazy } from './transform/js/index.js';
+import { writePackage } from './package/index.js';
+import { verify, expandEvents } from './verify/index.js';
+import { diag, FaaslightError, UsageError } from './diagnostics.js';
+import { abs, isInside } from './util/paths.js';
+import { readText } from './util/files.js';
+import { summarize, type OptimizeSummary } from './report/summary.js';
+import type { BindingSite, ImportDecision } from './types.js';
+
+/** Target Node version for a deployment runtime id; conservative where the platform's minor is unknown. */
+export function nodeVersionFor(runtimeId: string | undefined, configured?: string): string {
+  if (configured) return configured;
+  const m = /^nodejs(\d+)\.x$/.exec(runtimeId ?? '');
+  if (!m) return process.versions.node;
+  // Lambda's nodejs20.x minor is not guaranteed to be ≥ 20.19 (require(esm)); nodejs22.x is ≥ 22.12.
+  return Number(m[1]) >= 22 ? `${m[1]}.12.0` : `${m[1]}.0.0`;
+}
+
+function withDefaults(options: JobOptions): JobOptions {
+  const input = path.resolve(options.input);
+  const out = options.out ? path.resolve(options.out) : `${input.replace(/[\\/]+$/, '')}.opt`;
+  return { strip: true, lazy: true, ...options, input, out, zipPath: options.zipPath ? path.resolve(options.zipPath) : `${out}.zip` };
+}
+
+/** Load, analyse and plan. Writes nothing. */
+export async function analyzeApp(options: JobOptions): Promise<Job> {
+  const job = createJob(withDefaults(options));
+  const o = job.options;
+  const { app, diagnostics } = await stage(job, 'load', () => loadApp(o.input, { handlers: o.handlers, target: o.target }));
+  job.app = app;
+  job.diagnostics.push(...diagnostics);
+  if (app.runtime !== 'nodejs') {
+    throw new FaaslightError(`the ${app.runtime} optimizer is not wired into this command yet (handler ${app.handlers[0]?.handler})`, 1);
+  }
+
+  const sources = new Map<string, string | undefined>();
+  const readSource = (rel: string): string | undefined => {
+    if (sources.has(rel)) return sources.get(rel);
+    const r = readText(abs(app.root, rel));
+    const text = 'text' in r ? r.text : undefined;
+    if ('error' in r && r.error) job.diagnostics.push(r.error);
+    sources.set(rel, text);
+    return text;
+  };
+  const entries = [...new Set(app.handlers.map((h) => h.file))];
+  job.graph = await stage(job, 'graph', () =>
+    buildGraph(app.root, entries, {
+      files: app.files,
+      readFile: readSource,
+      cache: job.analyses,
+      opaque: app.config.opaque,
+      diagnostics: job.diagnostics,
+    }),
+  );
+
+  if (o.traceEvents?.length) {
+    const events = await expandEvents(o.traceEvents);
+    job.trace = await stage(job, 'trace', () => traceApp(app.root, app.handlers, events));
+    for (const e of job.trace.errors) job.diagnostics.push(diag('FL105', 'warning', `trace: ${e.message}`, { file: e.event }));
+  }
+
+  // Laziness is decided in the app's own code (not inside node_modules): that is where handlers import
+  // their dependencies at the top, and where a rewrite is easy to review.
+  job.sites = await stage(job, 'bindings', () => {
+    const sites: BindingSite[] = [];
+    for (const [file, info] of Object.entries(job.graph!.files)) {
+      if (info.kind !== 'js' || file.split('/').includes('node_modules')) continue;
+      const code = readSource(file);
+      if (code === undefined) continue;
+      const r = analyzeBindings(file, code, { isESM: info.isESM });
+      if (r.error) job.diagnostics.push(diag('FL101', 'warning', `${file}: ${r.error}; its imports stay eager`, { file }));
+      sites.push(...r.sites);
+    }
+    return sites;
+  });
+
+  const resolver = createResolver(app.root);
+  const sizes = new Map<string, number>();
+  job.plan = await stage(job, 'plan', () =>
+    makePlan({
+      app,
+      graph: job.graph!,
+      sites: job.sites,
+      trace: job.trace,
+      nodeVersion: nodeVersionFor(app.handlers[0]?.runtimeId, o.nodeVersion ?? app.config.nodeVersion),
+      lazy: o.lazy !== false,
+      strip: o.strip !== false,
+      resolveRequire: (from, spec) => resolver.resolve(from, spec, 'require').file,
+      readSource,
+      sizeOf: (f) => {
+        let s = sizes.get(f);
+        if (s === undefined) sizes.set(f, (s = fs.statSync(abs(app.root, f)).size));
+        return s;
+      },
+      diagnostics: job.diagnostics,
+    }),
+  );
+  for (const d of job.plan.imports) {
+    if (d.decision === 'eager' && d.site.usage === 'deferred') {
+      job.diagnostics.push(
+        diag('FL201', 'info', `${d.site.file}:${d.site.line} require('${d.site.specifier}') kept eager: ${d.reason.text}`, {
+          file: d.site.file,
+          line: d.site.line,
+        }),
+      );
+    }
+  }
+  return job;
+}
+
+export interface OptimizeResult {
+  job: Job;
+  summary: OptimizeSummary;
+}
+
+/** Analyse, rewrite, package, and (with verifyEvents) verify. The input folder is never written. */
+export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> {
+  const o = withDefaults(options);
+  if (isInside(o.input, o.out!) || isInside(o.out!, o.input) || isInside(o.input, o.zipPath!)) {
+    throw new UsageError(`the output (${o.out}) must not be inside the input (${o.input}) or contain it`, diag('FL005', 'error', 'output path inside the input'));
+  }
+  const job = await analyzeApp(o);
+  const app = job.app!;
+  const plan = job.plan!;
+
+  const transformed = await stage(job, 'transform', () => {
+    const byFile = new Map<string, ImportDecision[]>();
+    for (const d of plan.imports) if (d.decision === 'lazy') byFile.set(d.site.file, [...(byFile.get(d.site.file) ?? []), d]);
+    const out = new Map<string, string>();
+    for (const [file, decisions] of byFile) {
+      const code = fs.readFileSync(abs(app.root, file), 'utf8');
+      try {
+        const r = rewriteLazy(file, code, decisions, { isESM: job.graph!.files[file]?.isESM });
+        for (const s of r.skipped) {
+          const d = decisions.find((x) => x.site.id === s.id);
+          if (d) Object.assign(d, { decision: 'eager', mechanism: undefined, reason: { code: 'rewrite-skipped', text: s.reason, parent: file } });
+        }
+        if (r.code !== code) out.set(file, r.code);
+      } catch (e) {
+        for (const d of decisions) Object.assign(d, { decision: 'eager', mechanism: undefined, reason: { code: 'rewrite-failed', text: String(e), parent: file } });
+        job.diagnostics.push(diag('FL202', 'warning', `${file}: rewrite failed (${(e as Error).message}); file kept as is`, { file }));
+      }
+    }
+    return out;
+  });
+
+  const keep = plan.files.filter((f) => f.decision === 'keep').map((f) => f.file);
+  const strip = plan.files.filter((f) => f.decision === 'strip').map((f) => f.file);
+  const handlerFiles = [...new Set(app.handlers.map((h) => h.file))];
+  job.packageResult = await stage(job, 'package', () =>
+    writePackage({
+      root: app.root,
+      outDir: o.out!,
+      zipPath: o.zipPath!,
+      keep,
+      strip,
+      transformed,
+      handlerFiles,
+      esmHandlerFiles: handlerFiles.filter((f) => job.graph!.files[f]?.isESM),
+    }),
+  );
+
+  if (o.verifyEvents?.length) {
+    const events = await expandEvents(o.verifyEvents);
+    job.verify = await stage(job, 'verify', () => verify(app.root, o.out!, app.handlers, events));
+    for (const e of job.verify.events) {
+      if (!e.identical) job.diagnostics.push(diag('FL301', 'error', `output differs after optimization: ${e.handler} on ${path.basename(e.event)}`, { file: e.event }));
+      for (const f of e.fallbackLoads) job.diagnostics.push(diag('FL302', 'warning', `fallback load of ${f} while verifying ${path.basename(e.event)}`, { file: f, note: 'add it to "keep" or run with --trace on this event' }));
+    }
+  }
+  return { job, summary: summarize(job) };
+}
+

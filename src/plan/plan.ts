@@ -1,0 +1,191 @@
+import type {
+  AppModel,
+  BindingSite,
+  Diagnostic,
+  FileDecision,
+  ImportDecision,
+  LazyMechanism,
+  ModuleGraph,
+  Plan,
+  Reason,
+  ResolvedEdge,
+  TraceResult,
+} from '../types.js';
+import { diag } from '../diagnostics.js';
+import { globalSideEffectReason, packageNameOf } from './side-effects.js';
+import { matchesAny } from '../util/glob.js';
+
+export interface PlanInput {
+  app: AppModel;
+  graph: ModuleGraph;
+  /** Binding sites of the files that were analysed for laziness. */
+  sites: BindingSite[];
+  trace?: TraceResult;
+  /** Target Node version ("20.19.0"): decides whether require(esm) may be used. */
+  nodeVersion: string;
+  lazy: boolean;
+  strip: boolean;
+  /** Resolves a specifier with `require` conditions (for ESM files: is the CJS target the same file under both?). */
+  resolveRequire?: (fromFile: string, specifier: string) => string | undefined;
+  readSource: (file: string) => string | undefined;
+  sizeOf: (file: string) => number;
+  diagnostics: Diagnostic[];
+}
+
+const reason = (code: string, text: string, parent?: string): Reason => (parent ? { code, text, parent } : { code, text });
+
+/** require(esm) is unflagged from Node 20.19 and 22.12. */
+export function supportsRequireEsm(version: string): boolean {
+  const [maj, min] = version.replace(/^v/, '').split('.').map(Number);
+  if (maj >= 23) return true;
+  if (maj === 22) return min >= 12;
+  if (maj === 20) return min >= 19;
+  return false;
+}
+
+/** The edge a binding site produced: same file, same specifier, same line. */
+function edgeIndex(graph: ModuleGraph): Map<string, ResolvedEdge> {
+  const m = new Map<string, ResolvedEdge>();
+  for (const e of graph.edges) if (e.record.specifier !== undefined) m.set(`${e.from}\0${e.record.specifier}\0${e.record.line}`, e);
+  return m;
+}
+const siteKey = (s: BindingSite) => `${s.file}\0${s.specifier}\0${s.line}`;
+
+/**
+ * Files evaluated while the handlers initialise: the closure from the entries over edges that run at module
+ * evaluation, skipping edges made lazy. Requires inside functions are not followed (they run later, if ever).
+ */
+export function initClosure(graph: ModuleGraph, lazyEdges: Set<ResolvedEdge>): Set<string> {
+  const seen = new Set<string>();
+  const out = new Map<string, ResolvedEdge[]>();
+  for (const e of graph.edges) {
+    let list = out.get(e.from);
+    if (!list) out.set(e.from, (list = []));
+    list.push(e);
+  }
+  const queue = [...graph.entries];
+  while (queue.length) {
+    const f = queue.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const e of out.get(f) ?? []) {
+      if (lazyEdges.has(e) || e.record.topLevel === false || e.record.kind === 'dynamic-import') continue;
+      if (e.record.kind === 'require.resolve') continue;
+      for (const t of e.to) if (!seen.has(t)) queue.push(t);
+    }
+  }
+  return seen;
+}
+
+/** Files reachable from `start` over all edges (used to detect import cycles back to the importer). */
+function reaches(graph: ModuleGraph, start: string, target: string, out: Map<string, string[]>): boolean {
+  const seen = new Set<string>();
+  const queue = [start];
+  while (queue.length) {
+    const f = queue.pop()!;
+    if (f === target) return true;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const t of out.get(f) ?? []) queue.push(t);
+  }
+  return false;
+}
+
+function decideImports(input: PlanInput): ImportDecision[] {
+  const { graph, sites, app } = input;
+  const edges = edgeIndex(graph);
+  const adjacency = new Map<string, string[]>();
+  for (const e of graph.edges) {
+    const list = adjacency.get(e.from) ?? [];
+    list.push(...e.to);
+    adjacency.set(e.from, list);
+  }
+  const eagerConfig = new Set(app.config.eager ?? []);
+  const requireEsm = supportsRequireEsm(input.nodeVersion);
+
+  const decisions: ImportDecision[] = sites.map((site) => {
+    const edge = edges.get(siteKey(site));
+    const target = edge?.to.length === 1 ? edge.to[0] : undefined;
+    const eager = (code: string, text: string): ImportDecision => ({ site, decision: 'eager', target, reason: reason(code, text, site.file) });
+    if (!input.lazy) return eager('lazy-disabled', 'lazy imports are turned off (--no-lazy)');
+    if (site.kind === 'side-effect') return eager('side-effect', 'side-effect-only import: it runs for its effects at init');
+    const pkg = packageNameOf(site.specifier);
+    if (eagerConfig.has(site.specifier) || (pkg && eagerConfig.has(pkg)))
+      return eager('config-eager', `listed in the configuration's "eager"`);
+    if (site.usage !== 'deferred') return eager(`usage-${site.usage}`, site.usageReason);
+    if (edge?.builtin) return eager('builtin', `Node built-in "${site.specifier}": compiled into the node binary, little to gain`);
+    if (!edge || edge.error || !target) return eager('unresolved', `"${site.specifier}" was not resolved to one file${edge?.error ? `: ${edge.error}` : ''}`);
+    const fx = globalSideEffectReason(site.specifier, input.readSource(target));
+    if (fx) return eager('global-side-effects', `loading it changes global state: ${fx}`);
+    if (reaches(graph, target, site.file, adjacency)) return eager('cycle', `import cycle: ${target} leads back to ${site.file}`);
+
+    let mechanism: LazyMechanism = 'require';
+    const from = graph.files[site.file];
+    if (from?.isESM) {
+      const targetInfo = graph.files[target];
+      const targetIsEsm = targetInfo?.kind === 'js' && targetInfo.isESM === true;
+      if (!targetIsEsm) {
+        const viaRequire = input.resolveRequire?.(site.file, site.specifier);
+        if (viaRequire === target && site.kind !== 'esm-namespace') mechanism = 'create-require';
+        else if (site.allRefsInAsync) mechanism = 'dynamic-import';
+        else if (site.kind === 'esm-namespace')
+          return eager('esm-namespace-cjs', 'namespace import of a CommonJS module used outside async functions: its ESM wrapper cannot be rebuilt exactly');
+        else
+          return eager('dual-package', `"${site.specifier}" resolves to ${viaRequire ?? 'nothing'} under require but ${target} under import (dual package), and a use is outside async functions`);
+      } else if (site.allRefsInAsync) mechanism = 'dynamic-import';
+      else if (!requireEsm)
+        return eager('no-require-esm', `ESM target used outside async functions and Node ${input.nodeVersion} has no require(esm) (20.19+/22.12+); set nodeVersion to allow it`);
+      else if (/\bawait\b/.test(input.readSource(target) ?? 'await'))
+        return eager('maybe-tla', 'ESM target may use top-level await, which require(esm) rejects; used outside async functions');
+      else mechanism = 'require-esm';
+    }
+    return { site, decision: 'lazy', mechanism, target, reason: reason('deferred', site.usageReason, site.file) };
+  });
+
+  // A lazy import of a module that is loaded at init anyway (through another, eager path) gains nothing:
+  // keep it eager so the rewrite touches no more code than it must. Flipping to eager only grows the
+  // closure, so this converges.
+  for (;;) {
+    const lazyEdges = new Set<ResolvedEdge>();
+    for (const d of decisions) if (d.decision === 'lazy') lazyEdges.add(edges.get(siteKey(d.site))!);
+    const closure = initClosure(graph, lazyEdges);
+    let changed = false;
+    for (const d of decisions) {
+      if (d.decision === 'lazy' && d.target && closure.has(d.target)) {
+        Object.assign(d, { decision: 'eager', mechanism: undefined, reason: reason('loaded-anyway', `${d.target} is loaded at init through another import anyway`, d.site.file) });
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  return decisions;
+}
+
+function decideFiles(input: PlanInput): { files: FileDecision[]; disagreements: Plan['traceDisagreements'] } {
+  const { app, graph, trace } = input;
+  const traced = new Set<string>([...(trace?.init ?? []), ...Object.values(trace?.perEvent ?? {}).flat()]);
+  const disagreements: Plan['traceDisagreements'] = [];
+  for (const f of [...traced].sort()) {
+    if (!graph.files[f] && app.files.includes(f)) {
+      disagreements.push({ file: f, text: 'loaded when the handler ran, but not found by static analysis: kept' });
+      input.diagnostics.push(diag('FL106', 'info', `${f} was loaded at run time but not found statically; kept because the trace saw it`, { file: f }));
+    }
+  }
+  const files = app.files.map((file): FileDecision => {
+    const bytes = input.sizeOf(file);
+    const node = graph.files[file];
+    if (node) return { file, decision: 'keep', bytes, reason: node.reasons[0] ?? reason('reached', 'reached from a handler') };
+    if (traced.has(file)) return { file, decision: 'keep', bytes, reason: reason('trace', 'loaded when the handler ran (--trace)') };
+    if (app.config.keep && matchesAny(file, app.config.keep)) return { file, decision: 'keep', bytes, reason: reason('config-keep', 'matches the configuration\'s "keep"') };
+    if (file === 'package.json') return { file, decision: 'keep', bytes, reason: reason('root-manifest', 'the package manifest (module type, GCF main)') };
+    if (!input.strip) return { file, decision: 'keep', bytes, reason: reason('strip-disabled', 'stripping is turned off (--no-strip)') };
+    return { file, decision: 'strip', bytes, reason: reason('unreached', 'not reached from any handler, not an asset, not seen by a trace') };
+  });
+  return { files, disagreements };
+}
+
+export function makePlan(input: PlanInput): Plan {
+  const imports = decideImports(input);
+  const { files, disagreements } = decideFiles(input);
+  return { imports, files, traceDisagreements: disagreements };
+}

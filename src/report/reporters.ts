@@ -1,0 +1,80 @@
+import type { OptimizeSummary } from './summary.js';
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+const pct = (after: number, before: number) => (before === 0 ? '' : ` (${after >= before ? '+' : ''}${(((after - before) / before) * 100).toFixed(1)}%)`);
+
+function text(s: OptimizeSummary): string {
+  const L: string[] = [];
+  L.push(`faaslight: ${s.app.root} (${s.app.runtime})`);
+  for (const h of s.app.handlers) L.push(`  handler ${h.handler}  (${h.source})`);
+  L.push('');
+  L.push(`imports: ${s.counts.lazy} lazy, ${s.counts.eager} eager;  files: ${s.counts.kept} kept, ${s.counts.stripped} stripped`);
+  L.push(
+    `evaluated at init (static estimate): ${s.initFiles.before} → ${s.initFiles.after} files, ` +
+      `${formatBytes(s.initFiles.bytesBefore)} → ${formatBytes(s.initFiles.bytesAfter)}${pct(s.initFiles.bytesAfter, s.initFiles.bytesBefore)}`,
+  );
+  if (s.package) {
+    const { before: b, after: a } = s.package;
+    L.push(`package: ${b.files} → ${a.files} files, ${formatBytes(b.bytes)} → ${formatBytes(a.bytes)}${pct(a.bytes, b.bytes)}, zip ${formatBytes(b.zipBytes)} → ${formatBytes(a.zipBytes)}${pct(a.zipBytes, b.zipBytes)}`);
+    L.push(`  fallback store: ${s.package.stripped} files, ${formatBytes(s.package.fallbackBytes)} compressed`);
+    L.push(`  written: ${s.package.outDir}`);
+    L.push(`           ${s.package.zipPath}`);
+  }
+  if (s.heaviestLazy.length) {
+    L.push('', 'lazy (heaviest first):');
+    for (const l of s.heaviestLazy) L.push(`  ${l.file}:${l.line}  '${l.specifier}'  defers ${l.deferredFiles} files, ${formatBytes(l.deferredBytes)}  [${l.mechanism}]`);
+  }
+  const eager = s.eagerReasons.filter((e) => e.code !== 'side-effect' && e.code !== 'usage-init');
+  if (eager.length) {
+    L.push('', 'kept eager although not obviously needed at init:');
+    for (const e of eager.slice(0, 15)) L.push(`  ${e.file}:${e.line}  '${e.specifier}': ${e.reason}`);
+    if (eager.length > 15) L.push(`  … ${eager.length - 15} more (--json for all)`);
+  }
+  if (s.heaviestStripped.length) {
+    L.push('', 'stripped (largest first):');
+    for (const f of s.heaviestStripped.slice(0, 5)) L.push(`  ${f.file}  ${formatBytes(f.bytes)}`);
+  }
+  if (s.verify) {
+    L.push('', `verify: ${s.verify.ok ? 'outputs identical' : 'OUTPUTS DIFFER'}`);
+    for (const e of s.verify.events) L.push(`  ${e.identical ? 'same' : 'DIFF'}  ${e.handler}  ${e.event}${e.fallbackLoads.length ? `  (fallback loads: ${e.fallbackLoads.join(', ')})` : ''}`);
+  }
+  const shown = s.diagnostics.filter((d) => d.severity !== 'info');
+  if (shown.length) {
+    L.push('', 'diagnostics:');
+    for (const d of shown.slice(0, 20)) L.push(`  ${d.severity} ${d.id} ${d.message}${d.note ? ` (${d.note})` : ''}`);
+    if (shown.length > 20) L.push(`  … ${shown.length - 20} more (--json for all)`);
+  }
+  L.push('', `time: ${s.timings.map((t) => `${t.stage} ${Math.round(t.ms)} ms`).join(', ')}`);
+  return L.join('\n') + '\n';
+}
+
+function markdown(s: OptimizeSummary): string {
+  const L: string[] = [`## faaslight: ${s.app.handlers.map((h) => `\`${h.handler}\``).join(', ')}`, ''];
+  L.push('| | before | after |', '|---|---:|---:|');
+  L.push(`| files evaluated at init (static) | ${s.initFiles.before} | ${s.initFiles.after} |`);
+  L.push(`| bytes evaluated at init | ${formatBytes(s.initFiles.bytesBefore)} | ${formatBytes(s.initFiles.bytesAfter)} |`);
+  if (s.package) {
+    L.push(`| package files | ${s.package.before.files} | ${s.package.after.files} |`);
+    L.push(`| package bytes | ${formatBytes(s.package.before.bytes)} | ${formatBytes(s.package.after.bytes)} |`);
+    L.push(`| zip bytes | ${formatBytes(s.package.before.zipBytes)} | ${formatBytes(s.package.after.zipBytes)} |`);
+  }
+  L.push('', `${s.counts.lazy} lazy imports, ${s.counts.eager} eager, ${s.counts.stripped} files stripped into the fallback store.`);
+  if (s.heaviestLazy.length) {
+    L.push('', '| lazy import | where | defers |', '|---|---|---:|');
+    for (const l of s.heaviestLazy) L.push(`| \`${l.specifier}\` | ${l.file}:${l.line} | ${formatBytes(l.deferredBytes)} |`);
+  }
+  if (s.verify) L.push('', `Verify: ${s.verify.ok ? 'outputs identical on every event' : '**outputs differ**'}.`);
+  return L.join('\n') + '\n';
+}
+
+/** Reporters by name (text, json, markdown). */
+export const REPORTERS: Record<string, (s: OptimizeSummary) => string> = {
+  text,
+  json: (s) => JSON.stringify(s, null, 2) + '\n',
+  markdown,
+};

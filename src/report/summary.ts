@@ -1,0 +1,83 @@
+import type { Job } from '../job.js';
+import type { Diagnostic, ImportDecision, PackageStats, ResolvedEdge } from '../types.js';
+import { initClosure } from '../plan/plan.js';
+
+export interface LazyItem {
+  file: string;
+  line: number;
+  specifier: string;
+  mechanism?: string;
+  /** Files no longer evaluated at init because of this binding, and their bytes. */
+  deferredFiles: number;
+  deferredBytes: number;
+}
+
+/** The JSON-serialisable result of analyze/optimize: what reporters print and tools consume. */
+export interface OptimizeSummary {
+  app: { root: string; runtime: string; handlers: { handler: string; file: string; source: string }[] };
+  counts: { eager: number; lazy: number; stubbed: number; kept: number; stripped: number };
+  /** Files evaluated at init, estimated statically from the graph, before and after the lazy rewrites. */
+  initFiles: { before: number; after: number; bytesBefore: number; bytesAfter: number };
+  heaviestLazy: LazyItem[];
+  heaviestStripped: { file: string; bytes: number }[];
+  eagerReasons: { file: string; line: number; specifier: string; reason: string; code: string }[];
+  package?: { outDir: string; zipPath: string; before: PackageStats; after: PackageStats; stripped: number; fallbackBytes: number };
+  verify?: { ok: boolean; events: { event: string; handler: string; identical: boolean; fallbackLoads: string[] }[] };
+  traceDisagreements: { file: string; text: string }[];
+  diagnostics: Diagnostic[];
+  timings: { stage: string; ms: number }[];
+}
+
+export function summarize(job: Job): OptimizeSummary {
+  const app = job.app!;
+  const graph = job.graph!;
+  const plan = job.plan!;
+  const size = new Map(plan.files.map((f) => [f.file, f.bytes]));
+  const bytesOf = (files: Iterable<string>) => [...files].reduce((n, f) => n + (size.get(f) ?? 0), 0);
+
+  const edgeOf = (d: ImportDecision): ResolvedEdge | undefined =>
+    graph.edges.find((e) => e.from === d.site.file && e.record.specifier === d.site.specifier && e.record.line === d.site.line);
+  const lazy = plan.imports.filter((d) => d.decision === 'lazy');
+  const lazyEdges = new Set(lazy.map(edgeOf).filter((e): e is ResolvedEdge => !!e));
+  const before = initClosure(graph, new Set());
+  const after = initClosure(graph, lazyEdges);
+
+  const heaviestLazy = lazy
+    .map((d): LazyItem => {
+      const others = new Set(lazyEdges);
+      const e = edgeOf(d);
+      if (e) others.delete(e);
+      // What this one binding keeps out of init: the closure with it eager minus the closure with all lazy.
+      const withOnlyOthers = initClosure(graph, others);
+      const deferred = [...withOnlyOthers].filter((f) => !after.has(f));
+      return { file: d.site.file, line: d.site.line, specifier: d.site.specifier, mechanism: d.mechanism, deferredFiles: deferred.length, deferredBytes: bytesOf(deferred) };
+    })
+    .sort((a, b) => b.deferredBytes - a.deferredBytes);
+
+  const stripped = plan.files.filter((f) => f.decision === 'strip');
+  const pr = job.packageResult;
+  return {
+    app: { root: app.root, runtime: app.runtime, handlers: app.handlers.map((h) => ({ handler: h.handler, file: h.file, source: h.source })) },
+    counts: {
+      eager: plan.imports.length - lazy.length,
+      lazy: lazy.length,
+      stubbed: 0,
+      kept: plan.files.length - stripped.length,
+      stripped: stripped.length,
+    },
+    initFiles: { before: before.size, after: after.size, bytesBefore: bytesOf(before), bytesAfter: bytesOf(after) },
+    heaviestLazy: heaviestLazy.slice(0, 10),
+    heaviestStripped: [...stripped].sort((a, b) => b.bytes - a.bytes).slice(0, 10).map((f) => ({ file: f.file, bytes: f.bytes })),
+    eagerReasons: plan.imports
+      .filter((d) => d.decision === 'eager')
+      .map((d) => ({ file: d.site.file, line: d.site.line, specifier: d.site.specifier, reason: d.reason.text, code: d.reason.code })),
+    package: pr && { outDir: pr.outDir, zipPath: pr.zipPath, before: pr.before, after: pr.after, stripped: pr.stripped, fallbackBytes: pr.fallbackBytes },
+    verify: job.verify && {
+      ok: job.verify.ok,
+      events: job.verify.events.map((e) => ({ event: e.event, handler: e.handler, identical: e.identical, fallbackLoads: e.fallbackLoads })),
+    },
+    traceDisagreements: plan.traceDisagreements,
+    diagnostics: job.diagnostics,
+    timings: job.timings,
+  };
+}
