@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { makePlan, initClosure, supportsRequireEsm, type PlanInput } from '../../src/plan/plan.js';
+import type { AppModel, BindingSite, ModuleGraph, ResolvedEdge } from '../../src/types.js';
+
+// A tiny synthetic app: handler.js requires heavy (deferred), util (init), polyfill (deferred but global),
+// node:fs (deferred, built-in), cyc (deferred but cyclic), shared (deferred but loaded by util at init anyway).
+const files: Record<string, string> = {
+  'handler.js': '',
+  'util.js': '',
+  'cyc.js': '',
+  'node_modules/heavy/index.js': 'module.exports = {}',
+  'node_modules/heavy/package.json': '{}',
+  'node_modules/heavy/lib/a.js': '',
+  'node_modules/shared/index.js': '',
+  'node_modules/isomorphic-fetch/index.js': '',
+  'node_modules/poly/index.js': 'global.fetch = require("x");',
+  'node_modules/unused/index.js': '',
+  'README.md': '',
+  'package.json': '{}',
+};
+
+function edge(from: string, specifier: string, line: number, to: string[], extra: Partial<ResolvedEdge> = {}): ResolvedEdge {
+  return { from, record: { kind: 'require', specifier, line, column: 0 }, to, ...extra };
+}
+
+function site(specifier: string, line: number, usage: BindingSite['usage'], extra: Partial<BindingSite> = {}): BindingSite {
+  return { id: `handler.js#${line}`, file: 'handler.js', specifier, kind: 'cjs-require', names: ['x'], start: 0, end: 1, line, usage, usageReason: `usage ${usage}`, refCount: 1, ...extra };
+}
+
+function graphOf(edges: ResolvedEdge[]): ModuleGraph {
+  const g: ModuleGraph = { files: {}, edges, packages: {}, entries: ['handler.js'] };
+  const reached = new Set(['handler.js', ...edges.flatMap((e) => e.to)]);
+  for (const f of reached) g.files[f] = { kind: 'js', reasons: [{ code: 'import', text: 'required', parent: 'handler.js' }] };
+  g.files['node_modules/heavy/package.json'] = { kind: 'json', reasons: [{ code: 'package-json', text: 'manifest' }] };
+  return g;
+}
+
+function input(sites: BindingSite[], edges: ResolvedEdge[], over: Partial<PlanInput> = {}): PlanInput {
+  const app: AppModel = {
+    root: '/app',
+    runtime: 'nodejs',
+    handlers: [{ handler: 'handler.handler', file: 'handler.js', exportName: 'handler', runtime: 'nodejs', style: 'aws', source: 'test' }],
+    config: {},
+    files: Object.keys(files).sort(),
+    bytes: 0,
+  };
+  return {
+    app,
+    graph: graphOf(edges),
+    sites,
+    nodeVersion: '20.0.0',
+    lazy: true,
+    strip: true,
+    readSource: (f) => files[f],
+    sizeOf: (f) => files[f]?.length ?? 0,
+    diagnostics: [],
+    ...over,
+  };
+}
+
+const baseEdges = [
+  edge('handler.js', 'heavy', 1, ['node_modules/heavy/index.js']),
+  edge('node_modules/heavy/index.js', './lib/a', 1, ['node_modules/heavy/lib/a.js']),
+  edge('handler.js', './util', 2, ['util.js']),
+  edge('util.js', 'shared', 1, ['node_modules/shared/index.js']),
+  edge('handler.js', 'shared', 3, ['node_modules/shared/index.js']),
+  edge('handler.js', 'fs', 4, [], { builtin: 'fs' }),
+  edge('handler.js', './cyc', 5, ['cyc.js']),
+  edge('cyc.js', './handler', 1, ['handler.js']),
+  edge('handler.js', 'poly', 6, ['node_modules/poly/index.js']),
+  edge('handler.js', 'isomorphic-fetch', 7, ['node_modules/isomorphic-fetch/index.js']),
+  edge('handler.js', 'unused', 8, ['node_modules/unused/index.js']),
+  edge('handler.js', 'missing', 9, [], { error: 'not found' }),
+];
+
+describe('makePlan: import decisions', () => {
+  const cases: [string, BindingSite, string, string?][] = [
+    ['deferred heavy package → lazy', site('heavy', 1, 'deferred'), 'lazy', 'deferred'],
+    ['used at init → eager', site('./util', 2, 'init'), 'eager', 'usage-init'],
+    ['loaded at init anyway through util → eager', site('shared', 3, 'deferred'), 'eager', 'loaded-anyway'],
+    ['built-in → eager', site('fs', 4, 'deferred'), 'eager', 'builtin'],
+    ['import cycle → eager', site('./cyc', 5, 'deferred'), 'eager', 'cycle'],
+    ['entry writes globals → eager', site('poly', 6, 'deferred'), 'eager', 'global-side-effects'],
+    ['known polyfill package → eager', site('isomorphic-fetch', 7, 'deferred'), 'eager', 'global-side-effects'],
+    ['unused binding keeps its side effects → eager', site('unused', 8, 'unused'), 'eager', 'usage-unused'],
+    ['unresolved → eager', site('missing', 9, 'deferred'), 'eager', 'unresolved'],
+    ['side-effect-only → eager', site('heavy', 1, 'init', { kind: 'side-effect' }), 'eager', 'side-effect'],
+    ['reassigned (unknown) → eager', site('heavy', 1, 'unknown'), 'eager', 'usage-unknown'],
+  ];
+  for (const [name, s, decision, code] of cases) {
+    it(name, () => {
+      const p = makePlan(input([s, site('./util', 2, 'init')], baseEdges));
+      const d = p.imports.find((x) => x.site.line === s.line)!;
+      expect(d.decision).toBe(decision);
+      expect(d.reason.code).toBe(code);
+    });
+  }
+
+  it('config "eager" and --no-lazy win', () => {
+    const i = input([site('heavy', 1, 'deferred')], baseEdges);
+    i.app.config.eager = ['heavy'];
+    expect(makePlan(i).imports[0].reason.code).toBe('config-eager');
+    expect(makePlan(input([site('heavy', 1, 'deferred')], baseEdges, { lazy: false })).imports[0].reason.code).toBe('lazy-disabled');
+  });
+});
+
+describe('makePlan: ESM mechanisms', () => {
+  const esmGraph = (targetEsm: boolean) => {
+    const g = graphOf([edge('handler.js', 'heavy', 1, ['node_modules/heavy/index.js'])]);
+    g.files['handler.js'].isESM = true;
+    g.files['node_modules/heavy/index.js'].isESM = targetEsm;
+    return g;
+  };
+  const cases: [string, boolean, Partial<BindingSite>, string, string | undefined, string | undefined][] = [
+    // [name, target is ESM, site, nodeVersion, expected mechanism, require-resolution]
+    ['CJS target, same file under require → create-require', false, { kind: 'esm-default' }, '20.0.0', 'create-require', 'node_modules/heavy/index.js'],
+    ['dual package, all uses in async → dynamic-import', false, { kind: 'esm-default', allRefsInAsync: true }, '20.0.0', 'dynamic-import', 'node_modules/heavy/index.cjs'],
+    ['dual package, sync use → eager', false, { kind: 'esm-default' }, '20.0.0', undefined, 'node_modules/heavy/index.cjs'],
+    ['ESM target in async → dynamic-import', true, { kind: 'esm-named', allRefsInAsync: true }, '20.0.0', 'dynamic-import', undefined],
+    ['ESM target, sync use, old Node → eager', true, { kind: 'esm-named' }, '20.0.0', undefined, undefined],
+    ['ESM target, sync use, Node 20.19 → require-esm', true, { kind: 'esm-named' }, '20.19.0', 'require-esm', undefined],
+  ];
+  for (const [name, targetEsm, s, nodeVersion, mechanism, viaRequire] of cases) {
+    it(name, () => {
+      const i = input([site('heavy', 1, 'deferred', s)], [], { graph: esmGraph(targetEsm), nodeVersion, resolveRequire: () => viaRequire });
+      const d = makePlan(i).imports[0];
+      expect(d.mechanism).toBe(mechanism);
+      expect(d.decision).toBe(mechanism ? 'lazy' : 'eager');
+    });
+  }
+});
+
+describe('makePlan: files', () => {
+  it('keeps reached files, root package.json and config globs; strips the rest with a reason', () => {
+    const i = input([], baseEdges);
+    i.app.config.keep = ['README.*'];
+    const p = makePlan(i);
+    const byFile = Object.fromEntries(p.files.map((f) => [f.file, `${f.decision}:${f.reason.code}`]));
+    expect(byFile).toEqual({
+      'README.md': 'keep:config-keep',
+      'cyc.js': 'keep:import',
+      'handler.js': 'keep:import',
+      'node_modules/heavy/index.js': 'keep:import',
+      'node_modules/heavy/lib/a.js': 'keep:import',
+      'node_modules/heavy/package.json': 'keep:package-json',
+      'node_modules/isomorphic-fetch/index.js': 'keep:import',
+      'node_modules/poly/index.js': 'keep:import',
+      'node_modules/shared/index.js': 'keep:import',
+      'node_modules/unused/index.js': 'keep:import',
+      'package.json': 'keep:root-manifest',
+      'util.js': 'keep:import',
+    });
+  });
+
+  it('a file the trace saw is kept and the disagreement is reported', () => {
+    const g = graphOf([edge('handler.js', './util', 2, ['util.js'])]);
+    const p = makePlan(input([], [], { graph: g, trace: { init: ['cyc.js'], perEvent: { 'e.json': ['node_modules/unused/index.js'] }, errors: [] } }));
+    const d = Object.fromEntries(p.files.map((f) => [f.file, f.decision]));
+    expect(d['cyc.js']).toBe('keep');
+    expect(d['node_modules/unused/index.js']).toBe('keep');
+    expect(d['node_modules/heavy/index.js']).toBe('strip');
+    expect(p.traceDisagreements.map((x) => x.file)).toEqual(['cyc.js', 'node_modules/unused/index.js']);
+  });
+});
+
+describe('initClosure and supportsRequireEsm', () => {
+  it('skips lazy edges and requires inside functions', () => {
+    const edges = [edge('handler.js', 'heavy', 1, ['node_modules/heavy/index.js']), edge('handler.js', './util', 2, ['util.js'])];
+    edges[1].record.topLevel = false;
+    const g = graphOf(edges);
+    expect([...initClosure(g, new Set())].sort()).toEqual(['handler.js', 'node_modules/heavy/index.js']);
+    expect([...initClosure(g, new Set([edges[0]]))]).toEqual(['handler.js']);
+  });
+  it.each([
+    ['20.18.1', false],
+    ['20.19.0', true],
+    ['22.11.0', false],
+    ['22.12.0', true],
+    ['24.0.0', true],
+    ['18.20.0', false],
+  ])('require(esm) on %s: %s', (v, ok) => expect(supportsRequireEsm(v)).toBe(ok));
+});
