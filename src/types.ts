@@ -105,7 +105,7 @@ export interface FileAnalysis {
   parseError?: string;
 }
 
-export type ModuleKind = 'js' | 'json' | 'native' | 'asset' | 'other';
+export type ModuleKind = 'js' | 'json' | 'python' | 'native' | 'asset' | 'other';
 
 export interface ResolvedEdge {
   from: string;
