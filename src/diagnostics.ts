@@ -13,6 +13,7 @@ export const DIAGNOSTICS = {
   FL008: 'file not readable as UTF-8 text',
   FL009: 'file too large to analyse',
   FL010: 'deployment descriptor could not be read',
+  FL011: 'event file missing or not valid JSON',
   // 1xx: analysis
   FL101: 'parse error: file kept as is',
   FL102: 'module could not be resolved',
@@ -27,6 +28,11 @@ export const DIAGNOSTICS = {
   FL301: 'output differs after optimization',
   FL302: 'fallback load during verification',
   FL303: 'measurement run failed',
+  // 4xx: packaging
+  FL401: 'output folder exists and is not a previous faaslight output',
+  FL402: 'zip entry escapes the target folder',
+  FL403: 'fallback store unreadable or corrupt',
+  FL404: 'file both kept and stripped',
 } as const;
 
 export type DiagnosticId = keyof typeof DIAGNOSTICS;
