@@ -4,7 +4,8 @@
 //   node invoke.cjs <taskRoot> <handlerString> <eventJsonFile> [--style aws|gcf] [--file <relPath>]
 // Node built-ins only: this file ships in the npm package and runs next to user code.
 // --file names the module file directly (GCF: package.json main) instead of resolving the string.
-// Before calling the handler it emits process event 'faaslight:invoke' (the trace hook listens).
+// Process events for the trace hook: 'faaslight:load' just before the handler module is loaded,
+// 'faaslight:invoke' just before the handler is called.
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -113,7 +114,9 @@ async function loadHandler(opts) {
     file = EXTENSIONS.map((ext) => base + ext).find(isFile);
   }
   if (!file || !isFile(file)) throw named('Runtime.ImportModuleError', `Error: Cannot find module '${opts.file || opts.handler}'`);
-  const mod = isEsm(file) ? await import(pathToFileURL(file).href) : require(file);
+  const esm = isEsm(file);
+  process.emit('faaslight:load'); // the trace hook records from here: the harness's own reads are not the app's
+  const mod = esm ? await import(pathToFileURL(file).href) : require(file);
   let fn = mod;
   for (const key of exportPath.split('.')) fn = fn == null ? undefined : fn[key];
   // An ESM namespace of a CommonJS module keeps named exports under default too.
