@@ -1,0 +1,73 @@
+/**
+ * Text of the code the lazy rewrite emits. Pure string functions, one line per transformation so the
+ * rest of the file keeps its line numbers (stack traces still point at the user's lines).
+ *
+ * Every loader is a hoisted `function` plus a `var` cache: it works from any point of the module's
+ * evaluation (no TDZ), loads once on success, and does not cache a failure — a throwing `require` leaves
+ * the cache empty, so the next use calls `require` again exactly like plain code calling it again.
+ */
+
+/** How one bound name is read after the rewrite. `member` matters for `this` when it is called. */
+export interface Access {
+  text: string;
+  member: boolean;
+}
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+/** `.name` or `["name"]`. */
+export const prop = (name: string): string => (IDENT.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`);
+const key = (name: string): string => (IDENT.test(name) ? name : JSON.stringify(name));
+
+/** One-line, comment-safe excerpt of the original statement for the `before:` note. */
+export function beforeNote(original: string): string {
+  const one = original.replace(/\s+/g, ' ').trim().replace(/\*\//g, '* /');
+  return one.length > 120 ? one.slice(0, 117) + '…' : one;
+}
+
+export const comment = (what: string, original: string): string =>
+  `/* faaslight: lazy ${what} (before: ${beforeNote(original)}) */`;
+
+/** Loader returning the value of `expr`, evaluated once on first success. */
+export const valueLoader = (getter: string, cache: string, expr: string): string =>
+  `var ${cache}; function ${getter}() { if (!${cache}) ${cache} = { v: ${expr} }; return ${cache}.v; }`;
+
+/**
+ * Loader for a destructuring declaration: the original pattern runs once at first use and the values are
+ * kept as a snapshot (the original read them once at init). Returns an object keyed by local names.
+ */
+export const destructureLoader = (getter: string, cache: string, pattern: string, expr: string, names: string[]): string =>
+  `var ${cache}; function ${getter}() { if (!${cache}) { const ${pattern} = ${expr}; ${cache} = { ${names.join(', ')} }; } return ${cache}; }`;
+
+/**
+ * Loader for an ESM import of a CommonJS module through createRequire: `default` is module.exports and
+ * named imports are read from it at first use, once (Node's ESM wrapper also snapshots them).
+ */
+export const cjsNamedLoader = (getter: string, cache: string, requireExpr: string, imported: string[]): string => {
+  const fields = [...new Set(imported)].map((n) => (n === 'default' ? 'default: m' : `${key(n)}: m${prop(n)}`));
+  return `var ${cache}; function ${getter}() { if (!${cache}) { const m = ${requireExpr}; ${cache} = { ${fields.join(', ')} }; } return ${cache}; }`;
+};
+
+export const importThunk = (name: string, specifierSource: string): string =>
+  `function ${name}() { return import(${specifierSource}); }`;
+
+export const createRequireHeader = (createRequire: string, req: string): string =>
+  `import { createRequire as ${createRequire} } from 'node:module'; const ${req} = ${createRequire}(import.meta.url); `;
+
+/** Newlines to append so a replacement spans as many lines as the original text. */
+export function padLines(original: string, replacement: string): string {
+  const count = (s: string) => s.split('\n').length - 1;
+  return '\n'.repeat(Math.max(0, count(original) - count(replacement)));
+}
+
+/** Fresh identifiers that collide with no name in the file and no name handed out before. */
+export function makeNamer(taken: Set<string>): (base: string) => string {
+  const used = new Set(taken);
+  return (base) => {
+    const clean = base.replace(/[^\w$]/g, '_');
+    let name = clean;
+    for (let i = 2; used.has(name); i++) name = `${clean}${i}`;
+    used.add(name);
+    return name;
+  };
+}

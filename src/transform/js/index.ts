@@ -1,0 +1,200 @@
+/**
+ * The lazy rewrite: turns module-scope imports whose names are used only after init into memoised
+ * loaders called at each use. Minimal edits with magic-string (everything else stays byte for byte).
+ *
+ * The file is re-parsed and re-analysed here: a decision applies only when the site is still found at
+ * the same range and is still 'deferred' or 'unused' by this very analysis — a stale or wrong decision
+ * is skipped with a reason instead of producing broken code.
+ */
+import MagicString from 'magic-string';
+import type * as t from '@babel/types';
+import type { ImportDecision, LazyMechanism } from '../../types.js';
+import { analyzeFile, inAsyncBody, type SiteInfo, type FileBindings } from '../../analyze/js/bindings.js';
+import {
+  comment, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
+  type Access,
+} from './emit.js';
+import { refEdit, type Edit } from './refs.js';
+
+export interface RewriteResult {
+  code: string;
+  /** Site ids rewritten. */
+  applied: string[];
+  /** Lazy decisions left as they were, with the reason. */
+  skipped: { id: string; reason: string }[];
+}
+
+/** What one site becomes: the loader text and the edits at its references. */
+interface SitePlan {
+  info: SiteInfo;
+  loader: string;
+  refEdits: Edit[];
+  /** ESM loaders calling createRequire need the shared header. */
+  needsRequire: boolean;
+}
+
+interface Ctx {
+  code: string;
+  fb: FileBindings;
+  name: (base: string) => string;
+  /** Shared per-file helper names, created on first need. */
+  requireName: () => string;
+}
+
+const src = (code: string, n: t.Node) => code.slice(n.start!, n.end!);
+
+/** Why the site cannot be made lazy with this mechanism (undefined when it can). */
+function blocker(info: SiteInfo, mechanism: LazyMechanism, isESM: boolean): string | undefined {
+  const { site } = info;
+  if (site.kind === 'side-effect') return 'side-effect-only import: nothing to defer';
+  if (site.usage !== 'deferred' && site.usage !== 'unused') return `usage is '${site.usage}': ${site.usageReason}`;
+  if (!isESM) return mechanism === 'require' ? undefined : `mechanism '${mechanism}' does not apply to a CommonJS file`;
+  if (mechanism === 'require') return `mechanism 'require' does not apply to an ES module file`;
+  const hasNs = Object.values(info.imported ?? {}).includes('*');
+  if (mechanism === 'create-require' && hasNs)
+    return "namespace import of a CommonJS module: Node's namespace object (exports found by cjs-module-lexer) cannot be rebuilt exactly";
+  if (mechanism === 'dynamic-import') {
+    const bad = Object.values(info.refs).flat().find((r) => !inAsyncBody(r));
+    if (bad) return `reference at line ${bad.node.loc?.start.line} is not directly inside an async function: await import() impossible there`;
+  }
+}
+
+/** Access text per local name plus the loader, for one site. */
+function planSite(ctx: Ctx, info: SiteInfo, mechanism: LazyMechanism): { loader: string; access: Record<string, Access>; needsRequire: boolean } {
+  const { code } = ctx;
+  const { site } = info;
+  const before = info.declarator && info.statement.type === 'VariableDeclaration' && info.statement.declarations.length > 1
+    ? `${info.statement.kind} ${src(code, info.declarator)}`
+    : src(code, info.statement);
+  const first = site.names[0] ?? 'm';
+  const access: Record<string, Access> = {};
+
+  if (info.init) {
+    const init = src(code, info.init);
+    const getter = ctx.name(`__fl_${first}`);
+    const cache = ctx.name(`${getter}_cache`);
+    const note = comment(`require(${JSON.stringify(site.specifier)})`, before);
+    if (site.kind === 'cjs-destructure') {
+      for (const n of site.names) access[n] = { text: `${getter}()${prop(n)}`, member: true };
+      return { loader: `${note} ${destructureLoader(getter, cache, src(code, info.declarator!.id), init, site.names)}`, access, needsRequire: false };
+    }
+    access[first] = { text: `${getter}()`, member: false };
+    return { loader: `${note} ${valueLoader(getter, cache, init)}`, access, needsRequire: false };
+  }
+
+  const stmt = info.statement as t.ImportDeclaration;
+  const spec = src(code, stmt.source);
+  const imported = info.imported!;
+  if (mechanism === 'dynamic-import') {
+    const thunk = ctx.name(`__flImport_${site.specifier.replace(/^.*[/:]/, '')}`);
+    for (const [local, imp] of Object.entries(imported))
+      access[local] = imp === '*' ? { text: `(await ${thunk}())`, member: false } : { text: `(await ${thunk}())${prop(imp)}`, member: true };
+    return { loader: `${comment(`import(${spec})`, before)} ${importThunk(thunk, spec)}`, access, needsRequire: false };
+  }
+
+  const getter = ctx.name(`__fl_${first}`);
+  const cache = ctx.name(`${getter}_cache`);
+  const req = `${ctx.requireName()}(${spec})`;
+  const note = comment(`${ctx.requireName()}(${spec})`, before);
+  const imps = Object.values(imported);
+  if (mechanism === 'create-require' && imps.some((i) => i !== 'default')) {
+    // CommonJS target with named imports: read once at first use from module.exports.
+    for (const [local, imp] of Object.entries(imported)) access[local] = { text: `${getter}()${prop(imp)}`, member: true };
+    return { loader: `${note} ${cjsNamedLoader(getter, cache, req, imps)}`, access, needsRequire: true };
+  }
+  for (const [local, imp] of Object.entries(imported)) {
+    if (mechanism === 'create-require' || imp === '*') access[local] = { text: `${getter}()`, member: false };
+    else access[local] = { text: `${getter}()${prop(imp)}`, member: true }; // require(esm): live read of the namespace
+  }
+  return { loader: `${note} ${valueLoader(getter, cache, req)}`, access, needsRequire: true };
+}
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+
+/**
+ * Applies the 'lazy' decisions of one file. Decisions are matched to sites by `site.start`/`site.end`.
+ * Throws only when the file does not parse (the caller keeps the file as is, FL202).
+ */
+export function rewriteLazy(file: string, code: string, decisions: ImportDecision[], opts: { isESM?: boolean } = {}): RewriteResult {
+  const lazy = decisions.filter((d) => d.decision === 'lazy');
+  if (!lazy.length) return { code, applied: [], skipped: [] };
+  const fb = analyzeFile(file, code, opts);
+  const isESM = fb.parsed.isESM;
+  const name = makeNamer(fb.names);
+  let requireName: string | undefined, createRequireName: string | undefined;
+  const ctx: Ctx = {
+    code, fb, name,
+    requireName: () => {
+      if (!requireName) { createRequireName = name('__flCreateRequire'); requireName = name('__flRequire'); }
+      return requireName;
+    },
+  };
+
+  const skipped: RewriteResult['skipped'] = [];
+  const plans: SitePlan[] = [];
+  const taken: { start: number; end: number }[] = [];
+  for (const d of lazy) {
+    const info = fb.sites.find((s) => s.site.start === d.site.start && s.site.end === d.site.end);
+    if (!info || info.site.specifier !== d.site.specifier) {
+      skipped.push({ id: d.site.id, reason: `no import of '${d.site.specifier}' at ${d.site.start}-${d.site.end} in the current code` });
+      continue;
+    }
+    const mechanism = d.mechanism ?? (isESM ? 'create-require' : 'require');
+    const why = blocker(info, mechanism, isESM);
+    if (why) { skipped.push({ id: d.site.id, reason: why }); continue; }
+    const { loader, access, needsRequire } = planSite(ctx, info, mechanism);
+    const refEdits: Edit[] = [];
+    let error: string | undefined;
+    for (const [local, refs] of Object.entries(info.refs)) {
+      for (const r of refs) {
+        const e = refEdit(r, access[local]);
+        if ('error' in e) { error = e.error; break; }
+        refEdits.push(e);
+      }
+      if (error) break;
+    }
+    const ranges = [{ start: info.site.start, end: info.site.end }, ...refEdits];
+    if (!error && ranges.some((r) => taken.some((t) => overlaps(r, t)))) error = 'its edits overlap another rewrite';
+    if (error) { skipped.push({ id: d.site.id, reason: error }); continue; }
+    taken.push(...ranges);
+    plans.push({ info, loader, refEdits, needsRequire });
+  }
+  if (!plans.length) return { code, applied: [], skipped };
+
+  const s = new MagicString(code);
+  for (const p of plans) for (const e of p.refEdits) s.overwrite(e.start, e.end, e.text);
+  replaceStatements(s, code, plans);
+  if (plans.some((p) => p.needsRequire)) s.prependLeft(fb.program.node.body[0].start!, createRequireHeader(createRequireName!, requireName!));
+  return { code: s.toString(), applied: plans.map((p) => p.info.site.id), skipped };
+}
+
+/**
+ * Replaces each rewritten statement by its loaders. In a multi-declarator statement where only some
+ * declarators are lazy, those declarators (with their commas) are removed and the loaders go before it.
+ */
+function replaceStatements(s: MagicString, code: string, plans: SitePlan[]): void {
+  const byStatement = new Map<t.Statement, SitePlan[]>();
+  for (const p of plans) byStatement.set(p.info.statement, [...(byStatement.get(p.info.statement) ?? []), p]);
+  for (const [stmt, ps] of byStatement) {
+    const loaders = ps.map((p) => p.loader).join(' ');
+    const decls = stmt.type === 'VariableDeclaration' ? stmt.declarations : [];
+    const removed = new Set(ps.map((p) => p.info.declaratorIndex));
+    if (stmt.type !== 'VariableDeclaration' || removed.size === decls.length) {
+      const original = src(code, stmt);
+      s.overwrite(stmt.start!, stmt.end!, loaders + padLines(original, loaders));
+      continue;
+    }
+    // Remove maximal runs of lazy declarators: up to the next kept one, or from the previous kept one at the end.
+    for (let i = 0; i < decls.length; i++) {
+      if (!removed.has(i)) continue;
+      let j = i;
+      while (removed.has(j + 1)) j++;
+      const [from, to] = j < decls.length - 1 ? [decls[i].start!, decls[j + 1].start!] : [decls[i - 1].end!, decls[j].end!];
+      const pad = padLines(code.slice(from, to), '');
+      if (pad) s.overwrite(from, to, pad);
+      else s.remove(from, to);
+      i = j;
+    }
+    s.prependLeft(stmt.start!, loaders + ' ');
+  }
+}
