@@ -11,10 +11,10 @@ import { traceApp } from './analyze/js/trace.js';
 import { makePlan } from './plan/plan.js';
 import { rewriteLazy } from './transform/js/index.js';
 import { writePackage } from './package/index.js';
-import { verify, expandEvents } from './verify/index.js';
+import { verify, verifyDiagnostics, expandEvents, type HarnessOutcome } from './verify/index.js';
 import { diag, FaaslightError, UsageError } from './diagnostics.js';
 import { abs, isInside } from './util/paths.js';
-import { readText } from './util/files.js';
+import { readTextSync } from './util/files.js';
 import { summarize, type OptimizeSummary } from './report/summary.js';
 import type { BindingSite, ImportDecision } from './types.js';
 
@@ -47,7 +47,7 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
   const sources = new Map<string, string | undefined>();
   const readSource = (rel: string): string | undefined => {
     if (sources.has(rel)) return sources.get(rel);
-    const r = readText(abs(app.root, rel));
+    const r = readTextSync(abs(app.root, rel), undefined, rel);
     const text = 'text' in r ? r.text : undefined;
     if ('error' in r && r.error) job.diagnostics.push(r.error);
     sources.set(rel, text);
@@ -66,8 +66,9 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
 
   if (o.traceEvents?.length) {
     const events = await expandEvents(o.traceEvents);
-    job.trace = await stage(job, 'trace', () => traceApp(app.root, app.handlers, events));
-    for (const e of job.trace.errors) job.diagnostics.push(diag('FL105', 'warning', `trace: ${e.message}`, { file: e.event }));
+    const run = await stage(job, 'trace', () => traceApp(app.root, app.handlers, events));
+    job.trace = run;
+    job.diagnostics.push(...run.diagnostics);
   }
 
   // Laziness is decided in the app's own code (not inside node_modules): that is where handlers import
@@ -173,10 +174,20 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
 
   if (o.verifyEvents?.length) {
     const events = await expandEvents(o.verifyEvents);
-    job.verify = await stage(job, 'verify', () => verify(app.root, o.out!, app.handlers, events));
-    for (const e of job.verify.events) {
-      if (!e.identical) job.diagnostics.push(diag('FL301', 'error', `output differs after optimization: ${e.handler} on ${path.basename(e.event)}`, { file: e.event }));
-      for (const f of e.fallbackLoads) job.diagnostics.push(diag('FL302', 'warning', `fallback load of ${f} while verifying ${path.basename(e.event)}`, { file: f, note: 'add it to "keep" or run with --trace on this event' }));
+    const result = await stage(job, 'verify', () => verify(app.root, o.out!, app.handlers, events));
+    job.verify = result;
+    job.diagnostics.push(...verifyDiagnostics(result));
+    // A handler that cannot initialise is not a successful optimization, even when both sides agree.
+    for (const e of result.events) {
+      const original = e.original as HarnessOutcome;
+      if (!original.ok && original.phase === 'init') {
+        result.ok = false;
+        job.diagnostics.push(
+          diag('FL105', 'error', `${e.handler} throws at init with ${path.basename(e.event)} (original package too): ${original.error?.name}: ${original.error?.message}`, {
+            note: 'fix the handler or its environment; faaslight verifies packages that initialise',
+          }),
+        );
+      }
     }
   }
   return { job, summary: summarize(job) };

@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import fs, { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { diag } from '../diagnostics.js';
 import type { Diagnostic } from '../types.js';
@@ -106,8 +106,16 @@ export async function readText(
   maxBytes: number = MAX_SOURCE_BYTES,
   relPath?: string,
 ): Promise<{ text: string } | { error: Diagnostic }> {
-  const file = relPath ?? absPath;
   const { size } = await fsp.stat(absPath);
+  return decodeSource(relPath ?? absPath, size, maxBytes, () => fs.readFileSync(absPath));
+}
+
+/** Synchronous twin of readText, for analyses that pull files on demand. */
+export function readTextSync(absPath: string, maxBytes: number = MAX_SOURCE_BYTES, relPath?: string): { text: string } | { error: Diagnostic } {
+  return decodeSource(relPath ?? absPath, fs.statSync(absPath).size, maxBytes, () => fs.readFileSync(absPath));
+}
+
+function decodeSource(file: string, size: number, maxBytes: number, read: () => Buffer): { text: string } | { error: Diagnostic } {
   if (size > maxBytes) {
     return {
       error: diag('FL009', 'warning', `${file} is ${size} bytes, over the ${maxBytes}-byte analysis limit: kept as is`, {
@@ -116,9 +124,8 @@ export async function readText(
       }),
     };
   }
-  const buf = await fsp.readFile(absPath);
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf) };
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(read()) };
   } catch {
     return { error: diag('FL008', 'warning', `${file} is not valid UTF-8: kept as is`, { file }) };
   }

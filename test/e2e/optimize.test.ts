@@ -1,0 +1,102 @@
+// End to end: the CLI on real packages with real npm dependencies (corpus apps installed by
+// scripts/test-setup.mjs), comparing handler outputs before and after on every event.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cleanEnv } from '../../src/util/env.js';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = path.join(ROOT, 'bin/faaslight.js');
+const APPS = ['App23JS', 'App24JS', 'App25JS', 'App26JS'];
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: cleanEnv(), maxBuffer: 64 << 20 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function treeHash(dir: string): string {
+  const h = createHash('sha256');
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) h.update(path.relative(dir, p)).update(fs.readFileSync(p)).update(String(fs.statSync(p).mode));
+    }
+  };
+  walk(dir);
+  return h.digest('hex');
+}
+
+const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+
+for (const app of APPS) {
+  const dir = path.join(ROOT, 'apps', app);
+  const installed = fs.existsSync(path.join(dir, 'node_modules'));
+  describe.skipIf(!installed)(`optimize ${app} (real npm dependencies)`, () => {
+    it('verifies identical outputs on every event, makes something lazy, strips, and leaves the input untouched', () => {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `fl-e2e-${app}-`));
+      const before = treeHash(dir);
+      const r = cli(['optimize', dir, '--out', path.join(tmp, 'a.opt'), '--verify', path.join(dir, 'events/*.json'), '--json']);
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(r.code, r.stderr).toBe(0);
+      const s = JSON.parse(r.stdout);
+      expect(s.verify.ok).toBe(true);
+      expect(s.verify.events.length).toBeGreaterThanOrEqual(2);
+      expect(s.verify.events.every((e: any) => e.identical)).toBe(true);
+      expect(s.counts.lazy).toBeGreaterThan(0);
+      expect(s.counts.stripped).toBeGreaterThan(0);
+      expect(s.package.after.files).toBeLessThan(s.package.before.files);
+      expect(s.initFiles.after).toBeLessThan(s.initFiles.before);
+      expect(treeHash(dir)).toBe(before);
+
+      // Same input → byte-identical zip.
+      const r2 = cli(['optimize', dir, '--out', path.join(tmp, 'b.opt'), '--json']);
+      expect(r2.code, r2.stderr).toBe(0);
+      expect(sha(path.join(tmp, 'b.opt.zip'))).toBe(sha(path.join(tmp, 'a.opt.zip')));
+
+      // Force a fallback load: require a stripped JS file from the optimized handler's context.
+      const strippedJs = (JSON.parse(cli(['analyze', dir, '--json']).stdout).plan.files as any[]).find(
+        (f) => f.decision === 'strip' && f.file.endsWith('.js') && f.file.includes('node_modules/'),
+      );
+      if (strippedJs) {
+        const handlerFile = path.join(tmp, 'a.opt', s.app.handlers[0].file);
+        const script = `const m=require('node:module');` +
+          (handlerFile.endsWith('.mjs') || fs.readFileSync(handlerFile, 'utf8').includes('import ') ? '' : `require(${JSON.stringify(handlerFile)});`) +
+          `require(${JSON.stringify(path.join(tmp, 'a.opt/.faaslight/shim.cjs'))});` +
+          `m.createRequire(${JSON.stringify(handlerFile)})(${JSON.stringify(path.join(tmp, 'a.opt', strippedJs.file))});console.log('loaded')`;
+        const f = spawnSync(process.execPath, ['-e', script], { cwd: path.join(tmp, 'a.opt'), encoding: 'utf8', env: cleanEnv({ FAASLIGHT_FALLBACK_DIR: path.join(tmp, 'mirror') }) });
+        expect(f.stdout).toContain('loaded');
+        expect(f.stderr).toContain(`faaslight: fallback load ${strippedJs.file}`);
+      }
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }, 240_000);
+  });
+}
+
+describe('CLI bad input', () => {
+  const cases: [string, string[], number, RegExp][] = [
+    ['missing folder', ['optimize', '/nonexistent/app'], 2, /app folder not found/],
+    ['misspelled handler', ['analyze', path.join(ROOT, 'fixtures/e2e/tiny'), '--handler', 'hander.handler'], 2, /hander/],
+    ['output inside input', ['optimize', path.join(ROOT, 'fixtures/e2e/tiny'), '--out', path.join(ROOT, 'fixtures/e2e/tiny/out')], 2, /inside the input/],
+    ['unknown option', ['optimize', '--bogus'], 2, /unknown option/],
+  ];
+  for (const [name, args, code, msg] of cases) {
+    it(name, () => {
+      const r = cli(args);
+      expect(r.code).toBe(code);
+      expect(r.stderr).toMatch(msg);
+      expect(r.stderr).not.toMatch(/internal error/);
+    });
+  }
+  it('a handler that throws at init fails verification with exit 1 and names the event', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-e2e-bad-'));
+    const r = cli(['optimize', path.join(ROOT, 'fixtures/e2e/throws-at-init'), '--out', path.join(tmp, 'o'), '--verify', path.join(ROOT, 'fixtures/e2e/throws-at-init/events/*.json')]);
+    // Both sides fail the same way, but a package whose handler cannot initialise is not a success.
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/throws at init.*any\.json|any\.json.*throws at init/);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+});
