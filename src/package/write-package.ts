@@ -1,0 +1,202 @@
+// Writes the optimized package: kept files copied byte for byte, transformed files written in their
+// place, stripped files moved into the fallback store, the runtime shim installed, then zipped.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { diag, FaaslightError, UsageError } from '../diagnostics.js';
+import type { Diagnostic, PackageResult, PackageStats } from '../types.js';
+import { abs, isInside } from '../util/paths.js';
+import { writeFallbackStore } from './fallback-store.js';
+import { injectShimLine } from './shim-line.js';
+import { listTree, writeZip } from './zip.js';
+
+export interface WritePackageOptions {
+  root: string;
+  outDir: string;
+  zipPath: string;
+  keep: string[];
+  strip: string[];
+  /** rel path → new source, written instead of the original. */
+  transformed: Map<string, string>;
+  handlerFiles: string[];
+  /** Handler files that are ES modules (get an `import` shim line and the ESM hooks). */
+  esmHandlerFiles?: string[];
+}
+
+export interface WritePackageResult extends PackageResult {
+  /** Warnings met while copying (symlinks leaving the app, …). */
+  diagnostics: Diagnostic[];
+  /** Handler files that received the shim line (empty when nothing was stripped). */
+  shimmedHandlers: string[];
+  esmHooks: boolean;
+}
+
+/** Folder of the runtime files, from src/package or dist/package alike. */
+const RUNTIME_DIR = fileURLToPath(new URL('../../runtime/node/', import.meta.url));
+export const FAASLIGHT_DIR = '.faaslight';
+/** Written into every output so a later run recognises the folder as replaceable. */
+const MARKER = `${FAASLIGHT_DIR}/output.json`;
+const COPY_CONCURRENCY = 16;
+
+/** Absolute path with the existing part resolved through symlinks (the rest may not exist yet). */
+async function realish(p: string): Promise<string> {
+  const resolved = path.resolve(p);
+  try {
+    return await fs.promises.realpath(resolved);
+  } catch {
+    const parent = path.dirname(resolved);
+    return parent === resolved ? resolved : path.join(await realish(parent), path.basename(resolved));
+  }
+}
+
+function usage(message: string, id: 'FL005' | 'FL401' = 'FL005'): UsageError {
+  return new UsageError(message, diag(id, 'error', message));
+}
+
+async function checkPaths(root: string, outDir: string, zipPath: string): Promise<void> {
+  if (isInside(root, outDir) || isInside(outDir, root))
+    throw usage(`output folder ${outDir} must not be inside the input ${root} or contain it`);
+  if (isInside(root, zipPath)) throw usage(`zip ${zipPath} must not be inside the input ${root}`);
+  if (isInside(outDir, zipPath)) throw usage(`zip ${zipPath} must not be inside the output folder ${outDir}`);
+  const zipStat = await fs.promises.stat(zipPath).catch(() => null);
+  if (zipStat?.isDirectory()) throw usage(`zip path ${zipPath} is a folder`);
+}
+
+/** Empties `outDir` only when it is a previous faaslight output: never delete a user's folder. */
+async function prepareOutDir(outDir: string): Promise<void> {
+  const st = await fs.promises.stat(outDir).catch(() => null);
+  if (st) {
+    if (!st.isDirectory()) throw usage(`output path ${outDir} exists and is not a folder`, 'FL401');
+    const names = await fs.promises.readdir(outDir);
+    if (names.length > 0) {
+      if (!names.includes(FAASLIGHT_DIR))
+        throw usage(
+          `output folder ${outDir} is not empty and is not a previous faaslight output (no ${FAASLIGHT_DIR}/): choose another folder or empty it`,
+          'FL401',
+        );
+      await fs.promises.rm(outDir, { recursive: true, force: true });
+    }
+  }
+  await fs.promises.mkdir(outDir, { recursive: true });
+}
+
+function checkRelPaths(keep: string[], strip: string[], handlerFiles: string[]): void {
+  for (const rel of [...keep, ...strip, ...handlerFiles]) {
+    const norm = path.posix.normalize(rel);
+    if (rel === '' || path.posix.isAbsolute(rel) || norm.startsWith('../') || norm === '..' || norm !== rel)
+      throw new FaaslightError(`invalid package path "${rel}": expected a normalised path relative to the app root`);
+    if (rel === FAASLIGHT_DIR || rel.startsWith(`${FAASLIGHT_DIR}/`))
+      throw usage(`the input already contains ${FAASLIGHT_DIR}/ (a faaslight output?): optimize the original package`);
+  }
+  const kept = new Set(keep);
+  const handlers = new Set(handlerFiles);
+  for (const f of strip) {
+    if (kept.has(f) || handlers.has(f)) {
+      const message = `${f} is both kept and stripped (${handlers.has(f) ? 'a handler file' : 'in keep'})`;
+      throw new FaaslightError(message, 1, diag('FL404', 'error', message, { file: f }));
+    }
+  }
+}
+
+/** Runs `fn` over `items`, at most `n` at a time. */
+async function eachLimited<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}
+
+/** `./x` / `../x` specifier from a handler file to a file at the package root. */
+export function specifierFrom(fromFile: string, toRootFile: string): string {
+  const r = path.posix.relative(path.posix.dirname(fromFile), toRootFile);
+  return r.startsWith('../') ? r : `./${r}`;
+}
+
+function isEsmHandler(file: string, esm: Set<string>): boolean {
+  if (file.endsWith('.mjs') || file.endsWith('.mts')) return true;
+  if (file.endsWith('.cjs') || file.endsWith('.cts')) return false;
+  return esm.has(file);
+}
+
+async function statsOf(dir: string, zipBytes: number): Promise<PackageStats> {
+  const files = await listTree(dir);
+  return { files: files.length, bytes: files.reduce((s, f) => s + f.size, 0), zipBytes };
+}
+
+/** Zips the untouched input the same way, for the "before" figures. */
+async function beforeStats(root: string): Promise<PackageStats> {
+  const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'faaslight-before-'));
+  try {
+    const { bytes } = await writeZip(root, path.join(tmp, 'before.zip'));
+    return await statsOf(root, bytes);
+  } finally {
+    await fs.promises.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+export async function writePackage(opts: WritePackageOptions): Promise<WritePackageResult> {
+  const root = await realish(opts.root);
+  const outDir = await realish(opts.outDir);
+  const zipPath = await realish(opts.zipPath);
+  await checkPaths(root, outDir, zipPath);
+  checkRelPaths(opts.keep, opts.strip, opts.handlerFiles);
+  await prepareOutDir(outDir);
+
+  const diagnostics: Diagnostic[] = [];
+  const stripping = opts.strip.length > 0;
+  const esm = new Set(opts.esmHandlerFiles ?? []);
+  const handlers = [...new Set(opts.handlerFiles)].sort();
+  const shimmedHandlers = stripping ? handlers : [];
+  const esmHooks = shimmedHandlers.some((h) => isEsmHandler(h, esm));
+  // Handler files and transformed files are part of the output even if the caller left them out of keep.
+  const strip = new Set(opts.strip);
+  const keep = [...new Set([...opts.keep, ...handlers, ...[...opts.transformed.keys()].filter((f) => !strip.has(f))])].sort();
+
+  await eachLimited(keep, COPY_CONCURRENCY, async (rel) => {
+    const src = abs(root, rel);
+    const dst = abs(outDir, rel);
+    await fs.promises.mkdir(path.dirname(dst), { recursive: true });
+    const [lst, st] = await Promise.all([fs.promises.lstat(src), fs.promises.stat(src)]);
+    if (lst.isSymbolicLink() && !isInside(root, await fs.promises.realpath(src)))
+      diagnostics.push(
+        diag('FL007', 'warning', `${rel} is a symlink to a file outside the app; packaged as a copy of it`, { file: rel }),
+      );
+    let code = opts.transformed.get(rel);
+    if (shimmedHandlers.includes(rel)) {
+      code ??= await fs.promises.readFile(src, 'utf8');
+      code = injectShimLine(code, specifierFrom(rel, `${FAASLIGHT_DIR}/shim.cjs`), isEsmHandler(rel, esm));
+    }
+    if (code === undefined) await fs.promises.copyFile(src, dst); // symlinks are followed: materialised
+    else await fs.promises.writeFile(dst, code);
+    await fs.promises.chmod(dst, st.mode & 0o777);
+  });
+
+  let fallbackBytes = 0;
+  if (stripping) {
+    const overrides = new Map([...opts.transformed].filter(([f]) => strip.has(f)));
+    fallbackBytes = (await writeFallbackStore(root, opts.strip, outDir, overrides)).bytes;
+    const runtimeFiles = ['shim.cjs', 'restore.cjs', ...(esmHooks ? ['esm-hooks.mjs'] : [])];
+    for (const f of runtimeFiles) {
+      const dst = abs(outDir, `${FAASLIGHT_DIR}/${f}`);
+      await fs.promises.copyFile(path.join(RUNTIME_DIR, f), dst);
+      await fs.promises.chmod(dst, 0o644);
+    }
+  }
+  await fs.promises.mkdir(abs(outDir, FAASLIGHT_DIR), { recursive: true });
+  await fs.promises.writeFile(abs(outDir, MARKER), `${JSON.stringify({ tool: 'faaslight', format: 1 })}\n`);
+
+  const { bytes: zipBytes } = await writeZip(outDir, zipPath);
+  return {
+    outDir,
+    zipPath,
+    before: await beforeStats(root),
+    after: await statsOf(outDir, zipBytes),
+    stripped: strip.size,
+    fallbackBytes,
+    diagnostics: diagnostics.sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : 1)),
+    shimmedHandlers,
+    esmHooks,
+  };
+}
