@@ -1,0 +1,6 @@
+'use strict';
+
+const serverless = require('serverless-http');
+const app = require('./app');
+
+module.exports.handler = serverless(app);
