@@ -126,7 +126,12 @@ export async function readFallbackFile(dir: string, index: FallbackIndex, rel: s
   try {
     const gz = Buffer.alloc(e.length);
     await fh.read(gz, 0, e.length, e.offset);
-    const data = zlib.gunzipSync(gz);
+    let data: Buffer;
+    try {
+      data = zlib.gunzipSync(gz);
+    } catch (err) {
+      throw corrupt(dir, `${rel}: ${(err as Error).message}`);
+    }
     const sha = crypto.createHash('sha256').update(data).digest('hex');
     if (data.length !== e.size || sha !== e.sha256) throw corrupt(dir, `${rel} does not match its sha256`);
     return data;

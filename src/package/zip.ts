@@ -163,36 +163,55 @@ export async function extractZip(zipPath: string, destDir: string): Promise<{ fi
   const dest = await fs.promises.realpath(destDir);
   let files = 0;
   let bytes = 0;
-  await eachEntry(zipPath, async (zip, e) => {
-    const info = entryInfo(e);
-    const why = unsafeEntryName(info.name);
-    if (why) throw zipSlip(zipPath, info.name, why);
-    const target = path.resolve(dest, info.name);
-    if (!isInside(dest, target)) throw zipSlip(zipPath, info.name, 'escapes the target folder');
-    if (info.isDirectory) {
-      await fs.promises.mkdir(target, { recursive: true });
-      return;
+  const links: { name: string; at: string; link: string }[] = [];
+  let failure: unknown;
+  try {
+    await eachEntry(zipPath, async (zip, e) => {
+      const info = entryInfo(e);
+      const why = unsafeEntryName(info.name);
+      if (why) throw zipSlip(zipPath, info.name, why);
+      const target = path.resolve(dest, info.name);
+      if (!isInside(dest, target)) throw zipSlip(zipPath, info.name, 'escapes the target folder');
+      if (info.isDirectory) {
+        await fs.promises.mkdir(target, { recursive: true });
+        return;
+      }
+      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      // Lexical checks are not enough once symlinks exist: a parent folder may be a link whose real
+      // location is elsewhere, so the folder we are about to write into must really be inside.
+      if (!isInside(dest, await fs.promises.realpath(path.dirname(target))))
+        throw zipSlip(zipPath, info.name, 'is written through a symlink that leaves the target folder');
+      const content = await readEntry(zip, e);
+      if (info.isSymlink) {
+        const link = content.toString('utf8');
+        if (!isInside(dest, path.resolve(path.dirname(target), link)))
+          throw zipSlip(zipPath, info.name, `is a symlink to "${link}" outside the target folder`);
+        await fs.promises.rm(target, { force: true });
+        await fs.promises.symlink(link, target);
+        links.push({ name: info.name, at: target, link });
+        return;
+      }
+      await fs.promises.rm(target, { force: true }); // never write through an existing link
+      await fs.promises.writeFile(target, content);
+      if (info.mode) await fs.promises.chmod(target, info.mode);
+      files++;
+      bytes += content.length;
+    });
+  } catch (err) {
+    failure = err;
+  }
+  // A link checked lexically may still leave through another link ("c" -> "b/.." with "b" -> "."):
+  // each link's real target must be inside too (a dangling link may not climb with "..", since what
+  // it will point to is unknown). Checked also after a failure, so no escaping link is left behind.
+  for (const l of links) {
+    const real = await fs.promises.realpath(l.at).catch(() => null);
+    const escapes = real === null ? l.link.split('/').includes('..') : !isInside(dest, real);
+    if (escapes) {
+      await fs.promises.rm(l.at, { force: true });
+      failure ??= zipSlip(zipPath, l.name, `is a symlink to "${l.link}" that resolves outside the target folder`);
     }
-    await fs.promises.mkdir(path.dirname(target), { recursive: true });
-    // Lexical checks are not enough once symlinks exist: a parent folder may be a link whose real
-    // location is elsewhere, so the folder we are about to write into must really be inside.
-    if (!isInside(dest, await fs.promises.realpath(path.dirname(target))))
-      throw zipSlip(zipPath, info.name, 'is written through a symlink that leaves the target folder');
-    const content = await readEntry(zip, e);
-    if (info.isSymlink) {
-      const link = content.toString('utf8');
-      if (!isInside(dest, path.resolve(path.dirname(target), link)))
-        throw zipSlip(zipPath, info.name, `is a symlink to "${link}" outside the target folder`);
-      await fs.promises.rm(target, { force: true });
-      await fs.promises.symlink(link, target);
-      return;
-    }
-    await fs.promises.rm(target, { force: true }); // never write through an existing link
-    await fs.promises.writeFile(target, content);
-    if (info.mode) await fs.promises.chmod(target, info.mode);
-    files++;
-    bytes += content.length;
-  });
+  }
+  if (failure !== undefined) throw failure;
   return { files, bytes };
 }
 

@@ -11,6 +11,25 @@ export const FIXTURES = fileURLToPath(new URL('../../fixtures/package/', import.
 export const APP = path.join(FIXTURES, 'app');
 export const RUNNER = path.join(FIXTURES, 'run.cjs');
 
+/** How the runtime and packaging tests split the fixture app. */
+export const KEEP = [
+  'esm-handler.mjs',
+  'handler.js',
+  'lib/kept.js',
+  'node_modules/kept-pkg/index.js',
+  'node_modules/kept-pkg/package.json',
+  'package.json',
+];
+export const STRIP = [
+  'lib/stripped-esm.mjs',
+  'lib/stripped-rel.js',
+  'lib/uses-kept.js',
+  'node_modules/kept-pkg/lib/extra.js',
+  'node_modules/left-pad/index.js',
+  'node_modules/left-pad/package.json',
+  'node_modules/left-pad/repeat.js',
+];
+
 export function tmpDir(prefix = 'fl-pkg-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

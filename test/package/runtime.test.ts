@@ -5,25 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writePackage } from '../../src/package/index.js';
-import { APP, hashTree, runHandler, tmpDir } from './helpers.js';
+import { APP, hashTree, KEEP, runHandler, STRIP, tmpDir } from './helpers.js';
 
-export const KEEP = [
-  'esm-handler.mjs',
-  'handler.js',
-  'lib/kept.js',
-  'node_modules/kept-pkg/index.js',
-  'node_modules/kept-pkg/package.json',
-  'package.json',
-];
-export const STRIP = [
-  'lib/stripped-esm.mjs',
-  'lib/stripped-rel.js',
-  'lib/uses-kept.js',
-  'node_modules/kept-pkg/lib/extra.js',
-  'node_modules/left-pad/index.js',
-  'node_modules/left-pad/package.json',
-  'node_modules/left-pad/repeat.js',
-];
 
 let base: string;
 let pkg: string;
