@@ -1,0 +1,187 @@
+// The measurement result format. The batch runner, the HTML report and the cloud invokers consume
+// the same shapes, so everything here is plain JSON (no Maps, no Dates, no functions) and general
+// enough for a sample that came from a real cloud invoke instead of the local environment.
+import type { Diagnostic, HandlerSpec, Runtime } from '../types.js';
+import type { RatioInterval, Summary } from './stats.js';
+
+export type Platform = 'aws' | 'gcf';
+/** What ran the handler: the real AWS Node runtime client, our built-in Node bootstrap, the Python bootstrap, or the Functions Framework. */
+export type RuntimeClientKind = 'ric' | 'builtin' | 'python' | 'functions-framework';
+export type RuntimeClientChoice = 'auto' | 'ric' | 'builtin';
+
+export type RunErrorKind =
+  | 'invalid-event' // the event is not JSON: nothing was started
+  | 'unpack' // corrupt zip, zip-slip entry, unreadable folder
+  | 'spawn' // the runtime binary could not be started (missing python …)
+  | 'init-error' // the runtime posted /runtime/init/error (handler threw at load, handler not found …)
+  | 'init-timeout' // the runtime never called /next (or never listened, for GCF) within the init timeout
+  | 'handler-error' // the runtime posted /invocation/{id}/error, or the HTTP function answered ≥ 500
+  | 'timeout' // the handler did not answer within --timeout: the process was killed
+  | 'crash'; // the process exited before answering
+
+export interface RunError {
+  kind: RunErrorKind;
+  message: string;
+  /** Lambda's errorType ("Runtime.ImportModuleError", "TypeError" …) when the runtime reported one. */
+  errorType?: string;
+  /** Which invoke failed: the cold one or the warm one. */
+  phase?: 'unpack' | 'init' | 'invoke' | 'warm';
+  exitCode?: number | null;
+  signal?: string | null;
+  /** Last lines of the runtime's stderr (and stdout), for the report. */
+  stderrTail?: string;
+}
+
+/** One fresh instance: unpack → spawn → init → cold invoke → warm invoke → kill. Times in ms. */
+export interface Sample {
+  /** 0-based index among the measured runs of this package; warm-up runs have run = -1. */
+  run: number;
+  /** Spawn → first GET /next (Lambda's "Init Duration"); GCF: spawn → listening. */
+  initMs: number | null;
+  /** Event handed out → response posted (Lambda's "Duration"). */
+  durationMs: number | null;
+  /** Spawn → response posted: what a caller waits for, minus the unpack. */
+  e2eMs: number | null;
+  /** Zip extraction or folder copy into a fresh task root. */
+  unpackMs: number | null;
+  /** Duration of a second invoke on the same instance. */
+  warmMs: number | null;
+  /** Sum of the peak resident set sizes (VmHWM) of the process tree, in KiB; null where /proc is missing. */
+  peakRssKb: number | null;
+  /** Parsed response of the cold invoke (or the error object the runtime posted). */
+  output: unknown;
+  error?: RunError;
+  runtimeClient?: RuntimeClientKind;
+  /** Wall-clock start (ms since the epoch), to line samples up with the machine's other activity. */
+  startedAt?: number;
+}
+
+export interface PackageSummary {
+  ok: number;
+  failed: number;
+  initMs: Summary | null;
+  durationMs: Summary | null;
+  e2eMs: Summary | null;
+  unpackMs: Summary | null;
+  warmMs: Summary | null;
+  peakRssKb: Summary | null;
+}
+
+/** One node of the init-time import tree. */
+export interface ProfileNode {
+  /** Resolved file (relative to the task root when inside it), "node:fs" for built-ins, the module name for Python. */
+  id: string;
+  package: string;
+  inclusiveMs: number;
+  selfMs: number;
+  children: ProfileNode[];
+}
+
+export interface ProfileEntry {
+  package: string;
+  /** Time to load the package, including what it loads from other packages (outermost loads only). */
+  inclusiveMs: number;
+  /** Time spent in the package's own files. */
+  selfMs: number;
+  modules: number;
+}
+
+export interface Profile {
+  tool: 'require-hook' | 'python-importtime';
+  /** Total init time attributed to module loading. */
+  totalMs: number;
+  /** Top costs by package, largest inclusive first. */
+  top: ProfileEntry[];
+  tree: ProfileNode[];
+  /** Modules loaded lazily during the first invoke (not part of init). */
+  loadedDuringInvoke: string[];
+  notes: string[];
+  error?: RunError;
+}
+
+export interface PackageMeasurement {
+  label: 'A' | 'B';
+  /** The package (folder or zip) as given. */
+  input: string;
+  handler: HandlerSpec;
+  runtimeClient: RuntimeClientKind | null;
+  warmup: Sample[];
+  samples: Sample[];
+  summary: PackageSummary;
+  profile?: Profile;
+}
+
+export interface Comparison {
+  metric: 'e2eMs';
+  /** B/A ratio of the medians with its bootstrap interval. */
+  interval: RatioInterval;
+  /** Whether the interval leaves out 1.0 (a real difference at this level). */
+  significant: boolean;
+  verdict: string;
+}
+
+export interface CpuLimit {
+  /** What was actually applied to the runtime processes. */
+  applied: 'none' | 'cgroup-v2' | 'cgroup-v1' | 'taskset';
+  /** vCPU share Lambda would give at this memory size (memory / 1769 MB). */
+  vcpus?: number;
+  detail: string;
+}
+
+export interface MeasureResult {
+  version: 1;
+  platform: Platform;
+  runtime: Runtime;
+  event: string;
+  runs: number;
+  warmupRuns: number;
+  memoryMb?: number;
+  timeoutMs: number;
+  initTimeoutMs: number;
+  cpu: CpuLimit;
+  packages: PackageMeasurement[];
+  comparison?: Comparison;
+  /** True when every successful A and B output is identical (null with one package or no successes). */
+  identicalOutputs: boolean | null;
+  /** Runs whose A and B outputs differed, by run index. */
+  outputDifferences: number[];
+  /** Honest notes about the environment ("memory limit not enforced: …"). */
+  notes: string[];
+  diagnostics: Diagnostic[];
+  machine: { cpus: number; node: string; platform: string; python?: string };
+  startedAt: string;
+  wallMs: number;
+}
+
+export type ProgressEvent =
+  | { type: 'start'; total: number }
+  | { type: 'run'; label: 'A' | 'B'; run: number; warmup: boolean; sample: Sample; done: number; total: number }
+  | { type: 'profile'; label: 'A' | 'B' };
+
+export interface MeasureOptions {
+  /** Package folder or .zip. */
+  input: string;
+  /** Second package to compare against (B). */
+  vs?: string;
+  /** Handler string; found the way `optimize` finds handlers when absent. */
+  handler?: string;
+  /** Path of the event JSON file (default: an empty object). */
+  event?: string;
+  runs?: number;
+  /** Warm-up pairs run before the measured runs and left out of the statistics (default 1). */
+  warmup?: number;
+  platform?: Platform;
+  memoryMb?: number;
+  /** Per-invoke timeout (default 30 s). */
+  timeoutMs?: number;
+  /** Runtime must call /next (or listen) within this (default 10 s, Lambda's init limit). */
+  initTimeoutMs?: number;
+  runtimeClient?: RuntimeClientChoice;
+  /** Python interpreter (default /usr/bin/python3, run with -S). */
+  python?: string;
+  profile?: boolean;
+  seed?: number;
+  /** Extra environment variables for the function (the user's shell is never inherited). */
+  env?: Record<string, string>;
+  onProgress?: (ev: ProgressEvent) => void;
+}
