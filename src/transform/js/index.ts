@@ -8,6 +8,7 @@
  */
 import MagicString from 'magic-string';
 import type * as t from '@babel/types';
+import type { NodePath } from '@babel/traverse';
 import type { ImportDecision, LazyMechanism } from '../../types.js';
 import { analyzeFile, inAsyncBody, type SiteInfo, type FileBindings } from '../../analyze/js/bindings.js';
 import {
@@ -53,10 +54,32 @@ function blocker(info: SiteInfo, mechanism: LazyMechanism, isESM: boolean): stri
   const hasNs = Object.values(info.imported ?? {}).includes('*');
   if (mechanism === 'create-require' && hasNs)
     return "namespace import of a CommonJS module: Node's namespace object (exports found by cjs-module-lexer) cannot be rebuilt exactly";
+  if (mechanism === 'require-esm' && hasNs) {
+    // Node 20's require(esm) returns a namespace-like object that is not the import() namespace (and has an
+    // extra __esModule key when there is a default export): only property reads are sure to behave the same.
+    const local = Object.keys(info.imported!).find((k) => info.imported![k] === '*')!;
+    const bad = info.refs[local].find((r) => !isPlainPropertyRead(r));
+    if (bad) return `namespace used as a value at line ${bad.node.loc?.start.line}: require(esm) returns a different object than import`;
+  }
   if (mechanism === 'dynamic-import') {
     const bad = Object.values(info.refs).flat().find((r) => !inAsyncBody(r));
     if (bad) return `reference at line ${bad.node.loc?.start.line} is not directly inside an async function: await import() impossible there`;
   }
+}
+
+/** The `require('m')` call inside a require expression (the init of a cjs site). */
+function requireCall(n: t.Node): t.Node {
+  if (n.type === 'MemberExpression') return requireCall(n.object);
+  if (n.type === 'CallExpression' && !(n.callee.type === 'Identifier' && n.callee.name === 'require')) return requireCall(n.arguments[0]);
+  return n;
+}
+
+/** `ns.x` / `ns['x']` (read or call), other than the `__esModule` marker. */
+function isPlainPropertyRead(ref: NodePath<t.Identifier>): boolean {
+  const p = ref.parent;
+  if ((p.type !== 'MemberExpression' && p.type !== 'OptionalMemberExpression') || p.object !== ref.node) return false;
+  const key = !p.computed && p.property.type === 'Identifier' ? p.property.name : p.property.type === 'StringLiteral' ? p.property.value : undefined;
+  return key !== undefined && key !== '__esModule';
 }
 
 /** Access text per local name plus the loader, for one site. */
@@ -73,7 +96,7 @@ function planSite(ctx: Ctx, info: SiteInfo, mechanism: LazyMechanism): { loader:
     const init = src(code, info.init);
     const getter = ctx.name(`__fl_${first}`);
     const cache = ctx.name(`${getter}_cache`);
-    const note = comment(`require(${JSON.stringify(site.specifier)})`, before);
+    const note = comment(src(code, requireCall(info.init)), before);
     if (site.kind === 'cjs-destructure') {
       for (const n of site.names) access[n] = { text: `${getter}()${prop(n)}`, member: true };
       return { loader: `${note} ${destructureLoader(getter, cache, src(code, info.declarator!.id), init, site.names)}`, access, needsRequire: false };

@@ -42,5 +42,13 @@ export function refEdit(ref: NodePath<t.Identifier>, access: Access): Edit | { e
       break;
   }
   if (!ref.isReferencedIdentifier()) return { error: `unsupported use (${parent.type}) at ${where}` };
-  return { ...at, text: access.text };
+  // `new x.K()` → `new G().K()` would construct G; `new (G()).K()` keeps the original meaning.
+  return { ...at, text: headsNewCallee(ref) ? `(${access.text})` : access.text };
+}
+
+/** True when the reference starts the member chain that is the callee of a `new` expression. */
+function headsNewCallee(ref: NodePath): boolean {
+  let p: NodePath = ref;
+  while ((p.parentPath?.isMemberExpression() || p.parentPath?.isOptionalMemberExpression()) && (p.parent as t.MemberExpression).object === p.node) p = p.parentPath;
+  return p !== ref && !!p.parentPath?.isNewExpression() && (p.parent as t.NewExpression).callee === p.node;
 }
