@@ -40,6 +40,8 @@ interface Ctx {
   name: (base: string) => string;
   /** Shared per-file helper names, created on first need. */
   requireName: () => string;
+  /** dynamic-import thunk name per specifier. */
+  importThunks: Map<string, string>;
 }
 
 const src = (code: string, n: t.Node) => code.slice(n.start!, n.end!);
@@ -51,6 +53,9 @@ function blocker(info: SiteInfo, mechanism: LazyMechanism, isESM: boolean): stri
   if (site.usage !== 'deferred' && site.usage !== 'unused') return `usage is '${site.usage}': ${site.usageReason}`;
   if (!isESM) return mechanism === 'require' ? undefined : `mechanism '${mechanism}' does not apply to a CommonJS file`;
   if (mechanism === 'require') return `mechanism 'require' does not apply to an ES module file`;
+  const stmt = info.statement as t.ImportDeclaration;
+  if (stmt.attributes?.length || (stmt as { assertions?: unknown[] }).assertions?.length)
+    return 'import attributes (with { type: … }) are not carried over to a lazy load';
   const hasNs = Object.values(info.imported ?? {}).includes('*');
   if (mechanism === 'create-require' && hasNs)
     return "namespace import of a CommonJS module: Node's namespace object (exports found by cjs-module-lexer) cannot be rebuilt exactly";
@@ -109,10 +114,13 @@ function planSite(ctx: Ctx, info: SiteInfo, mechanism: LazyMechanism): { loader:
   const spec = src(code, stmt.source);
   const imported = info.imported!;
   if (mechanism === 'dynamic-import') {
-    const thunk = ctx.name(`__flImport_${site.specifier.replace(/^.*[/:]/, '')}`);
+    // One thunk per specifier and file: import() returns the same namespace each time (module cache).
+    let thunk = ctx.importThunks.get(site.specifier);
+    const fresh = !thunk;
+    if (!thunk) ctx.importThunks.set(site.specifier, (thunk = ctx.name(`__flImport_${site.specifier.replace(/^.*[/:]/, '')}`)));
     for (const [local, imp] of Object.entries(imported))
       access[local] = imp === '*' ? { text: `(await ${thunk}())`, member: false } : { text: `(await ${thunk}())${prop(imp)}`, member: true };
-    return { loader: `${comment(`import(${spec})`, before)} ${importThunk(thunk, spec)}`, access, needsRequire: false };
+    return { loader: comment(`import(${spec})`, before) + (fresh ? ` ${importThunk(thunk, spec)}` : ''), access, needsRequire: false };
   }
 
   const getter = ctx.name(`__fl_${first}`);
@@ -146,7 +154,7 @@ export function rewriteLazy(file: string, code: string, decisions: ImportDecisio
   const name = makeNamer(fb.names);
   let requireName: string | undefined, createRequireName: string | undefined;
   const ctx: Ctx = {
-    code, fb, name,
+    code, fb, name, importThunks: new Map(),
     requireName: () => {
       if (!requireName) { createRequireName = name('__flCreateRequire'); requireName = name('__flRequire'); }
       return requireName;
