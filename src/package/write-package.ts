@@ -22,6 +22,12 @@ export interface WritePackageOptions {
   handlerFiles: string[];
   /** Handler files that are ES modules (get an `import` shim line and the ESM hooks). */
   esmHandlerFiles?: string[];
+  /**
+   * Install the ESM hooks for ESM handlers (default true): they restore stripped files reached by
+   * import(), but registering them starts Node's loader thread on every cold start (tens of ms on
+   * Node 20; see scripts/bench-shim.mjs). false: import() of a stripped file fails as it would.
+   */
+  esmHooks?: boolean;
 }
 
 export interface WritePackageResult extends PackageResult {
@@ -114,6 +120,18 @@ export function specifierFrom(fromFile: string, toRootFile: string): string {
   return r.startsWith('../') ? r : `./${r}`;
 }
 
+/**
+ * Extensions require()/import() resolve to. Extensionless files (LICENSE, Makefile, bin scripts run
+ * by spawn) are left out on purpose: requiring one by its exact name is legal but rare, and counting
+ * them would install the shim in nearly every package.
+ */
+const LOADABLE = new Set(['.js', '.cjs', '.mjs', '.json', '.node']);
+
+/** True when a module loader could ask for this file; .md, .map, .d.ts, .ts … are read by fs or never. */
+export function isLoadable(rel: string): boolean {
+  return LOADABLE.has(path.posix.extname(rel));
+}
+
 function isEsmHandler(file: string, esm: Set<string>): boolean {
   if (file.endsWith('.mjs') || file.endsWith('.mts')) return true;
   if (file.endsWith('.cjs') || file.endsWith('.cts')) return false;
@@ -146,10 +164,13 @@ export async function writePackage(opts: WritePackageOptions): Promise<WritePack
 
   const diagnostics: Diagnostic[] = [];
   const stripping = opts.strip.length > 0;
+  // The shim costs a little on every cold start (the ESM hooks much more: a loader thread), so it
+  // is installed only when a stripped file could be loaded by require/import at all.
+  const shimNeeded = opts.strip.some(isLoadable);
   const esm = new Set(opts.esmHandlerFiles ?? []);
   const handlers = [...new Set(opts.handlerFiles)].sort();
-  const shimmedHandlers = stripping ? handlers : [];
-  const esmHooks = shimmedHandlers.some((h) => isEsmHandler(h, esm));
+  const shimmedHandlers = shimNeeded ? handlers : [];
+  const esmHooks = opts.esmHooks !== false && shimmedHandlers.some((h) => isEsmHandler(h, esm));
   // Handler files and transformed files are part of the output even if the caller left them out of keep.
   const strip = new Set(opts.strip);
   const keep = [...new Set([...opts.keep, ...handlers, ...[...opts.transformed.keys()].filter((f) => !strip.has(f))])].sort();
@@ -177,7 +198,7 @@ export async function writePackage(opts: WritePackageOptions): Promise<WritePack
   if (stripping) {
     const overrides = new Map([...opts.transformed].filter(([f]) => strip.has(f)));
     fallbackBytes = (await writeFallbackStore(root, opts.strip, outDir, overrides)).bytes;
-    const runtimeFiles = ['shim.cjs', 'restore.cjs', ...(esmHooks ? ['esm-hooks.mjs'] : [])];
+    const runtimeFiles = shimNeeded ? ['shim.cjs', 'restore.cjs', ...(esmHooks ? ['esm-hooks.mjs'] : [])] : [];
     for (const f of runtimeFiles) {
       const dst = abs(outDir, `${FAASLIGHT_DIR}/${f}`);
       await fs.promises.copyFile(path.join(RUNTIME_DIR, f), dst);

@@ -81,10 +81,37 @@ describe('writePackage', () => {
     expect([r.stripped, r.fallbackBytes, r.shimmedHandlers, r.esmHooks]).toEqual([0, 0, [], false]);
   });
 
+  test('only non-loadable files stripped (.md, .map, .d.ts): store written, no shim', async () => {
+    const root = path.join(base, 'src-docs');
+    fs.mkdirSync(root);
+    const files = { 'index.js': 'exports.handler = () => 1;\n', 'README.md': '# x\n', 'index.js.map': '{}', 'index.d.ts': 'export {};\n' };
+    for (const [f, c] of Object.entries(files)) fs.writeFileSync(path.join(root, f), c);
+    const r = await writePackage({
+      root,
+      outDir: path.join(base, 'docs-out'),
+      zipPath: path.join(base, 'docs-out.zip'),
+      keep: ['index.js'],
+      strip: ['README.md', 'index.d.ts', 'index.js.map'],
+      transformed: new Map(),
+      handlerFiles: ['index.js'],
+    });
+    expect((await listTree(path.join(base, 'docs-out'))).map((f) => f.rel)).toEqual([
+      '.faaslight/fallback/index.json',
+      '.faaslight/fallback/store.bin',
+      '.faaslight/output.json',
+      'index.js',
+    ]);
+    expect(fs.readFileSync(path.join(base, 'docs-out/index.js'), 'utf8')).toBe(files['index.js']);
+    expect([r.stripped, r.shimmedHandlers]).toEqual([3, []]);
+  });
+
   test('CommonJS-only handlers: no ESM hooks file', async () => {
     const r = await writePackage(opts('cjs', { handlerFiles: ['handler.js'], esmHandlerFiles: [] }));
     expect(fs.existsSync(path.join(base, 'cjs/.faaslight/esm-hooks.mjs'))).toBe(false);
     expect(r.esmHooks).toBe(false);
+    const off = await writePackage(opts('esm-off', { esmHooks: false }));
+    expect([off.esmHooks, fs.existsSync(path.join(base, 'esm-off/.faaslight/esm-hooks.mjs'))]).toEqual([false, false]);
+    expect(fs.readFileSync(path.join(base, 'esm-off/esm-handler.mjs'), 'utf8')).toMatch(/^import '\.\/\.faaslight\/shim\.cjs';/);
   });
 
   test('modes preserved, symlinks materialised (outside the app: with a warning)', async () => {
