@@ -103,9 +103,10 @@ def load_handler(handler):
         sys.stderr.write("faaslight: import handler\n")  # marks where -X importtime lines of the function begin
         sys.stderr.flush()
     try:
-        import importlib
-
-        module = importlib.import_module(modname)
+        # __import__ (the import statement's path), not importlib.import_module: only the former is
+        # instrumented by -X importtime, so the handler module itself becomes the root of its imports.
+        __import__(modname)
+        module = sys.modules[modname]
     except ImportError as e:
         raise FaultError("Runtime.ImportModuleError", "Unable to import module '%s': %s" % (modname, e), e.__traceback__)
     except SyntaxError as e:

@@ -3,6 +3,7 @@
 // response posted → a warm invoke on the same instance → peak RSS → kill the tree → remove the root.
 // Every failure (bad event, corrupt zip, crash at init, timeout, missing interpreter) becomes a
 // RunError on the sample, with the runtime's output tail; nothing here can hang past its timeouts.
+import path from 'node:path';
 import { findHandlerFile, handlerCandidates } from '../app/handler-string.js';
 import type { HandlerSpec } from '../types.js';
 import { awsRun } from './aws.js';
@@ -57,13 +58,13 @@ export async function coldStart(
   const base = await makeBase();
   try {
     let root: TaskRoot;
+    result.taskRoot = path.join(base, 'task');
     try {
       root = await unpackInto(base, pkg);
     } catch (e) {
       result.error = { kind: 'unpack', phase: 'unpack', message: `cannot unpack ${pkg}: ${(e as Error).message}` };
       return result;
     }
-    result.taskRoot = root.dir;
     result.unpackMs = round(root.unpackMs);
     const spec = typeof handler === 'string' ? await specFor(handler, root.dir, opts.platform) : handler;
     const ctx: InstanceContext = {

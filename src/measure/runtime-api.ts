@@ -7,7 +7,7 @@
 // One server serves one instance (one process), like the platform's per-sandbox API endpoint.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 const PREFIX = '/2018-06-01/runtime';
 /** Lambda's synchronous payload limit. */
@@ -140,7 +140,8 @@ export class RuntimeApiServer {
         'Lambda-Runtime-Deadline-Ms': String(Date.now() + p.timeoutMs),
         'Lambda-Runtime-Aws-Request-Id': p.requestId,
         'Lambda-Runtime-Invoked-Function-Arn': p.functionArn,
-        'Lambda-Runtime-Trace-Id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${p.requestId.replace(/-/g, '').slice(0, 24)};Parent=0000000000000000;Sampled=0`,
+        // X-Ray format: Root=1-<epoch seconds hex>-<96-bit random hex>.
+        'Lambda-Runtime-Trace-Id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`,
       });
       res.end(p.payload);
       p.onHandout?.(p.handedOutAt);
