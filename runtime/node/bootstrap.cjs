@@ -222,7 +222,9 @@ async function main() {
   try {
     handler = await loadHandler(HANDLER);
   } catch (e) {
-    console.error(e);
+    // One line, in the format the real runtime logs it (timestamp, request id, level, JSON).
+    const b = toErrorBody(e);
+    console.error(`${new Date().toISOString()}\tundefined\tERROR\tUncaught Exception \t${JSON.stringify({ errorType: b.errorType, errorMessage: b.errorMessage, stack: b.trace })}`);
     await postError(`${BASE}/init/error`, e).catch(() => {});
     process.exit(129);
   }

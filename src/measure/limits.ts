@@ -100,7 +100,8 @@ export function prepareLimits(opts: LimitsOptions): Limits {
   } else {
     const vcpus = lambdaVcpus(opts.memoryMb);
     const own = ownCgroups();
-    const quota = Math.max(1000, Math.round(vcpus * PERIOD_US));
+    // From the exact share, not the rounded one shown in the report.
+    const quota = Math.max(1000, Math.round(Math.min(MAX_VCPUS, opts.memoryMb / MB_PER_VCPU) * PERIOD_US));
     const bytes = String(opts.memoryMb * 1024 * 1024);
     const v2 = opts.disableCgroups ? undefined : v2Root();
     const v2Line = own.find((l) => l.controllers.length === 0);
