@@ -22,6 +22,7 @@ function jobOptions(app: string, o: Record<string, any>): JobOptions {
     strip: o.strip,
     lazy: o.lazy,
     nodeVersion: o.nodeVersion,
+    esmFallback: o.esmFallback,
   };
 }
 
@@ -57,6 +58,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('-o, --out <dir>', 'output folder (default: <app>.opt)')
     .option('--zip <file>', 'zip path (default: <out>.zip)')
     .option('--verify <events>', 'run original and optimized handlers on these event files (globs) and fail if any output differs (repeatable)', collect)
+    .option('--esm-fallback', 'also restore stripped files for import() (registers ESM loader hooks: costs ~40-100 ms per ESM cold start)')
     .action(async (app: string, o: Record<string, any>) => {
       const fmt = format(o);
       const { summary } = await optimizeApp(jobOptions(app, o));

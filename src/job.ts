@@ -20,6 +20,11 @@ export interface JobOptions {
   lazy?: boolean;
   /** Target Node version for choosing lazy mechanisms (default from runtime id, else the running Node). */
   nodeVersion?: string;
+  /**
+   * Register ESM loader hooks so `import()` of a stripped file is restored too. Off by default: module.register()
+   * starts a loader thread that costs ~40–100 ms on every ESM cold start, and static imports cannot be rescued anyway.
+   */
+  esmFallback?: boolean;
 }
 
 /** One job object carried through every stage: options, caches and the growing results. */

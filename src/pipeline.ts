@@ -169,6 +169,7 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
       transformed,
       handlerFiles,
       esmHandlerFiles: handlerFiles.filter((f) => job.graph!.files[f]?.isESM),
+      esmHooks: o.esmFallback === true,
     }),
   );
 

@@ -30,7 +30,12 @@ const traverse: TraverseFn = _traverse.default ?? (_traverse as unknown as Trave
  */
 export const REGISTRATION_METHODS: ReadonlySet<string> = new Set([
   'get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all', 'use', 'route', 'on', 'once', 'addListener',
+  // template engines register filters/helpers that run when a template renders (nunjucks, handlebars), fastify hooks
+  'addFilter', 'addTest', 'registerHelper', 'registerDecorator', 'addHook',
 ]);
+
+/** Plain functions (by the local name they are usually imported as) that wrap a handler to call it per request. */
+export const REGISTRATION_FUNCTIONS: ReadonlySet<string> = new Set(['middy']);
 
 /** Interop helpers emitted by TypeScript, Babel and esbuild around `require()`; identified by name. */
 const INTEROP_HELPERS = /^(__importDefault|__importStar|__importWildcard|__toESM|_interopRequireDefault\d*|_interopRequireWildcard\d*)$/;
@@ -427,8 +432,8 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
     if (calleePath.isIdentifier({ name: 'eval' }) && !path.scope.getBinding('eval')) evalLine ||= line(node);
     const targets = calleeTargets(calleePath, node.type === 'NewExpression');
     const callee = unparen(calleePath.node);
-    const registration = (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') &&
-      REGISTRATION_METHODS.has(propName(callee) ?? '');
+    const registration = ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') &&
+      REGISTRATION_METHODS.has(propName(callee) ?? '')) || (callee.type === 'Identifier' && REGISTRATION_FUNCTIONS.has(callee.name));
     const args = node.type === 'TaggedTemplateExpression' ? [] : node.arguments;
     const argTargets = registration ? [] : args.flatMap((a) => argumentTargets(a, path.scope));
     if (!targets.length && !argTargets.length) return;
