@@ -1,0 +1,273 @@
+"""faaslight runtime shim (standard library only), installed as .faaslight/_faaslight.py.
+
+Three services for a package optimized by faaslight:
+  lazy(...)   lazy imports: a stand-in bound to the import's names that runs the original import
+              statement at first attribute access or call, then rebinds the real objects in the
+              module's globals, so later uses cost nothing extra.
+  Stubs       function stubs: on first call the original definition is compiled from the module's
+              original source (kept in the fallback store) and its code replaces the stub's code in
+              place, so every reference (decorator wrappers, registries, bound methods) sees it.
+  finder      a meta-path finder, last in sys.meta_path, that restores stripped files from the
+              fallback store into a writable mirror and imports them from there.
+"""
+import os
+import sys
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_STORE = os.path.join(_ROOT, ".faaslight", "fallback")
+_INDEX = None  # {"files": {...}, "key": "<12 hex>"} once read
+_LOADED = set()
+
+
+def _log(rel):
+    if rel not in _LOADED:
+        _LOADED.add(rel)
+        sys.stderr.write("faaslight: fallback load %s\n" % rel)
+        sys.stderr.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# Lazy imports
+
+
+def _resolve(proxy):
+    get = object.__getattribute__
+    g = get(proxy, "_fl_g")
+    name = get(proxy, "_fl_name")
+    value = g.get(name, proxy)
+    if value is proxy:
+        # The original statement, compiled at its original line: same modules in sys.modules, same
+        # submodule attributes, same exception (raised again on each use until it succeeds).
+        line = get(proxy, "_fl_line")
+        code = compile("\n" * (line - 1) + get(proxy, "_fl_stmt"), g.get("__file__") or "<faaslight>", "exec", 0, True)
+        exec(code, g)
+        value = g[name]
+    return value
+
+
+class _Lazy(object):
+    __slots__ = ("_fl_g", "_fl_name", "_fl_stmt", "_fl_line")
+
+    def __init__(self, g, name, stmt, line):
+        object.__setattr__(self, "_fl_g", g)
+        object.__setattr__(self, "_fl_name", name)
+        object.__setattr__(self, "_fl_stmt", stmt)
+        object.__setattr__(self, "_fl_line", line)
+
+    def __getattribute__(self, attr):
+        return getattr(_resolve(self), attr)
+
+    def __setattr__(self, attr, value):
+        setattr(_resolve(self), attr, value)
+
+    def __delattr__(self, attr):
+        delattr(_resolve(self), attr)
+
+    def __call__(self, *args, **kwargs):
+        return _resolve(self)(*args, **kwargs)
+
+
+def lazy(g, stmt, line, *names):
+    """`np = lazy(globals(), "import numpy as np", 3, "np")`; several names give a tuple."""
+    proxies = tuple(_Lazy(g, n, stmt, line) for n in names)
+    return proxies[0] if len(proxies) == 1 else proxies
+
+
+# ---------------------------------------------------------------------------------------------
+# Fallback store (docs/fallback-store.md, format v1)
+
+
+def _index():
+    global _INDEX
+    if _INDEX is None:
+        path = os.path.join(_STORE, "index.json")
+        try:
+            with open(path, "rb") as f:
+                raw = f.read()
+        except OSError:
+            _INDEX = {"files": {}, "key": ""}
+            return _INDEX
+        import hashlib
+        import json
+
+        data = json.loads(raw.decode("utf-8"))
+        if data.get("version") != 1:
+            raise ImportError("faaslight: unsupported fallback store version %r" % data.get("version"))
+        _INDEX = {"files": data["files"], "key": hashlib.sha256(raw).hexdigest()[:12]}
+    return _INDEX
+
+
+def read_stored(rel):
+    """Original bytes of a stored file (checked against its sha256)."""
+    entry = _index()["files"][rel]
+    import hashlib
+    import zlib
+
+    with open(os.path.join(_STORE, "store.bin"), "rb") as f:
+        f.seek(entry["offset"])
+        member = f.read(entry["length"])
+    data = zlib.decompress(member, 16 + zlib.MAX_WBITS)
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise ImportError("faaslight: fallback store entry %s is corrupt" % rel)
+    return data
+
+
+def _mirror():
+    d = os.environ.get("FAASLIGHT_FALLBACK_DIR")
+    if not d:
+        import tempfile
+
+        d = os.path.join(tempfile.gettempdir(), "faaslight-fallback", _index()["key"])
+    return d
+
+
+def restore(rel):
+    """Writes a stored file into the mirror (once) and returns its path there."""
+    files = _index()["files"]
+    entry = files[rel]
+    dest = os.path.join(_mirror(), *rel.split("/"))
+    _log(rel)
+    if not os.path.exists(dest):
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        tmp = "%s.%d.tmp" % (dest, os.getpid())
+        with open(tmp, "wb") as f:
+            f.write(read_stored(rel))
+        os.chmod(tmp, entry.get("mode", 0o644) or 0o644)
+        os.replace(tmp, dest)
+    # Files a restored module may open next to itself: stored data siblings are restored, kept ones linked.
+    folder = rel.rpartition("/")[0]
+    prefix = folder + "/" if folder else ""
+    for other in files:
+        if other != rel and other.startswith(prefix) and "/" not in other[len(prefix):] and not _is_module(other):
+            odest = os.path.join(_mirror(), *other.split("/"))
+            if not os.path.exists(odest):
+                restore(other)
+    kept = os.path.join(_ROOT, *folder.split("/")) if folder else _ROOT
+    if folder and os.path.isdir(kept):
+        for name in os.listdir(kept):
+            src = os.path.join(kept, name)
+            link = os.path.join(os.path.dirname(dest), name)
+            if not _is_module(name) and os.path.isfile(src) and not os.path.lexists(link):
+                try:
+                    os.symlink(src, link)
+                except OSError:
+                    pass
+    return dest
+
+
+def _is_module(name):
+    return name.endswith((".py", ".pyc", ".so")) or name == "__pycache__"
+
+
+def _rel_dir(path):
+    """Package-relative POSIX dir for a search-path entry inside the package or the mirror, else None."""
+    p = os.path.abspath(path or ".")
+    for base in (_ROOT, _mirror()):
+        if p == base:
+            return ""
+        if p.startswith(base + os.sep):
+            return p[len(base) + 1 :].replace(os.sep, "/")
+    return None
+
+
+class FallbackFinder(object):
+    """Last on sys.meta_path: only asked for modules no regular finder could find."""
+
+    @classmethod
+    def find_spec(cls, fullname, path=None, target=None):
+        files = _index()["files"]
+        if not files:
+            return None
+        tail = fullname.rpartition(".")[2]
+        for entry in path if path is not None else sys.path:
+            if not isinstance(entry, str):
+                continue
+            d = _rel_dir(entry)
+            if d is None:
+                continue
+            base = d + "/" + tail if d else tail
+            candidates = [base + "/__init__.py"]
+            candidates += sorted(k for k in files if k.startswith(base + ".") and k.endswith(".so") and "/" not in k[len(base) :])
+            candidates.append(base + ".py")
+            for rel in candidates:
+                if rel not in files:
+                    continue
+                import importlib.util
+
+                dest = restore(rel)
+                if rel.endswith("/__init__.py"):
+                    locations = [os.path.dirname(dest)]
+                    kept = os.path.join(_ROOT, *base.split("/"))
+                    if os.path.isdir(kept):
+                        locations.append(kept)
+                    return importlib.util.spec_from_file_location(fullname, dest, submodule_search_locations=locations)
+                return importlib.util.spec_from_file_location(fullname, dest)
+        return None
+
+    @classmethod
+    def invalidate_caches(cls):
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Function stubs
+
+
+class Stubs(object):
+    """Per-module stub registry: `_fl_S = Stubs(globals(), "pkg/mod.py", ("annotations",))`."""
+
+    def __init__(self, g, rel, futures=()):
+        self.g = g
+        self.rel = rel
+        self.futures = futures
+        self.fns = {}
+        self.meta = {}
+        self.lines = None
+
+    def mark(self, i, name, line, end, cls=None):
+        """Innermost decorator of a stub: remembers the raw function object and where its original is."""
+
+        def register(fn):
+            self.fns[i] = fn
+            self.meta[i] = (name, line, end, cls)
+            return fn
+
+        return register
+
+    def load(self, i):
+        fn = self.fns[i]
+        meta = self.meta.get(i)
+        if meta is None:  # already loaded (a call through an old reference)
+            return fn
+        name, line, end, cls = meta
+        if self.lines is None:
+            self.lines = read_stored(self.rel).decode("utf-8-sig").splitlines(True)
+            _log(self.rel)
+        text = "".join(self.lines[line - 1 : end])
+        if cls:
+            text = "\n" * (line - 2) + "class %s:\n" % cls + text
+        else:
+            text = "\n" * (line - 1) + text
+        flags = 0
+        if self.futures:
+            import __future__
+
+            for f in self.futures:
+                flags |= getattr(__future__, f).compiler_flag
+        code = compile(text, self.g.get("__file__") or self.rel, "exec", flags, True)
+        if cls:
+            code = _find_code(code, cls, None)
+        fn.__code__ = _find_code(code, name, line)
+        del self.meta[i]
+        return fn
+
+
+def _find_code(code, name, line):
+    for c in code.co_consts:
+        if hasattr(c, "co_name") and c.co_name == name and (line is None or c.co_firstlineno == line):
+            return c
+    raise ImportError("faaslight: original of %s not found in the fallback store" % name)
+
+
+if os.path.isfile(os.path.join(_STORE, "index.json")) and FallbackFinder not in sys.meta_path:
+    sys.meta_path.append(FallbackFinder)
