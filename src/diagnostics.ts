@@ -33,6 +33,11 @@ export const DIAGNOSTICS = {
   FL402: 'zip entry escapes the target folder',
   FL403: 'fallback store unreadable or corrupt',
   FL404: 'file both kept and stripped',
+  // 5xx: python
+  FL501: 'native extension built for another architecture',
+  FL502: 'namespace package (no __init__.py)',
+  FL503: 'circular import between modules',
+  FL504: 'function not turned into a stub',
 } as const;
 
 export type DiagnosticId = keyof typeof DIAGNOSTICS;
