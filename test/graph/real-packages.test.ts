@@ -1,16 +1,13 @@
 // The graph of real packages must contain every file Node really loads. Node's own list is recorded
-// in a child process (require.cache after requiring the entry); the graph runs with root = the repo.
-import { execFileSync } from 'node:child_process';
+// in a child process (require.cache plus a loader hook for ESM); the graph runs with root = the repo
+// and the repository's own node_modules (real, published packages).
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../../src/analyze/js/graph.js';
-import { cleanEnv } from '../../src/util/env.js';
-import { rel } from '../../src/util/paths.js';
 import type { Diagnostic, FileAnalysis } from '../../src/types.js';
-
-const repo = fs.realpathSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..'));
+import { rel } from '../../src/util/paths.js';
+import { nodeLoads, repo } from './helpers.js';
 
 function listFiles(dir: string): string[] {
   return (fs.readdirSync(path.join(repo, dir), { recursive: true, withFileTypes: true }) as fs.Dirent[])
@@ -20,24 +17,19 @@ function listFiles(dir: string): string[] {
 
 const files = [...listFiles('node_modules'), ...listFiles('fixtures/graph/real'), 'package.json'];
 
-/** Files Node loads for `require(entry)`, relative to the repo. */
-function nodeLoads(entry: string): string[] {
-  const script = `require(${JSON.stringify(path.join(repo, entry))}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
-  const out = execFileSync(process.execPath, ['-e', script], { env: cleanEnv(), cwd: repo, encoding: 'utf8' });
-  return (JSON.parse(out) as string[]).map((f) => rel(repo, fs.realpathSync(f))).sort();
-}
-
 describe.each([
   ['fixtures/graph/real/archiver-entry.cjs', ['archiver', 'readable-stream', 'zip-stream']],
   ['fixtures/graph/real/yaml-traverse-entry.cjs', ['yaml', '@babel/traverse', '@babel/types', 'debug']],
+  ['fixtures/graph/real/esm-entry.mjs', ['commander', 'yaml', 'magic-string', '@babel/parser']],
 ])('%s', (entry, somePackages) => {
-  const loaded = nodeLoads(entry);
+  const loaded = nodeLoads(repo, entry);
   const diagnostics: Diagnostic[] = [];
   const cache = new Map<string, FileAnalysis>();
   const graph = buildGraph(repo, [entry], { files, diagnostics, cache });
 
   it('contains every file Node loads', () => {
-    expect(loaded.length).toBeGreaterThan(20);
+    expect(loaded.length).toBeGreaterThan(10);
+    if (entry.endsWith('.mjs')) expect(loaded).toContain('node_modules/commander/esm.mjs'); // ESM loads are recorded too
     expect(loaded.filter((f) => !graph.files[f])).toEqual([]);
   });
 
