@@ -14,6 +14,7 @@ import type {
 import { diag } from '../diagnostics.js';
 import { globalSideEffectReason, packageNameOf } from './side-effects.js';
 import { matchesAny } from '../util/glob.js';
+import { quirkFor } from './quirks.js';
 
 export interface PlanInput {
   app: AppModel;
@@ -30,6 +31,8 @@ export interface PlanInput {
   readSource: (file: string) => string | undefined;
   sizeOf: (file: string) => number;
   diagnostics: Diagnostic[];
+  /** Files the runtime's shim can restore on demand (default: Node module files). */
+  restorable?: (file: string) => boolean;
 }
 
 const reason = (code: string, text: string, parent?: string): Reason => (parent ? { code, text, parent } : { code, text });
@@ -171,6 +174,11 @@ function decideFiles(input: PlanInput): { files: FileDecision[]; disagreements: 
       input.diagnostics.push(diag('FL106', 'info', `${f} was loaded at run time but not found statically; kept because the trace saw it`, { file: f }));
     }
   }
+  const reachedPackages = new Set<string>();
+  for (const f of Object.keys(graph.files)) {
+    const p = packageDirOf(f);
+    if (p) reachedPackages.add(p);
+  }
   const files = app.files.map((file): FileDecision => {
     const bytes = input.sizeOf(file);
     const node = graph.files[file];
@@ -179,9 +187,34 @@ function decideFiles(input: PlanInput): { files: FileDecision[]; disagreements: 
     if (app.config.keep && matchesAny(file, app.config.keep)) return { file, decision: 'keep', bytes, reason: reason('config-keep', 'matches the configuration\'s "keep"') };
     if (file === 'package.json') return { file, decision: 'keep', bytes, reason: reason('root-manifest', 'the package manifest (module type, GCF main)') };
     if (!input.strip) return { file, decision: 'keep', bytes, reason: reason('strip-disabled', 'stripping is turned off (--no-strip)') };
+    const pkg = packageDirOf(file);
+    const quirk = pkg && reachedPackages.has(pkg) ? quirkFor(file, pkg) : undefined;
+    if (quirk) return { file, decision: 'keep', bytes, reason: reason('package-quirk', quirk) };
+    const restorable = (input.restorable ?? isNodeModuleFile)(file);
+    if (!restorable && !(pkg && (!reachedPackages.has(pkg) || NOT_READ_AT_RUN_TIME.test(file)))) {
+      // The shim restores what the module loader asks for; a data file read through fs by a path the
+      // analysis could not see would simply be missing, so such files stay.
+      return { file, decision: 'keep', bytes, reason: reason('not-restorable', 'a non-module file of the app or of a kept package: it may be read through fs by a path analysis cannot see') };
+    }
     return { file, decision: 'strip', bytes, reason: reason('unreached', 'not reached from any handler, not an asset, not seen by a trace') };
   });
   return { files, disagreements };
+}
+
+/** Files the Node shim can restore: whatever the module loader resolves. */
+export const isNodeModuleFile = (file: string): boolean => /\.(?:c|m)?js$|\.json$|\.node$/.test(file);
+
+/** Files of a package that no code reads at run time: docs, type declarations, source maps, sources of compiled code. */
+const NOT_READ_AT_RUN_TIME = /(?:\.(?:md|markdown|d\.[cm]?ts|map|ts|tsx|flow|coffee)|\/(?:LICEN[CS]E|LICEN[CS]E-MIT|CHANGELOG|CHANGES|HISTORY|AUTHORS|CONTRIBUTORS|README)(?:\.[\w-]+)?|\/\.(?:npmignore|eslintrc[\w.]*|prettierrc[\w.]*|editorconfig|travis\.yml|gitattributes|jshintrc))$/i;
+
+/** "node_modules/@scope/name" or "node_modules/name" (innermost) for a file inside a package. */
+export function packageDirOf(file: string): string | undefined {
+  const i = file.lastIndexOf('node_modules/');
+  if (i < 0) return undefined;
+  const rest = file.slice(i + 13).split('/');
+  const n = rest[0]?.startsWith('@') ? 2 : 1;
+  if (rest.length <= n) return undefined;
+  return file.slice(0, i + 13) + rest.slice(0, n).join('/');
 }
 
 export function makePlan(input: PlanInput): Plan {

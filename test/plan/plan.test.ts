@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makePlan, initClosure, supportsRequireEsm, type PlanInput } from '../../src/plan/plan.js';
+import { makePlan, initClosure, packageDirOf, supportsRequireEsm, type PlanInput } from '../../src/plan/plan.js';
 import type { AppModel, BindingSite, ModuleGraph, ResolvedEdge } from '../../src/types.js';
 
 // A tiny synthetic app: handler.js requires heavy (deferred), util (init), polyfill (deferred but global),
@@ -17,6 +17,15 @@ const files: Record<string, string> = {
   'node_modules/unused/index.js': '',
   'README.md': '',
   'package.json': '{}',
+  'static/style.css': '',
+  'node_modules/heavy/README.md': '',
+  'node_modules/heavy/index.d.ts': '',
+  'node_modules/heavy/data.txt': '',
+  'node_modules/gone/logo.png': '',
+  'node_modules/gone/index.js': '',
+  'node_modules/@s/gone/lib/x.js': '',
+  'node_modules/moment/moment.js': '',
+  'node_modules/moment/locale/fi.js': '',
 };
 
 function edge(from: string, specifier: string, line: number, to: string[], extra: Partial<ResolvedEdge> = {}): ResolvedEdge {
@@ -71,6 +80,7 @@ const baseEdges = [
   edge('handler.js', 'isomorphic-fetch', 7, ['node_modules/isomorphic-fetch/index.js']),
   edge('handler.js', 'unused', 8, ['node_modules/unused/index.js']),
   edge('handler.js', 'missing', 9, [], { error: 'not found' }),
+  edge('handler.js', 'moment', 10, ['node_modules/moment/moment.js']),
 ];
 
 describe('makePlan: import decisions', () => {
@@ -149,8 +159,25 @@ describe('makePlan: files', () => {
       'node_modules/unused/index.js': 'keep:import',
       'package.json': 'keep:root-manifest',
       'util.js': 'keep:import',
+      'static/style.css': 'keep:not-restorable',
+      'node_modules/heavy/README.md': 'strip:unreached',
+      'node_modules/heavy/index.d.ts': 'strip:unreached',
+      'node_modules/heavy/data.txt': 'keep:not-restorable',
+      'node_modules/gone/logo.png': 'strip:unreached',
+      'node_modules/gone/index.js': 'strip:unreached',
+      'node_modules/@s/gone/lib/x.js': 'strip:unreached',
+      'node_modules/moment/moment.js': 'keep:import',
+      'node_modules/moment/locale/fi.js': 'keep:package-quirk',
     });
   });
+
+  it.each([
+    ['node_modules/a/index.js', 'node_modules/a'],
+    ['node_modules/@s/b/lib/c.js', 'node_modules/@s/b'],
+    ['node_modules/a/node_modules/b/x.js', 'node_modules/a/node_modules/b'],
+    ['src/x.js', undefined],
+    ['node_modules/.package-lock.json', undefined],
+  ])('packageDirOf(%s) = %s', (f, d) => expect(packageDirOf(f)).toBe(d));
 
   it('a file the trace saw is kept and the disagreement is reported', () => {
     const g = graphOf([edge('handler.js', './util', 2, ['util.js'])]);
