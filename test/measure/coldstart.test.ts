@@ -1,6 +1,6 @@
 // Real Node and Python handlers through the local Runtime API: outputs, errors, timeouts, the
 // protocol each runtime speaks, the order of the timings, and the cleanup of every task root.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -34,6 +34,7 @@ function expectTimingOrder(r: ColdStartResult) {
 }
 
 afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
   // Every task root created by these runs is gone.
   expect(seenRoots.length).toBeGreaterThan(0);
   expect(seenRoots.filter((d) => existsSync(d) || existsSync(path.dirname(d)))).toEqual([]);

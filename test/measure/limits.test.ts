@@ -47,13 +47,16 @@ test('on this machine: whatever is applied is real (the process sits in the cgro
     return;
   }
   const dir = /in (\/sys\/fs\/cgroup\/\S+)$/.exec(l.cpu.detail)![1];
-  expect(readFileSync(`${dir}/${l.cpu.applied === 'cgroup-v2' ? 'cpu.max' : 'cpu.cfs_quota_us'}`, 'utf8')).toMatch(/^14471\b/);
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)'], { stdio: 'ignore' });
-  l.attach(child.pid);
-  const name = dir.split('/').pop()!;
-  expect(readFileSync(`/proc/${child.pid}/cgroup`, 'utf8')).toContain(name);
-  child.kill('SIGKILL');
-  await new Promise((r) => child.once('exit', r));
-  l.dispose();
+  try {
+    // 256 MB / 1769 MB × 100 000 µs = 14 471 µs per period.
+    expect(readFileSync(`${dir}/${l.cpu.applied === 'cgroup-v2' ? 'cpu.max' : 'cpu.cfs_quota_us'}`, 'utf8')).toMatch(/^14471\b/);
+    l.attach(child.pid);
+    expect(readFileSync(`/proc/${child.pid}/cgroup`, 'utf8')).toContain(dir.split('/').pop()!);
+  } finally {
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    l.dispose();
+  }
   expect(existsSync(dir)).toBe(false);
 });

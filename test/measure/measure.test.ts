@@ -1,10 +1,10 @@
 // measure(): interleaving, summaries, the A/B comparison and output identity, usage errors, and
 // the CLI shell over it (exit codes 0 / 1 / 2).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { registerMeasure } from '../../src/cli/measure.js';
 import { UsageError } from '../../src/diagnostics.js';
 import { canonicalJson, measure, type MeasureOptions, type ProgressEvent } from '../../src/measure/index.js';
@@ -15,6 +15,7 @@ const fx = (name: string) => path.join(FIX, name);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'faaslight-measure-cli-'));
 const eventFile = path.join(tmp, 'event.json');
 writeFileSync(eventFile, '{"k": "v"}');
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const base: Partial<MeasureOptions> = { runs: 2, warmup: 0, runtimeClient: 'builtin', event: eventFile };
 
 describe('measure()', () => {
