@@ -1,6 +1,6 @@
 // Human-readable table of a MeasureResult. Pure: result in, text out.
 import type { Summary } from './stats.js';
-import type { MeasureResult, PackageMeasurement, Profile, RunError } from './types.js';
+import type { MeasureResult, PackageMeasurement, Profile, ProfileNode, RunError } from './types.js';
 
 const ms = (x: number | undefined | null) => (x === undefined || x === null ? '–' : `${x.toFixed(1)} ms`);
 const mb = (kb: number | undefined | null) => (kb === undefined || kb === null ? '–' : `${(kb / 1024).toFixed(1)} MB`);
@@ -42,9 +42,21 @@ function profileText(label: string, p: Profile): string[] {
   const w = Math.max(8, ...p.top.map((e) => e.package.length));
   out.push(`  ${'package'.padEnd(w)}  ${'inclusive'.padStart(10)}  ${'self'.padStart(10)}  modules`);
   for (const e of p.top.slice(0, 10)) out.push(`  ${e.package.padEnd(w)}  ${ms(e.inclusiveMs).padStart(10)}  ${ms(e.selfMs).padStart(10)}  ${String(e.modules).padStart(7)}`);
+  const tree = treeLines(p.tree, p.totalMs);
+  if (tree.length) out.push('  heaviest loads (inclusive / self):', ...tree);
   if (p.loadedDuringInvoke.length) out.push(`  loaded later, during the first invoke: ${p.loadedDuringInvoke.slice(0, 8).join(', ')}${p.loadedDuringInvoke.length > 8 ? ' …' : ''}`);
   for (const n of p.notes) out.push(`  (${n})`);
   return out;
+}
+
+/** The loads that matter: up to 3 levels, each at least 5% of the total, heaviest first. */
+function treeLines(nodes: ProfileNode[], total: number, depth = 0): string[] {
+  if (depth > 2) return [];
+  return [...nodes]
+    .filter((n) => n.inclusiveMs >= Math.max(0.5, total * 0.05))
+    .sort((a, b) => b.inclusiveMs - a.inclusiveMs)
+    .slice(0, 6)
+    .flatMap((n) => [`    ${'  '.repeat(depth)}${n.id}  ${ms(n.inclusiveMs)} / ${ms(n.selfMs)}`, ...treeLines(n.children, total, depth + 1)]);
 }
 
 function errorText(label: string, run: number, e: RunError): string[] {
