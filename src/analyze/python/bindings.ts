@@ -25,6 +25,8 @@ export interface Owner {
   /** Body ranges (string indices); a class has one per method. */
   ranges: [number, number][];
   line: number;
+  /** String index of the name in its def/class statement. */
+  nameIndex: number;
   /** Decorated with something that may call it while the module executes. */
   unsafeDecorator?: string;
 }
@@ -54,7 +56,7 @@ export function topLevelOwners(code: string, root: PyNode): Owner[] {
     }
     if (def.type === 'function_definition') {
       const body = def.childForFieldName('body')!;
-      out.push({ name: textOf(code, def.childForFieldName('name')!), kind: 'function', ranges: [[body.startIndex, body.endIndex]], line: def.startPosition.row + 1, ...(unsafe ? { unsafeDecorator: unsafe } : {}) });
+      out.push({ name: textOf(code, def.childForFieldName('name')!), kind: 'function', ranges: [[body.startIndex, body.endIndex]], line: def.startPosition.row + 1, nameIndex: def.childForFieldName('name')!.startIndex, ...(unsafe ? { unsafeDecorator: unsafe } : {}) });
       return;
     }
     if (def.type === 'class_definition') {
@@ -66,7 +68,7 @@ export function topLevelOwners(code: string, root: PyNode): Owner[] {
         const b = fn.childForFieldName('body')!;
         ranges.push([b.startIndex, b.endIndex]);
       }
-      out.push({ name: textOf(code, def.childForFieldName('name')!), kind: 'class', ranges, line: def.startPosition.row + 1, ...(unsafe ? { unsafeDecorator: unsafe } : {}) });
+      out.push({ name: textOf(code, def.childForFieldName('name')!), kind: 'class', ranges, line: def.startPosition.row + 1, nameIndex: def.childForFieldName('name')!.startIndex, ...(unsafe ? { unsafeDecorator: unsafe } : {}) });
       return;
     }
     if (['if_statement', 'try_statement', 'with_statement', 'elif_clause', 'else_clause', 'except_clause', 'finally_clause', 'block'].includes(stmt.type)) {
@@ -113,7 +115,9 @@ export function namesByOwner(code: string, root: PyNode, owners: Owner[]): { ini
       set.add(name);
     }
   };
-  for (const id of root.descendantsOfType('identifier')) note(code.slice(id.startIndex, id.endIndex), id.startIndex, id.startPosition.row + 1);
+  // A def's or class's own name is a definition, not a use.
+  const defNames = new Set(owners.map((o) => o.nameIndex));
+  for (const id of root.descendantsOfType('identifier')) if (!defNames.has(id.startIndex)) note(code.slice(id.startIndex, id.endIndex), id.startIndex, id.startPosition.row + 1);
   for (const s of root.descendantsOfType('string_content')) {
     const t = code.slice(s.startIndex, s.endIndex);
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(t)) note(t, s.startIndex, s.startPosition.row + 1);
@@ -140,7 +144,7 @@ export function initRunOwners(owners: Owner[], init: Map<string, number>, byOwne
     // The definition statement itself puts the name in init code only through decorators/bases, so a
     // reference elsewhere at top level is a use.
     if (o.unsafeDecorator) mark(o, `decorated with @${o.unsafeDecorator}, which may call it at import time`);
-    else if (init.has(o.name) && init.get(o.name) !== o.line) mark(o, `used at import time (line ${init.get(o.name)})`);
+    else if (init.has(o.name)) mark(o, `used at import time (line ${init.get(o.name)})`);
     else if (extraInitNames?.has(o.name)) mark(o, 'its name is used at import time by another module');
   }
   while (work.length) {
@@ -252,8 +256,9 @@ export function analyzePythonBindings(
     const c = classify(id);
     if ('skip' in c) continue;
     if ('binding' in c) {
-      // A parameter or local binding inside a function only shadows; a module-level one rebinds the name.
-      if (owner && (c.binding === 'parameter' || c.binding === 'for_in_clause')) continue;
+      // Parameters, comprehension variables and locals only shadow (their uses still count, conservatively);
+      // a module-level binding or a `global` declaration rebinds the module's name.
+      if (c.binding === 'parameter' || c.binding === 'for_in_clause' || (owner && c.binding !== 'global')) continue;
       cand.uses.push({ line, ctx: 'bind', where, bindKind: c.binding });
       continue;
     }

@@ -256,6 +256,7 @@ function packageDir(top: string, roots: string[], idx: ModuleIndex): string | un
 function namespaceDirs(graph: ModuleGraph): string[] {
   const out = new Set<string>();
   for (const e of graph.edges) for (const t of e.to) {
+    if (!t.includes('/')) continue;
     const dir = t.slice(0, t.lastIndexOf('/'));
     if (dir && !t.endsWith('__init__.py') && !graph.files[`${dir}/__init__.py`] && /\.py$/.test(t)) out.add(dir);
   }

@@ -115,6 +115,17 @@ function fileNames(info: PyFileInfo, units: Unit[]): { init: Set<string>; perUni
 }
 
 const MIN_BODY_LINES = 3;
+
+// Methods the interpreter and the standard library call by protocol, never by a name in the code:
+// import hooks, file-like, mapping, logging, threading, json, pickle, copy, unittest.
+export const PROTOCOL_NAMES = new Set([
+  'find_spec', 'find_module', 'load_module', 'exec_module', 'create_module', 'module_repr', 'get_code', 'get_source', 'get_data',
+  'get_filename', 'get_resource_reader', 'is_package', 'invalidate_caches', 'path_stats', 'source_to_code', 'find_distributions',
+  'keys', 'items', 'values', 'get', 'read', 'readline', 'readlines', 'readinto', 'write', 'writelines', 'flush', 'close', 'fileno',
+  'seek', 'tell', 'readable', 'writable', 'seekable', 'isatty', 'truncate', 'send', 'throw', 'emit', 'handle', 'handleError',
+  'filter', 'format', 'formatTime', 'formatException', 'run', 'default', 'encode', 'decode', 'setUp', 'tearDown', 'setUpClass',
+  'tearDownClass', 'fspath', 'register', 'acquire', 'release', 'match', 'search',
+]);
 const RESERVED = new Set(['_fl_S', '_fl_rt']);
 
 /**
@@ -149,7 +160,7 @@ export function findStubCandidates(infos: PyFileInfo[], entries: string[], handl
     work.push(u);
   };
   for (const u of units) {
-    if (/^__\w+__$/.test(u.name) || u.decorators.some((d) => !SAFE_DECORATORS.has(d))) reach(u);
+    if (/^__\w+__$/.test(u.name) || (u.cls && PROTOCOL_NAMES.has(u.name)) || u.decorators.some((d) => !SAFE_DECORATORS.has(d))) reach(u);
   }
   for (const n of reached) for (const u of byName.get(n) ?? []) reach(u);
   while (work.length) {
