@@ -28,7 +28,7 @@ export const PYTHON_APPS = [
   'App11', 'App12', 'App13', 'App14', 'App15', 'App20', 'App21', 'App22',
 ];
 
-/** The app's own (committed) top-level entries: vendoring never writes over them. */
+/** Top-level entries that are always the app's own (committed): vendoring never writes over them. */
 export const OWN_ENTRIES = new Set([
   '.gitignore', 'lambda_function.py', 'main.py', 'train.py', 'serverless.yml', 'template.yaml',
   'debian-packages.txt', 'events', 'expected', 'data', 'README.md', STAMP,
@@ -36,6 +36,20 @@ export const OWN_ENTRIES = new Set([
 
 /** A clean environment for Python processes (the session may set PYTHON* variables). */
 export const CLEAN_ENV = { PATH: '/usr/bin:/bin', TZ: 'UTC', LANG: 'C.UTF-8', HOME: '/tmp' };
+
+/** OWN_ENTRIES plus what the app's .gitignore whitelists (`!/name` lines), e.g. a helper module. */
+export function ownEntries(appDir) {
+  const own = new Set(OWN_ENTRIES);
+  try {
+    for (const line of fs.readFileSync(path.join(appDir, '.gitignore'), 'utf8').split('\n')) {
+      const m = /^!\/([^/*]+)\/?$/.exec(line.trim());
+      if (m) own.add(m[1]);
+    }
+  } catch {
+    // no .gitignore: the fixed list only
+  }
+  return own;
+}
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...opts });
@@ -175,8 +189,9 @@ function readStamp(appDir) {
 }
 
 function removeEntries(appDir, entries) {
+  const own = ownEntries(appDir);
   for (const e of entries || []) {
-    if (OWN_ENTRIES.has(e) || e.includes('/') || e === '..' || e === '.') continue;
+    if (own.has(e) || e.includes('/') || e === '..' || e === '.') continue;
     fs.rmSync(path.join(appDir, e), { recursive: true, force: true });
   }
 }
@@ -203,12 +218,13 @@ function dirStats(dir) {
  * them. Returns the top-level entries written.
  */
 export function vendorInto(appDir, closure) {
+  const own = ownEntries(appDir);
   const entries = new Set();
   const owners = new Map();
   for (const pkg of closure) {
     for (const rel of distFiles(pkg)) {
       const top = rel.split('/')[0];
-      if (OWN_ENTRIES.has(top)) throw new Error(`${pkg} installs ${rel}, which would overwrite the app's own ${top}`);
+      if (own.has(top)) throw new Error(`${pkg} installs ${rel}, which would overwrite the app's own ${top}`);
       const prev = owners.get(rel);
       if (prev && prev !== pkg) continue; // two packages shipping one file: first wins, as with pip
       owners.set(rel, pkg);
@@ -266,7 +282,8 @@ export function setupOne(root, app, { force = false, log = console.log } = {}) {
   if (train) {
     const before = new Set(fs.readdirSync(appDir));
     trained = runTrain(appDir);
-    for (const e of fs.readdirSync(appDir)) if (!before.has(e) && !OWN_ENTRIES.has(e) && e !== '__pycache__') entries.push(e);
+    const own = ownEntries(appDir);
+    for (const e of fs.readdirSync(appDir)) if (!before.has(e) && !own.has(e) && e !== '__pycache__') entries.push(e);
   }
   let files = 0;
   let bytes = 0;
