@@ -157,7 +157,7 @@ describe('buildGraph on the fixture app', () => {
       ['FL104', 'info', 'handler.js', 29],
       ['FL103', 'warning', 'node_modules/dyn/index.js', 1],
       ['FL104', 'info', 'node_modules/moment-like/index.js', 1],
-      ['FL101', 'warning', 'broken.js', undefined],
+      ['FL101', 'warning', 'broken.js', 2],
     ]);
     expect(diagnostics[0].note).toBe("Can't resolve 'not-installed' in '.'");
     expect(diagnostics[2].message).toBe('node_modules/dyn/index.js:1: require(<unknown>) at line 1 has an unknown specifier: package dyn is kept whole');

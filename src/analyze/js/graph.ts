@@ -183,7 +183,14 @@ export function buildGraph(root: string, entries: string[], opts: GraphOptions):
     if (pkgJson) add(pkgJson, { code: 'package-json', text: `nearest package.json: decides the module type of ${file}`, parent: file }, 'module');
     if (!a) return;
     if (a.parseError) {
-      diagnostics.push(diag('FL101', 'warning', `${file}: ${a.parseError}; kept as is, its imports are not followed`, { file, note: 'list the modules it loads in "keep" if they get stripped' }));
+      const at = /\((\d+):(\d+)\)$/.exec(a.parseError); // Babel ends its messages with (line:column)
+      diagnostics.push(
+        diag('FL101', 'warning', `${file}: ${a.parseError}; kept as is, its imports are not followed`, {
+          file,
+          ...(at ? { line: Number(at[1]), column: Number(at[2]) } : {}),
+          note: 'list the modules it loads in "keep" if they get stripped',
+        }),
+      );
       return;
     }
     for (const record of a.imports as JsImportRecord[]) if (!record.typeOnly) edges.push(follow(file, record));
@@ -365,12 +372,13 @@ function packageNameIn(prefix: string): string | undefined {
 function defaultReader(root: string, diagnostics: Diagnostic[]): (rel: string) => string | undefined {
   return (rel) => {
     try {
-      const buf = fs.readFileSync(abs(root, rel));
-      if (buf.length > MAX_SOURCE_BYTES) {
-        diagnostics.push(diag('FL009', 'warning', `${rel} is ${buf.length} bytes, over the analysis limit: kept as is`, { file: rel }));
+      const file = abs(root, rel);
+      const { size } = fs.statSync(file);
+      if (size > MAX_SOURCE_BYTES) {
+        diagnostics.push(diag('FL009', 'warning', `${rel} is ${size} bytes, over the analysis limit: kept as is`, { file: rel }));
         return undefined;
       }
-      return buf.toString('utf8');
+      return fs.readFileSync(file, 'utf8');
     } catch (e) {
       diagnostics.push(diag('FL008', 'warning', `${rel} could not be read: ${(e as Error).message}`, { file: rel }));
       return undefined;

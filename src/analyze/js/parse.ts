@@ -16,6 +16,7 @@ const BASE: ParserOptions = {
   allowSuperOutsideMethod: true,
   allowUndeclaredExports: true,
   errorRecovery: false,
+  attachComment: false, // comments are not needed here, and attaching them is a measurable share of parse time
   plugins: ['importAttributes', 'explicitResourceManagement'],
 };
 
