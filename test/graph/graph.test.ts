@@ -51,6 +51,9 @@ describe('buildGraph on the fixture app', () => {
       'node_modules/cond/esm/package.json': 'json package-json',
       'node_modules/cond/package.json': 'json package-json',
       // dyn has a fully dynamic require: kept whole, with its declared dependency
+      // require.resolve of a data file: kept as an asset, never parsed
+      'node_modules/datapkg/blob.bin': 'asset require.resolve',
+      'node_modules/datapkg/package.json': 'json package-json',
       'node_modules/dep-of-dyn/index.js': 'js cjs opaque-dependency',
       'node_modules/dep-of-dyn/package.json': 'json package-json',
       'node_modules/dyn/README.md': 'other opaque-package',
@@ -106,6 +109,7 @@ describe('buildGraph on the fixture app', () => {
     expect(opaque).toEqual({
       'node_modules/@scope/pkg': false,
       'node_modules/cond': false,
+      'node_modules/datapkg': false,
       'node_modules/dep-of-dyn': false,
       'node_modules/dirindex': false,
       'node_modules/dyn': 'unknown require at node_modules/dyn/index.js:1',
@@ -145,6 +149,8 @@ describe('buildGraph on the fixture app', () => {
       ['./broken', 'broken.js', ''],
       ['./locale/', 'locale/en.js,locale/fr.js,locale/nested/de.js', ''],
       ['./esm/index.mjs', 'esm/index.mjs', ''],
+      ['datapkg/blob', 'node_modules/datapkg/blob.bin', ''],
+      ['@aws-sdk/client-s3', '', 'error'],
     ]);
     const loadLocale = from('handler.js').find((e) => e.record.pattern)!;
     expect(loadLocale.record).toMatchObject({ kind: 'require', pattern: { prefix: './locale/', suffix: '' }, topLevel: false });
@@ -155,18 +161,21 @@ describe('buildGraph on the fixture app', () => {
     expect(diagnostics.map((d) => [d.id, d.severity, d.file, d.line])).toEqual([
       ['FL102', 'info', 'handler.js', 22], // require('not-installed') inside try
       ['FL104', 'info', 'handler.js', 29],
+      ['FL102', 'info', 'handler.js', 36], // @aws-sdk/client-s3: provided by the Lambda runtime
       ['FL103', 'warning', 'node_modules/dyn/index.js', 1],
       ['FL104', 'info', 'node_modules/moment-like/index.js', 1],
       ['FL101', 'warning', 'broken.js', 2],
     ]);
     expect(diagnostics[0].note).toBe("Can't resolve 'not-installed' in '.'");
-    expect(diagnostics[2].message).toBe('node_modules/dyn/index.js:1: require(<unknown>) at line 1 has an unknown specifier: package dyn is kept whole');
+    expect(diagnostics[2].message).toBe("handler.js:36: cannot resolve '@aws-sdk/client-s3' (provided by the AWS Lambda Node.js 18+ runtimes)");
+    expect(diagnostics[3].message).toBe('node_modules/dyn/index.js:1: require(<unknown>) at line 1 has an unknown specifier: package dyn is kept whole');
   });
 
   it('reads and parses each file once', () => {
     expect(reads.length).toBe(new Set(reads).size);
     expect(reads).toContain('handler.js');
     expect(reads).not.toContain('tpl/a.hbs'); // assets are kept, not read
+    expect(reads).not.toContain('node_modules/datapkg/blob.bin');
   });
 
   it('contains every file Node loads when the handler runs', () => {

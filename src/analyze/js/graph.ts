@@ -206,13 +206,15 @@ export function buildGraph(root: string, entries: string[], opts: GraphOptions):
       if (r.builtin) edge.builtin = r.builtin;
       else if (r.file) {
         edge.to.push(r.file);
-        add(r.file, reason(record.kind), 'module');
+        // require.resolve only locates a file (often data or a binary): kept, parsed only if it is JS.
+        add(r.file, reason(record.kind), record.kind === 'require.resolve' ? 'asset' : 'module');
         if (r.linkPath) add(r.linkPath, { code: 'symlink', text: `${r.file} reached through a symlink: packaged as a copy at this path`, parent: from }, 'module');
       } else {
         edge.error = r.error ?? 'not found';
-        const severity = record.optional ? 'info' : 'warning';
+        const runtime = providedByRuntime(record.specifier);
+        const why = record.optional ? ' (inside try: an optional dependency)' : runtime ? ` (${runtime})` : '';
         diagnostics.push(
-          diag('FL102', severity, `${from}:${record.line}: cannot resolve '${record.specifier}'${record.optional ? ' (inside try: an optional dependency)' : ''}`, {
+          diag('FL102', record.optional || runtime ? 'info' : 'warning', `${from}:${record.line}: cannot resolve '${record.specifier}'${why}`, {
             file: from,
             line: record.line,
             column: record.column,
@@ -356,6 +358,13 @@ function moduleType(file: string, type: string | undefined, syntaxIsEsm: boolean
   if (type === 'module') return true;
   if (type === 'commonjs') return false;
   return syntaxIsEsm;
+}
+
+/** Modules the AWS Lambda Node.js runtimes provide outside the package: a missing copy is expected. */
+function providedByRuntime(specifier: string): string | undefined {
+  if (specifier.startsWith('@aws-sdk/') || specifier.startsWith('@smithy/')) return 'provided by the AWS Lambda Node.js 18+ runtimes';
+  if (specifier === 'aws-sdk' || specifier.startsWith('aws-sdk/')) return 'provided by the AWS Lambda Node.js 16 and older runtimes';
+  return undefined;
 }
 
 function isRelative(prefix: string): boolean {
