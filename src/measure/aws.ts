@@ -39,7 +39,7 @@ export async function awsRun(ctx: InstanceContext): Promise<InstanceRun> {
     runtimeApi: server.address,
     runtimeId: spec.runtimeId,
     functionName: spec.functionName,
-    extra: { ...launch.env, ...opts.env },
+    extra: { TMPDIR: root.tmp, ...launch.env, ...opts.env },
   });
   const { cmd, args } = limits.wrap(launch.cmd, launch.args);
   // The event is queued before the spawn, as on Lambda where the invoke is what starts the instance.

@@ -84,7 +84,7 @@ export async function gcfRun(ctx: InstanceContext): Promise<InstanceRun> {
   // GCF's own variables instead of Lambda's; the clean base environment is the same.
   const env = lambdaEnv({ taskRoot: root.dir, handler: spec.handler, memoryMb: opts.memoryMb, extra: {} });
   for (const k of Object.keys(env)) if (k.startsWith('AWS_') || k.startsWith('LAMBDA_') || k === '_HANDLER') delete env[k];
-  Object.assign(env, { K_SERVICE: spec.functionName ?? 'faaslight-local', K_REVISION: '1', FUNCTION_TARGET: spec.exportName }, launch.env, opts.env);
+  Object.assign(env, { K_SERVICE: spec.functionName ?? 'faaslight-local', K_REVISION: '1', FUNCTION_TARGET: spec.exportName, TMPDIR: root.tmp }, launch.env, opts.env);
   const { cmd, args } = limits.wrap(launch.cmd, launch.args);
   const inst = startInstance(cmd, args, { cwd: root.dir, env, extraFds: 1 });
   let listenedAt: number | null = null;

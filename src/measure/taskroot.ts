@@ -10,6 +10,9 @@ export interface TaskRoot {
   /** Temporary folder holding the task root (and scratch files such as the profile). */
   base: string;
   dir: string;
+  /** A fresh, private temporary folder (TMPDIR) per instance, like Lambda's /tmp of a new sandbox:
+   * anything cached there (the fallback store's restored files …) must not survive into the next cold start. */
+  tmp: string;
   unpackMs: number;
 }
 
@@ -32,7 +35,10 @@ export async function unpackInto(base: string, input: string): Promise<TaskRoot>
     // Links are copied as written, so a relative link inside the package still resolves in the copy.
     await fsp.cp(input, dir, { recursive: true, verbatimSymlinks: true });
   }
-  return { base, dir, unpackMs: performance.now() - t0 };
+  const unpackMs = performance.now() - t0;
+  const tmp = path.join(base, 'tmp');
+  await fsp.mkdir(tmp);
+  return { base, dir, tmp, unpackMs };
 }
 
 export async function removeBase(base: string): Promise<void> {

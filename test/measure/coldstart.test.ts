@@ -90,6 +90,15 @@ describe('successful handlers (built-in Node bootstrap and Python bootstrap)', (
     }
   });
 
+  test('each instance gets a private, fresh TMPDIR (nothing cached survives into the next cold start)', async () => {
+    const first = await run(fx('node-tmp'), 'index.handler', {});
+    const second = await run(fx('node-tmp'), 'index.handler', {});
+    expect([first.output, second.output]).toEqual([
+      { seen: false, privateTmp: true },
+      { seen: false, privateTmp: true },
+    ]);
+  });
+
   test('a zip package is extracted into the task root', async () => {
     const zip = path.join(tmp, 'ok.zip');
     writeRawZip(zip, [{ name: 'index.js', data: 'exports.handler = async (e) => ({ fromZip: e.v });' }]);
