@@ -52,13 +52,29 @@ async function handlerOf(input: string, opts: MeasureOptions): Promise<HandlerSp
   if (!isZip(input)) return findHandler(input, handler, target);
   const base = await makeBase();
   try {
-    const root = await unpackInto(base, input).catch((e: Error) => {
-      throw new UsageError(`cannot open the zip ${input}: ${e.message}`);
-    });
+    const root = await unpackInto(base, input).catch((e: Error) => e);
+    if (root instanceof Error) {
+      // With the handler named, every run reports the unpack error itself (and an A/B still measures the other side).
+      if (opts.handler) return unresolvedSpec(opts.handler, opts.platform === 'gcf');
+      throw new UsageError(`cannot open the zip ${input}: ${root.message}`);
+    }
     return await findHandler(root.dir, handler, target);
   } finally {
     await removeBase(base);
   }
+}
+
+/** A handler we could not look up (unreadable zip): runs will fail at unpack and say why. */
+function unresolvedSpec(handler: string, gcf: boolean): HandlerSpec {
+  const dot = handler.lastIndexOf('.');
+  return {
+    handler,
+    file: '',
+    exportName: gcf ? handler : handler.slice(dot + 1),
+    runtime: 'nodejs', // replaced by the other package's runtime when there is one
+    style: gcf ? 'gcf' : 'aws',
+    source: '--handler (package unreadable)',
+  };
 }
 
 function packageSummary(samples: Sample[]): PackageSummary {
@@ -125,6 +141,8 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
   const inputs: { label: 'A' | 'B'; input: string }[] = [{ label: 'A', input: opts.input }];
   if (opts.vs) inputs.push({ label: 'B', input: opts.vs });
   const handlers = await Promise.all(inputs.map((i) => handlerOf(i.input, opts)));
+  const known = handlers.find((h) => !h.source.endsWith('(package unreadable)'));
+  for (const h of handlers) if (known && h.source.endsWith('(package unreadable)')) h.runtime = known.runtime;
   const runtime = handlers[0].runtime;
   if (handlers.some((h) => h.runtime !== runtime)) throw new UsageError(`A and B have different runtimes (${handlers.map((h) => h.runtime).join(' vs ')})`);
   if (platform === 'gcf' && runtime !== 'nodejs') throw new UsageError('--platform gcf measures Node.js functions only (the Python Functions Framework is not bundled)');
@@ -195,14 +213,16 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
   const outputDifferences: number[] = [];
   if (packages.length === 2) {
     const [a, b] = packages;
+    let compared = 0;
     for (let i = 0; i < runs; i++) {
       const sa = a.samples[i];
       const sb = b.samples[i];
       // Failures of the measurement itself (unpack, spawn) say nothing about the function's output.
       if (['unpack', 'spawn'].includes(sa.error?.kind ?? '') || ['unpack', 'spawn'].includes(sb.error?.kind ?? '')) continue;
+      compared++;
       if (canonicalJson(sa.output) !== canonicalJson(sb.output)) outputDifferences.push(i);
     }
-    identicalOutputs = outputDifferences.length === 0;
+    identicalOutputs = compared === 0 ? null : outputDifferences.length === 0;
     if (!identicalOutputs)
       diagnostics.push(diag('FL301', 'error', `A and B answered differently on run(s) ${outputDifferences.join(', ')}`, { note: 'compare the outputs in the JSON result' }));
   }

@@ -141,7 +141,8 @@ export interface MeasureResult {
   cpu: CpuLimit;
   packages: PackageMeasurement[];
   comparison?: Comparison;
-  /** True when every successful A and B output is identical (null with one package or no successes). */
+  /** True when A and B answered identically on every run (errors included: an error is an output);
+   * null with one package, or when no run could compare (unpack or spawn failures). */
   identicalOutputs: boolean | null;
   /** Runs whose A and B outputs differed, by run index. */
   outputDifferences: number[];

@@ -77,6 +77,20 @@ describe('measure()', () => {
     expect(py.packages[0].profile?.top.map((e) => e.package)).toEqual(expect.arrayContaining(['email', 'http']));
   });
 
+  test('a corrupt zip with --handler: every run of that side reports the unpack error, the other side is measured', async () => {
+    const bad = path.join(tmp, 'corrupt.zip');
+    writeFileSync(bad, 'not a zip');
+    const r = await measure({ ...base, input: fx('node-cjs'), vs: bad, handler: 'index.handler' });
+    expect(r.packages[0].summary).toMatchObject({ ok: 2, failed: 0 });
+    expect(r.packages[1].samples.map((s) => [s.error?.kind, s.error?.phase])).toEqual([
+      ['unpack', 'unpack'],
+      ['unpack', 'unpack'],
+    ]);
+    expect(r.comparison).toBeUndefined();
+    expect(r.identicalOutputs).toBeNull(); // nothing comparable: unpack failures say nothing about outputs
+    await expect(measure({ ...base, input: bad })).rejects.toThrow(/cannot open the zip/);
+  });
+
   test.each([
     { name: 'event file that is not JSON', opts: { event: 'BAD' }, msg: /is not JSON/ },
     { name: 'missing event file', opts: { event: path.join(tmp, 'nope.json') }, msg: /cannot read the event file/ },
