@@ -211,9 +211,20 @@ describe('buildGraph options and edge cases', () => {
     ]);
   });
 
-  it('config "opaque" keeps a package whole', () => {
-    const { graph } = graphOf(['handler.js'], { opaque: ['mainnoext'] });
-    expect(graph.packages['node_modules/mainnoext']).toMatchObject({ opaque: true, opaqueReason: `listed in the configuration's "opaque"` });
-    expect(graph.files['node_modules/mainnoext/lib/other.js'].reasons[0].code).toBe('opaque-package');
+  it('config "opaque" keeps a package whole, reached or not', () => {
+    const { graph } = graphOf(['lib/util.js'], { opaque: ['mainnoext', '@scope/pkg', 'not-there'] });
+    expect(graph.packages).toEqual({
+      'node_modules/@scope/pkg': { name: '@scope/pkg', dir: 'node_modules/@scope/pkg', version: '3.0.0', opaque: true, opaqueReason: `listed in the configuration's "opaque"` },
+      'node_modules/mainnoext': { name: 'mainnoext', dir: 'node_modules/mainnoext', version: '2.0.0', opaque: true, opaqueReason: `listed in the configuration's "opaque"` },
+    });
+    expect(summary(graph)).toEqual({
+      'lib/util.js': 'js cjs handler',
+      'node_modules/@scope/pkg/index.js': 'js cjs opaque-package',
+      'node_modules/@scope/pkg/package.json': 'json opaque-package',
+      'node_modules/mainnoext/lib/entry.js': 'js cjs opaque-package',
+      'node_modules/mainnoext/lib/other.js': 'js cjs opaque-package',
+      'node_modules/mainnoext/package.json': 'json opaque-package',
+      'package.json': 'json package-json',
+    });
   });
 });

@@ -134,19 +134,16 @@ export function buildGraph(root: string, entries: string[], opts: GraphOptions):
 
   /** Keeps every file of a package (or of the app's own code) and the entry of each declared dependency. */
   function makeOpaque(dir: string, why: string): void {
-    let info = packages[dir];
-    if (!info) {
-      const m = index.has(dir === APP_PACKAGE ? 'package.json' : `${dir}/package.json`) ? meta(dir === APP_PACKAGE ? 'package.json' : `${dir}/package.json`) : undefined;
-      info = packages[dir] = { name: m?.name ?? '(app)', dir, ...(m?.version ? { version: m.version } : {}), opaque: false };
-    }
+    const pkgJson = dir === APP_PACKAGE ? 'package.json' : `${dir}/package.json`;
+    const m = index.has(pkgJson) ? meta(pkgJson) : undefined;
+    const info = (packages[dir] ??= { name: m?.name ?? '(app)', dir, ...(m?.version ? { version: m.version } : {}), opaque: false });
     if (info.opaque) return;
     info.opaque = true;
     info.opaqueReason = why;
     const label = dir === APP_PACKAGE ? "the app's own code" : `package ${info.name}`;
     for (const f of index.packageFiles(dir)) add(f, { code: 'opaque-package', text: `${label} is kept whole: ${why}`, parent: dir }, 'whole');
-    // An unknown require can load any dependency the package declares.
-    const pkgJson = dir === APP_PACKAGE ? 'package.json' : `${dir}/package.json`;
-    for (const dep of (index.has(pkgJson) ? meta(pkgJson)?.deps : undefined) ?? []) {
+    // An unknown require can load any dependency the package declares: keep each one's entry points.
+    for (const dep of m?.deps ?? []) {
       for (const kind of ['require', 'import'] as const) {
         const r = resolver.resolve(pkgJson, dep, kind);
         if (r.file) add(r.file, { code: 'opaque-dependency', text: `dependency ${dep} of ${label}, which is kept whole`, parent: pkgJson }, 'module');
@@ -325,6 +322,17 @@ export function buildGraph(root: string, entries: string[], opts: GraphOptions):
   // -- the walk ------------------------------------------------------------------------------------
 
   for (const e of entries) add(e, { code: 'handler', text: 'handler file' }, 'module');
+  // Packages the user names as opaque are kept even when nothing visible reaches them: they were named
+  // because something loads them in a way analysis cannot see.
+  if (configOpaque.size) {
+    for (const f of opts.files) {
+      if (!f.endsWith('/package.json')) continue;
+      const dir = f.slice(0, -'/package.json'.length);
+      if (packageDirOf(`${dir}/x`) !== dir) continue; // a nested package.json, not a package root
+      const installedAs = dir.slice(dir.lastIndexOf('node_modules/') + 'node_modules/'.length);
+      if (configOpaque.has(installedAs)) makeOpaque(dir, `listed in the configuration's "opaque"`);
+    }
+  }
   for (let i = 0; i < queue.length; i++) {
     const file = queue[i];
     const node = nodes.get(file)!;
