@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Records (or checks) what every Python app of the corpus returns for each of its events.
 //   node scripts/corpus/python-expected.mjs [--only App3,App13] [--check]
+//   node scripts/corpus/python-expected.mjs [--only …] --cold 5   (cold-start timing only, see below)
 // For each app (scripts/corpus/python.mjs must have set it up) the handler string comes from its
 // serverless.yml (functions.*.handler). Each events/<name>.json is run twice, each time in a fresh
 // `/usr/bin/python3 -S runtime/python/invoke.py` process with a clean environment and the app folder
@@ -9,6 +10,8 @@
 // listed and the exit code is 1.
 // It also checks that each rarer event imports at least one module that the app's common event
 // (COMMON_EVENT below) does not — the modules a branch loads after init, from sys.modules.
+// --cold N: nothing is checked or written; the common event is run N times, each in a fresh process
+// (after one warm-up run), and the median wall time of the whole process is printed per app.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -142,15 +145,34 @@ export async function expectApp(app, { check = false, log = console.log } = {}) 
   return problems;
 }
 
+/** Median wall-clock ms of `python3 -S invoke.py` on the common event, over n fresh processes. */
+export async function coldStart(app, n) {
+  const appDir = path.join(APPS, app);
+  const handler = handlerOf(appDir);
+  const eventFile = path.join(appDir, 'events', `${COMMON_EVENT[app]}.json`);
+  await invoke(appDir, handler, eventFile); // warm-up: page cache, __pycache__ of the handler
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = await invoke(appDir, handler, eventFile);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (!r.ok) throw new Error(`${app}: ${r.error.name}: ${r.error.message}`);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1] };
+}
+
 async function main() {
   const argv = process.argv.slice(2);
   let only = null;
   let check = false;
+  let cold = 0;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--only') only = argv[++i].split(',').map((s) => s.trim()).filter(Boolean);
     else if (a.startsWith('--only=')) only = a.slice(7).split(',').map((s) => s.trim()).filter(Boolean);
     else if (a === '--check') check = true;
+    else if (a === '--cold') cold = Number(argv[++i]);
     else {
       console.error(`python-expected: unknown argument ${a}`);
       process.exit(2);
@@ -158,6 +180,13 @@ async function main() {
   }
   const apps = PYTHON_APPS.filter((a) => !only || only.includes(a));
   const log = (s) => console.log(`python-expected: ${s}`);
+  if (cold > 0) {
+    for (const app of apps) {
+      const t = await coldStart(app, cold);
+      log(`${app}: cold start (process wall time, ${COMMON_EVENT[app]}) median ${t.median.toFixed(0)} ms over ${cold} runs (min ${t.min.toFixed(0)}, max ${t.max.toFixed(0)})`);
+    }
+    return;
+  }
   const problems = [];
   for (const app of apps) {
     try {

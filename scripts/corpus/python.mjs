@@ -4,7 +4,8 @@
 //
 // For each app: the Debian packages of its debian-packages.txt are installed with apt (once, for all
 // apps together; a clear error when apt is unusable), then vendored into the app folder the way
-// `pip install -t <app>` lays a package out: the files each package and its python3-* dependencies
+// `pip install -t <app>` lays a package out (by scripts/vendor-python.mjs when the checkout has it,
+// else by the same copy built in here): the files each package and its python3-* dependencies
 // (recursively, through dpkg's Depends) install under /usr/lib/python3/dist-packages, including their
 // *.dist-info / *.egg-info and tests/ folders, copied with symlinks followed, then byte-compiled into
 // __pycache__ as pip does. Shared native libraries (OpenBLAS, libtorch, ImageMagick, OpenCV …) stay in
@@ -213,28 +214,47 @@ function dirStats(dir) {
   return { files, bytes };
 }
 
-/**
- * Copies the dist-packages files of `closure` into appDir (pip install -t layout) and byte-compiles
- * them. Returns the top-level entries written.
- */
-export function vendorInto(appDir, closure) {
+/** Top-level entries the closure's files land in; refuses to write over the app's own files. */
+export function plannedEntries(appDir, closure) {
   const own = ownEntries(appDir);
   const entries = new Set();
-  const owners = new Map();
   for (const pkg of closure) {
     for (const rel of distFiles(pkg)) {
       const top = rel.split('/')[0];
       if (own.has(top)) throw new Error(`${pkg} installs ${rel}, which would overwrite the app's own ${top}`);
+      entries.add(top);
+    }
+  }
+  return [...entries].sort();
+}
+
+const VENDOR_SCRIPT = 'scripts/vendor-python.mjs';
+
+/**
+ * Copies the dist-packages files of `closure` into appDir (pip install -t layout). Uses the project's
+ * scripts/vendor-python.mjs when present (same closure rule: python3-* Depends, recursively); the
+ * built-in copy below is the fallback for a checkout without it.
+ */
+export function vendorInto(root, appDir, pkgs, closure) {
+  const entries = plannedEntries(appDir, closure);
+  const script = path.join(root, VENDOR_SCRIPT);
+  if (fs.existsSync(script)) {
+    const r = run(process.execPath, [script, appDir, ...pkgs], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.status !== 0) throw new Error(`${VENDOR_SCRIPT} failed (exit ${r.status}):\n${tail(r)}`);
+    return { entries, via: VENDOR_SCRIPT };
+  }
+  const owners = new Map();
+  for (const pkg of closure) {
+    for (const rel of distFiles(pkg)) {
       const prev = owners.get(rel);
       if (prev && prev !== pkg) continue; // two packages shipping one file: first wins, as with pip
       owners.set(rel, pkg);
       const dest = path.join(appDir, rel);
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       fs.copyFileSync(path.join(DIST, rel), dest);
-      entries.add(top);
     }
   }
-  return [...entries].sort();
+  return { entries, via: 'built-in copy' };
 }
 
 function compileAll(appDir, entries) {
@@ -276,7 +296,7 @@ export function setupOne(root, app, { force = false, log = console.log } = {}) {
   const started = Date.now();
   fs.rmSync(path.join(appDir, STAMP), { force: true });
   removeEntries(appDir, old?.entries);
-  const entries = vendorInto(appDir, closure);
+  const { entries, via } = vendorInto(root, appDir, pkgs, closure);
   compileAll(appDir, entries);
   let trained = '';
   if (train) {
@@ -303,7 +323,7 @@ export function setupOne(root, app, { force = false, log = console.log } = {}) {
   fs.writeFileSync(path.join(appDir, STAMP), JSON.stringify(stamp, null, 2) + '\n');
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   log(
-    `${app}: vendored ${closure.length} packages (${pkgs.join(', ')} + deps), ${files} files, ${fmtMB(bytes)}` +
+    `${app}: vendored ${closure.length} packages (${pkgs.join(', ')} + deps; ${via}), ${files} files, ${fmtMB(bytes)}` +
       `${train ? `; train.py: ${trained || 'ok'}` : ''} (${secs} s)`,
   );
   return { app, action: old ? 'revendored' : 'vendored', files, bytes, packages: versions };

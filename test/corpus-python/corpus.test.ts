@@ -1,0 +1,71 @@
+// The Python apps of the corpus (apps/README-python.md).
+// - Structure, for every Python app, without vendored packages: manifest, handler, events, expected outputs.
+// - A fast slice (App3, App13) run for real when vendored (node scripts/corpus/python.mjs --only App3,App13):
+//   each event in a fresh `python3 -S` process must give expected/<event>.json, twice in a row, and each
+//   rarer event must import a module the common event does not.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM script without type declarations
+import { COMMON_EVENT, handlerOf } from '../../scripts/corpus/python-expected.mjs';
+// @ts-expect-error plain ESM script without type declarations
+import { PYTHON_APPS, readPackageList } from '../../scripts/corpus/python.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const FAST = ['App3', 'App13'];
+const vendored = (app: string) => fs.existsSync(path.join(ROOT, 'apps', app, '.faaslight-vendor.json'));
+
+describe('Python corpus apps: structure', () => {
+  it('lists the 19 Python apps of the brief', () => {
+    expect(PYTHON_APPS).toHaveLength(19);
+  });
+
+  for (const app of PYTHON_APPS as string[]) {
+    it(`${app}: manifest, handler, 2–4 events with expected outputs`, () => {
+      const dir = path.join(ROOT, 'apps', app);
+      const pkgs: string[] = readPackageList(dir);
+      expect(pkgs.length).toBeGreaterThan(0);
+      for (const p of pkgs) expect(p).toMatch(/^[a-z0-9][a-z0-9.+-]+$/);
+      const yml = fs.readFileSync(path.join(dir, 'serverless.yml'), 'utf8');
+      expect(yml).toMatch(/runtime: python3\.11/);
+      const handler: string = handlerOf(dir);
+      const [mod, fn] = [handler.slice(0, handler.lastIndexOf('.')), handler.slice(handler.lastIndexOf('.') + 1)];
+      const src = fs.readFileSync(path.join(dir, `${mod.replace(/\./g, '/')}.py`), 'utf8');
+      expect(src).toMatch(new RegExp(`^def ${fn}\\(event, context\\):`, 'm'));
+      const events = fs.readdirSync(path.join(dir, 'events')).filter((f) => f.endsWith('.json'));
+      expect(events.length).toBeGreaterThanOrEqual(2);
+      expect(events.length).toBeLessThanOrEqual(4);
+      expect(events).toContain(`${COMMON_EVENT[app]}.json`);
+      for (const ev of events) {
+        const event = JSON.parse(fs.readFileSync(path.join(dir, 'events', ev), 'utf8'));
+        // Offline: no committed event asks for S3, a URL or a live API.
+        expect(event.s3 ?? event.url ?? event.live).toBeUndefined();
+        const expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected', ev), 'utf8'));
+        expect(expected.ok).toBe(true);
+      }
+      // Generated files are never committed: the .gitignore keeps only the app's own files.
+      expect(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^\/\*$/m);
+    });
+  }
+});
+
+const missing = FAST.filter((a) => !vendored(a));
+describe('Python corpus apps: fast slice (App3, App13)', () => {
+  if (missing.length) {
+    console.warn(
+      `corpus-python: skipping the run of ${missing.join(', ')}: not vendored ` +
+        `(run node scripts/corpus/python.mjs --only ${FAST.join(',')})`,
+    );
+  }
+  it.skipIf(missing.length > 0)('outputs match expected/, are stable, and rare events load extra modules', () => {
+    const r = spawnSync(process.execPath, ['scripts/corpus/python-expected.mjs', '--only', FAST.join(','), '--check'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/2 apps, 0 problems/);
+  }, 180_000);
+});
