@@ -23,6 +23,5 @@ cd "$DEST"
 echo "setup-ric: building aws-lambda-ric@$VERSION in $DEST (takes about a minute)" >&2
 npm install --save-exact --no-audit --no-fund "aws-lambda-ric@$VERSION" >&2
 # Sanity check: the native addon must load, or the measurer would fail at every run.
-node -e "require('aws-lambda-ric/dist/index.js'); console.log('ok')" >/dev/null 2>&1 \
-  || node -e "import('aws-lambda-ric').then(() => console.log('ok'))" >/dev/null
+node -e "require(process.argv[1])" "$DEST/node_modules/aws-lambda-ric/dist/rapid-client.node"
 echo "$DEST/node_modules/aws-lambda-ric"
