@@ -23,5 +23,6 @@ cd "$DEST"
 echo "setup-ric: building aws-lambda-ric@$VERSION in $DEST (takes about a minute)" >&2
 npm install --save-exact --no-audit --no-fund "aws-lambda-ric@$VERSION" >&2
 # Sanity check: the native addon must load, or the measurer would fail at every run.
-node -e "require(process.argv[1])" "$DEST/node_modules/aws-lambda-ric/dist/rapid-client.node"
+# (it reads AWS_LAMBDA_RUNTIME_API when loaded, so give it a dummy address)
+AWS_LAMBDA_RUNTIME_API=127.0.0.1:9 node -e "require(process.argv[1])" "$DEST/node_modules/aws-lambda-ric/dist/rapid-client.node"
 echo "$DEST/node_modules/aws-lambda-ric"
