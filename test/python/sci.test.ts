@@ -30,7 +30,7 @@ describe.skipIf(missing.length > 0)('vendored Debian numpy/pandas/scikit-learn: 
       'handler.py: line 10: from sklearn.linear_model import LinearRegression → lazy',
     ]);
     const np = opt.analysis.sites.find((s) => s.file === 'handler_np.py' && s.names[0] === 'np')!;
-    expect([np.usage, np.usageReason]).toEqual(['init', 'np is used at module level, line 11']);
+    expect([np.usage, np.usageReason]).toEqual(['init', 'np is used at module level, line 10']);
   });
 
   for (const [handler, events] of [

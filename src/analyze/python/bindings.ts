@@ -1,5 +1,5 @@
 import type { BindingKind, BindingSite, BindingUsage } from '../../types.js';
-import { parsePython, stringValue, textOf, type ParsedPython, type PyNode } from './parser.js';
+import { nameTokens, parsePython, stringValue, textOf, type NameTokens, type ParsedPython, type PyNode } from './parser.js';
 import { scanPythonFile, type PyImport, type PyScan } from './scan.js';
 
 // Decorators that only wrap or describe a function and never call it while the module executes.
@@ -79,6 +79,22 @@ export function topLevelOwners(code: string, root: PyNode): Owner[] {
   return out;
 }
 
+/** 1-based line of a string index, by binary search over line starts (no native calls). */
+export function lineIndex(code: string): (i: number) => number {
+  const starts = [0];
+  for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (i) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
 /** Sorted, disjoint body ranges → owner, with binary search. */
 class RangeMap {
   private ranges: { s: number; e: number; owner: Owner }[] = [];
@@ -101,7 +117,8 @@ class RangeMap {
 }
 
 /** Names (identifiers and identifier-like string literals) in init code and in each owner's bodies. */
-export function namesByOwner(code: string, root: PyNode, owners: Owner[]): { init: Map<string, number>; byOwner: Map<Owner, Set<string>>; map: RangeMap } {
+export function namesByOwner(code: string, tokens: NameTokens, owners: Owner[]): { init: Map<string, number>; byOwner: Map<Owner, Set<string>>; map: RangeMap } {
+  const lineOf = lineIndex(code);
   const map = new RangeMap(owners);
   const init = new Map<string, number>();
   const byOwner = new Map<Owner, Set<string>>();
@@ -117,10 +134,13 @@ export function namesByOwner(code: string, root: PyNode, owners: Owner[]): { ini
   };
   // A def's or class's own name is a definition, not a use.
   const defNames = new Set(owners.map((o) => o.nameIndex));
-  for (const id of root.descendantsOfType('identifier')) if (!defNames.has(id.startIndex)) note(code.slice(id.startIndex, id.endIndex), id.startIndex, id.startPosition.row + 1);
-  for (const s of root.descendantsOfType('string_content')) {
-    const t = code.slice(s.startIndex, s.endIndex);
-    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(t)) note(t, s.startIndex, s.startPosition.row + 1);
+  for (let k = 0; k < tokens.idStart.length; k++) {
+    const i = tokens.idStart[k];
+    if (!defNames.has(i)) note(code.slice(i, tokens.idEnd[k]), i, lineOf(i));
+  }
+  for (let k = 0; k < tokens.strStart.length; k++) {
+    const t = code.slice(tokens.strStart[k], tokens.strEnd[k]);
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(t)) note(t, tokens.strStart[k], lineOf(tokens.strStart[k]));
   }
   return { init, byOwner, map };
 }
@@ -225,12 +245,17 @@ export function analyzePythonBindings(
   const stmts = new Map<number, PyImport[]>();
   for (const i of tops) stmts.set(i.start, [...(stmts.get(i.start) ?? []), i]);
   const owners = topLevelOwners(code, root);
-  const { init, byOwner, map } = namesByOwner(code, root, owners);
+  const tokens = nameTokens(parsed);
+  const { init, byOwner, map } = namesByOwner(code, tokens, owners);
   const initRun = initRunOwners(owners, init, byOwner, opts.extraInitNames);
+  const lineOf = lineIndex(code);
 
   let fileReason: string | undefined;
-  for (const id of root.descendantsOfType('identifier')) {
-    const t = code.slice(id.startIndex, id.endIndex);
+  const dynamicNs = /\b(globals|vars|locals|eval|exec|execfile)\s*\(/.test(code);
+  for (let k = 0; dynamicNs && k < tokens.ids.length; k++) {
+    const t = code.slice(tokens.idStart[k], tokens.idEnd[k]);
+    if (!DYNAMIC_NS.has(t)) continue;
+    const id = tokens.ids[k];
     if (!DYNAMIC_NS.has(t) || id.parent?.type !== 'call' || id.parent.childForFieldName('function')?.id !== id.id) continue;
     const args = id.parent.childForFieldName('arguments')?.namedChildren ?? [];
     if ((t === 'vars' || t === 'locals') && args.length) continue; // vars(obj) reads another object
@@ -238,19 +263,22 @@ export function analyzePythonBindings(
     break;
   }
 
-  const candidates = new Map<string, { uses: { line: number; ctx: RefContext | 'bind'; where: string; bindKind?: string }[] }>();
+  const candidates = new Map<string, { settled?: boolean; uses: { line: number; ctx: RefContext | 'bind'; where: string; bindKind?: string }[] }>();
   for (const i of tops) for (const n of i.bound) candidates.set(n, { uses: [] });
   const stmtRanges = [...stmts.values()].map((g) => [g[0].start, g[0].end] as const);
-  for (const id of root.descendantsOfType('identifier')) {
-    const name = code.slice(id.startIndex, id.endIndex);
+  for (let k = 0; candidates.size && k < tokens.ids.length; k++) {
+    const name = code.slice(tokens.idStart[k], tokens.idEnd[k]);
     const cand = candidates.get(name);
     if (!cand) continue;
+    // Once a name is 'unknown' (rebound or used as a value in a deferred function) nothing can change that.
+    if (cand.settled) continue;
+    const id = tokens.ids[k];
     if (stmtRanges.some(([s, e]) => id.startIndex >= s && id.startIndex < e) && id.parent?.type !== 'attribute' && id.parent?.type !== 'call') {
       // The import statements themselves (the binding, or another top-level import of the same name).
       const own = tops.filter((t) => id.startIndex >= t.start && id.startIndex < t.end);
       if (own.some((t) => t.bound.includes(name))) continue;
     }
-    const line = id.startPosition.row + 1;
+    const line = lineOf(id.startIndex);
     const owner = map.at(id.startIndex);
     const where = !owner ? 'at module level' : initRun[owner.name] !== undefined ? `in ${owner.name} (${initRun[owner.name]})` : `in ${owner.name}`;
     const c = classify(id);
@@ -260,10 +288,12 @@ export function analyzePythonBindings(
       // a module-level binding or a `global` declaration rebinds the module's name.
       if (c.binding === 'parameter' || c.binding === 'for_in_clause' || (owner && c.binding !== 'global')) continue;
       cand.uses.push({ line, ctx: 'bind', where, bindKind: c.binding });
+      cand.settled = true;
       continue;
     }
     cand.uses.push({ line, ctx: c.ref, where: owner && initRun[owner.name] === undefined ? where : where });
     if (!owner || initRun[owner.name] !== undefined) cand.uses[cand.uses.length - 1].where = `init:${where}`;
+    else if (c.ref === 'value') cand.settled = true;
   }
   // Duplicate top-level imports of the same name rebind it.
   const boundCount = new Map<string, number>();

@@ -1,4 +1,6 @@
+import { promises as fsp } from 'node:fs';
 import { diag, FaaslightError } from '../../diagnostics.js';
+import { abs } from '../../util/paths.js';
 import type { BindingSite, Diagnostic, FaaslightConfig, FileAnalysis, HandlerSpec, ImportDecision, ModuleGraph } from '../../types.js';
 import { analyzePythonBindings } from './bindings.js';
 import { buildPythonGraph, type PyFileInfo, type PythonGraphOptions } from './graph.js';
@@ -48,19 +50,24 @@ export async function analyzePythonApp(root: string, files: string[], handlers: 
   }
   const g = await buildPythonGraph(root, files, entries, opts);
   const diagnostics = [...g.diagnostics];
-  const opaque = new Set([...(opts.config?.opaque ?? []), ...Object.values(g.graph.packages).filter((p) => p.opaque).map((p) => p.name)]);
+  // Packages kept whole because of a computed import are still rewritten inside: lazy stand-ins and stubs
+  // are exact whatever the import graph; only packages the configuration marks opaque are left alone.
+  const opaque = new Set(opts.config?.opaque ?? []);
   const analysable = [...g.infos.values()].filter((i) => !i.scan.parseError && !(g.graph.files[i.file]?.package && opaque.has(g.graph.files[i.file].package!)));
 
   // Names other modules may take from a module: `from m import n`, `m.n`, getattr(m, "n"), star imports.
   const exported = exportedNames([...g.infos.values()]);
-  const starred = new Set(g.graph.edges.filter((e) => e.record.kind === 'import' && g.infos.get(e.from)?.scan.imports.some((i) => i.kind === 'star' && i.line === e.record.line)).flatMap((e) => e.to.slice(-1)));
+  const starLines = new Set([...g.infos.values()].flatMap((i) => i.scan.imports.filter((x) => x.kind === 'star').map((x) => `${i.file}:${x.line}`)));
+  const starred = new Set(g.graph.edges.filter((e) => starLines.has(`${e.from}:${e.record.line}`)).flatMap((e) => e.to.slice(-1)));
   const cyclic = cycles(g.graph, g.infos);
   for (const c of cyclic.list) diagnostics.push(diag('FL503', 'info', `circular import at init: ${c.join(' → ')}; their imports stay eager`, { file: c[0] }));
 
+  const importersOf = new Map<string, Set<string>>();
+  for (const e of g.graph.edges) for (const t of e.to) if (t !== e.from) importersOf.set(t, (importersOf.get(t) ?? new Set()).add(e.from));
   const sites: BindingSite[] = [];
   for (const info of analysable) {
     const a = analyzePythonBindings(info.file, info.code, info.parsed, info.scan);
-    const importers = new Set(g.graph.edges.filter((e) => e.from !== info.file && e.to.includes(info.file)).map((e) => e.from));
+    const importers = importersOf.get(info.file) ?? new Set<string>();
     const others = exported.usedBy(importers);
     for (const s of a.sites) {
       if (s.usage === 'deferred') {
@@ -74,13 +81,25 @@ export async function analyzePythonApp(root: string, files: string[], handlers: 
   }
   let stubCandidates: StubCandidate[] = [];
   if (opts.stubs !== false) {
-    const st = findStubCandidates(analysable, entries, handlers.map((h) => h.exportName));
+    const natives = Object.keys(g.graph.files).filter((f) => g.graph.files[f].kind === 'native');
+    const st = findStubCandidates(analysable, entries, handlers.map((h) => h.exportName), await nativeNames(root, natives));
     stubCandidates = st.candidates;
     diagnostics.push(...st.diagnostics.slice(0, 200));
   }
   const analyses: Record<string, FileAnalysis> = {};
   for (const info of g.infos.values()) analyses[info.file] = toFileAnalysis(info.scan);
   return { graph: g.graph, sites, stubCandidates, diagnostics, analyses, searchRoots: g.searchRoots, modules: g.modules };
+}
+
+/** Identifier-like strings in native extensions: names their C code may look up in Python modules. */
+export async function nativeNames(root: string, natives: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const f of natives) {
+    const buf = await fsp.readFile(abs(root, f)).catch(() => undefined);
+    if (!buf) continue;
+    for (const m of buf.toString('latin1').matchAll(/[A-Za-z_][A-Za-z0-9_.]{2,}/g)) for (const part of m[0].split('.')) if (part.length > 2) out.add(part);
+  }
+  return out;
 }
 
 /**

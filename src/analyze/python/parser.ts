@@ -81,3 +81,32 @@ export function stringValue(code: string, node: PyNode | null | undefined): stri
   if (parts.some((p) => p.type !== 'string_content')) return undefined; // escapes or interpolation
   return parts.map((p) => textOf(code, p)).join('');
 }
+
+/** Identifier and string-content positions of a tree, read from the native tree once and shared. */
+export interface NameTokens {
+  ids: PyNode[];
+  idStart: Int32Array;
+  idEnd: Int32Array;
+  strStart: Int32Array;
+  strEnd: Int32Array;
+}
+
+const tokenCache = new WeakMap<PyTree, NameTokens>();
+
+export function nameTokens(parsed: ParsedPython): NameTokens {
+  let t = tokenCache.get(parsed.tree);
+  if (t) return t;
+  const ids = parsed.root.descendantsOfType('identifier');
+  const strs = parsed.root.descendantsOfType('string_content');
+  t = { ids, idStart: new Int32Array(ids.length), idEnd: new Int32Array(ids.length), strStart: new Int32Array(strs.length), strEnd: new Int32Array(strs.length) };
+  ids.forEach((n, i) => {
+    t!.idStart[i] = n.startIndex;
+    t!.idEnd[i] = n.endIndex;
+  });
+  strs.forEach((n, i) => {
+    t!.strStart[i] = n.startIndex;
+    t!.strEnd[i] = n.endIndex;
+  });
+  tokenCache.set(parsed.tree, t);
+  return t;
+}

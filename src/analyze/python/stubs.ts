@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../types.js';
 import { diag } from '../../diagnostics.js';
 import { SAFE_DECORATORS, decoratorName } from './bindings.js';
-import { textOf, type PyNode } from './parser.js';
+import { nameTokens, textOf, type PyNode } from './parser.js';
 import type { PyFileInfo } from './graph.js';
 
 /** A function that is never reached from a handler and can be replaced by an exact stub. */
@@ -101,15 +101,14 @@ function fileNames(info: PyFileInfo, units: Unit[]): { init: Set<string>; perUni
   };
   // A def's own name is a definition, not a use.
   const defNames = new Set(units.map((u) => u.def.childForFieldName('name')!.startIndex));
-  for (const id of parsed.root.descendantsOfType('identifier')) if (!defNames.has(id.startIndex)) note(code.slice(id.startIndex, id.endIndex), id.startIndex);
-  for (const s of parsed.root.descendantsOfType('string_content')) {
-    const t = code.slice(s.startIndex, s.endIndex);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(t)) {
-      // getattr(obj, "prefix_" + x) style: a literal prefix reaches every name starting with it.
-      continue;
-    }
-    if (allRanges.some(([a, b]) => s.startIndex >= a && s.startIndex < b)) continue;
-    note(t, s.startIndex);
+  const tk = nameTokens(parsed);
+  for (let k = 0; k < tk.idStart.length; k++) if (!defNames.has(tk.idStart[k])) note(code.slice(tk.idStart[k], tk.idEnd[k]), tk.idStart[k]);
+  for (let k = 0; k < tk.strStart.length; k++) {
+    const at = tk.strStart[k];
+    const t = code.slice(at, tk.strEnd[k]);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(t)) continue;
+    if (allRanges.some(([a, b]) => at >= a && at < b)) continue;
+    note(t, at);
   }
   return { init, perUnit };
 }
@@ -132,12 +131,14 @@ const RESERVED = new Set(['_fl_S', '_fl_rt']);
  * Name-based reachability over the reached modules (PyCG-style, without types): init code of every
  * module is reached; a function or method is reached when its name occurs (as a name, an attribute or a
  * string literal) in reached code; dunder methods and functions with decorators that may register them
- * are always reached. Unreached functions that can be stubbed exactly become candidates. A wrong
+ * are always reached, and so is every name native extensions carry as a string (C code calls Python
+ * by name: PyImport_ImportModule + PyObject_GetAttrString). Unreached functions that can be stubbed
+ * exactly become candidates. A wrong
  * "unreached" only costs a fallback load: the stub is exact by construction.
  */
-export function findStubCandidates(infos: PyFileInfo[], entries: string[], handlerNames: string[]): StubAnalysis {
+export function findStubCandidates(infos: PyFileInfo[], entries: string[], handlerNames: string[], extraReached: Iterable<string> = []): StubAnalysis {
   const diagnostics: Diagnostic[] = [];
-  const reached = new Set<string>(handlerNames);
+  const reached = new Set<string>([...handlerNames, ...extraReached]);
   const units: Unit[] = [];
   const names = new Map<Unit, Set<string>>();
   for (const info of infos) {
@@ -199,15 +200,18 @@ function eligibility(code: string, u: Unit): Shape | string {
   const lineStart = code.lastIndexOf('\n', def.startIndex - 1) + 1;
   if (code.slice(lineStart, def.startIndex).trim() !== '') return 'the def does not start its line';
   if (body.startPosition.row === def.startPosition.row) return 'small';
-  const isAsync = def.children[0]?.type === 'async';
-  const inner = body.descendantsOfType(['yield', 'await', 'function_definition', 'lambda', 'class_definition', 'identifier', 'nonlocal_statement']);
+  const isAsync = code.startsWith('async', def.startIndex);
+  const bodyText = code.slice(body.startIndex, body.endIndex);
   const own = (n: PyNode) => {
     for (let p = n.parent; p && p.id !== def.id; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return false;
     return true;
   };
-  const hasYield = inner.some((n) => n.type === 'yield' && own(n));
+  // The text test is a cheap filter; the tree decides.
+  const hasYield = /\byield\b/.test(bodyText) && body.descendantsOfType('yield').some(own);
   if (isAsync && hasYield) return 'async generators cannot be forwarded exactly';
-  if (u.cls && inner.some((n) => n.type === 'identifier' && /^(super|__class__)$/.test(textOf(code, n)))) return 'uses super()/__class__ (a closure cell the stub cannot share)';
+  if (u.cls && /\b(super|__class__)\b/.test(bodyText) && body.descendantsOfType('identifier').some((n) => /^(super|__class__)$/.test(textOf(code, n)))) {
+    return 'uses super()/__class__ (a closure cell the stub cannot share)';
+  }
   const first = body.namedChildren.find((c) => c.type !== 'comment');
   const doc = first?.type === 'expression_statement' && first.namedChildren[0]?.type === 'string' ? first : undefined;
   const rest = body.namedChildren.filter((c) => c.type !== 'comment' && c !== doc);
