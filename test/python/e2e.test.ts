@@ -101,3 +101,19 @@ describe('app1: lazy imports, stubs, stripping, executed by /usr/bin/python3 -S'
     ]);
   });
 });
+
+describe('--trace for Python', () => {
+  test('files loaded at init and first loaded per event, relative to the package', async () => {
+    const { tracePythonApp } = await import('../../src/analyze/python/trace.js');
+    const { handlerSpec } = await import('./helpers.js');
+    const dir = await tmpDir('events');
+    await fsp.writeFile(path.join(dir, 'a.json'), JSON.stringify({ n: 1 }));
+    await fsp.writeFile(path.join(dir, 'b.json'), JSON.stringify({ module: 'vlib.unused_mod' }));
+    const t = await tracePythonApp(APP1, handlerSpec('handler.handler'), [path.join(dir, 'a.json'), path.join(dir, 'b.json')]);
+    expect(t).toEqual({
+      init: ['handler.py', 'heavy/__init__.py', 'pkg/__init__.py', 'pkg/sub/__init__.py', 'pkg/sub/mod.py', 'vendor/vlib/__init__.py', 'vendor/vlib/core.py'],
+      perEvent: { 'a.json': [], 'b.json': ['vendor/vlib/unused_mod.py'] },
+      errors: [],
+    });
+  });
+});
