@@ -101,56 +101,57 @@ export async function buildPythonGraph(root: string, files: string[], entries: s
     for (const e of entries) add(e, { code: 'handler', text: 'handler module', parent: e });
 
     let i = 0;
+    // Walks the queue from where it stopped; called again when opaque packages add files.
     const drain = async () => {
-    for (; i < queue.length; i++) {
-      const file = queue[i];
-      const info = await load(file);
-      if (!info) {
-        diagnostics.push(diag('FL008', 'warning', `${file} could not be read as UTF-8 text: kept as is`, { file }));
-        continue;
-      }
-      infos.set(file, info);
-      const me = moduleNameOf(file, roots);
-      if (me) modules[file] = info.module = me.name;
-      const { scan } = info;
-      if (scan.parseError) {
-        const top = topPackage(file, roots, idx);
-        if (top) opaqueTops.add(top);
-        diagnostics.push(
-          diag('FL101', 'warning', `${file}: ${scan.parseError.message}: kept as is, its imports are not followed`, {
-            file,
-            line: scan.parseError.line,
-            column: scan.parseError.column,
-            note: top ? `package ${top} is kept whole` : 'fix the syntax (Python 3.11 fails to import it too)',
-          }),
-        );
-        continue;
-      }
-      for (const dir of scan.pathInserts) if (!roots.includes(dir) && !newRoots.includes(dir) && idx.dirs.has(dir)) newRoots.push(dir);
-      for (const line of scan.unknownPathInserts) {
-        diagnostics.push(diag('FL104', 'info', `${file}:${line}: sys.path edit with a computed path; only literal paths are followed`, { file, line }));
-      }
-      for (const imp of scan.imports) {
-        const edge = resolveImport(imp, file, me, roots, idx, stdlib);
-        graph.edges.push(edge);
-        for (const to of edge.to) add(to, { code: 'import', text: `${describe(imp)} (line ${imp.line})`, parent: file });
-        if (imp.unknown) {
+      for (; i < queue.length; i++) {
+        const file = queue[i];
+        const info = await load(file);
+        if (!info) {
+          diagnostics.push(diag('FL008', 'warning', `${file} could not be read as UTF-8 text: kept as is`, { file }));
+          continue;
+        }
+        infos.set(file, info);
+        const me = moduleNameOf(file, roots);
+        if (me) modules[file] = info.module = me.name;
+        const { scan } = info;
+        if (scan.parseError) {
           const top = topPackage(file, roots, idx);
           if (top) opaqueTops.add(top);
           diagnostics.push(
-            diag('FL103', 'warning', `${file}:${imp.line}: dynamic import with a computed name: ${top ? `package ${top} kept whole` : 'every app module kept'}`, {
+            diag('FL101', 'warning', `${file}: ${scan.parseError.message}: kept as is, its imports are not followed`, {
               file,
-              line: imp.line,
-              note: 'use a literal module name, or list the package under "opaque"/"keep" in the configuration',
+              line: scan.parseError.line,
+              column: scan.parseError.column,
+              note: top ? `package ${top} is kept whole` : 'fix the syntax (Python 3.11 fails to import it too)',
             }),
           );
-          if (!top) for (const f of files) if (f.endsWith('.py') && !topPackage(f, roots, idx)) add(f, { code: 'opaque-package', text: 'app module kept: computed dynamic import', parent: file });
+          continue;
         }
-        if (edge.error && !imp.guarded && !imp.inFunction && !imp.unknown) {
-          diagnostics.push(diag('FL102', 'warning', `${file}:${imp.line}: ${edge.error}`, { file, line: imp.line, note: 'the import fails at run time unless the runtime provides the module' }));
+        for (const dir of scan.pathInserts) if (!roots.includes(dir) && !newRoots.includes(dir) && idx.dirs.has(dir)) newRoots.push(dir);
+        for (const line of scan.unknownPathInserts) {
+          diagnostics.push(diag('FL104', 'info', `${file}:${line}: sys.path edit with a computed path; only literal paths are followed`, { file, line }));
+        }
+        for (const imp of scan.imports) {
+          const edge = resolveImport(imp, file, me, roots, idx, stdlib);
+          graph.edges.push(edge);
+          for (const to of edge.to) add(to, { code: 'import', text: `${describe(imp)} (line ${imp.line})`, parent: file });
+          if (imp.unknown) {
+            const top = topPackage(file, roots, idx);
+            if (top) opaqueTops.add(top);
+            diagnostics.push(
+              diag('FL103', 'warning', `${file}:${imp.line}: dynamic import with a computed name: ${top ? `package ${top} kept whole` : 'every app module kept'}`, {
+                file,
+                line: imp.line,
+                note: 'use a literal module name, or list the package under "opaque"/"keep" in the configuration',
+              }),
+            );
+            if (!top) for (const f of files) if (f.endsWith('.py') && !topPackage(f, roots, idx)) add(f, { code: 'opaque-package', text: 'app module kept: computed dynamic import', parent: file });
+          }
+          if (edge.error && !imp.guarded && !imp.inFunction && !imp.unknown) {
+            diagnostics.push(diag('FL102', 'warning', `${file}:${imp.line}: ${edge.error}`, { file, line: imp.line, note: 'the import fails at run time unless the runtime provides the module' }));
+          }
         }
       }
-    }
     };
     await drain();
     if (newRoots.length) {

@@ -160,13 +160,13 @@ export function resolveRelativeName(name: string, pkg: string): string {
  * pathlib's Path(__file__).parent / 'x'. Returns a root-relative POSIX directory or undefined.
  */
 export function evalPath(code: string, node: PyNode, file: string): string | undefined {
-  const fileDir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
   const v = evalExpr(code, node, file);
-  if (v === undefined) return undefined;
-  return normalize(v.startsWith('/') ? undefined : v, fileDir);
+  // Absolute paths point outside the package (or at the task root, which is already searched).
+  if (v === undefined || v.startsWith('/')) return undefined;
+  return normalize(v);
 }
 
-// Values are root-relative paths; the marker "\0file" stands for the file itself.
+// Values are root-relative paths (`__file__` is the file's own path).
 function evalExpr(code: string, node: PyNode, file: string): string | undefined {
   const t = node.type;
   if (t === 'parenthesized_expression') return evalExpr(code, node.namedChildren[0], file);
@@ -192,7 +192,6 @@ function evalExpr(code: string, node: PyNode, file: string): string | undefined 
   const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
   const vals = args.map((a) => evalExpr(code, a, file));
   if (vals.some((v) => v === undefined)) return undefined;
-  const last = fn.split('.').pop()!;
   if (fn === 'os.getcwd' || fn === 'getcwd') return '';
   if (/^(os\.path\.|path\.)?(abspath|realpath|normpath)$/.test(fn) || /^(Path|pathlib\.Path|str|os\.fspath)$/.test(fn)) return vals.length === 1 ? vals[0] : undefined;
   if (/^(os\.path\.|path\.)?dirname$/.test(fn) && vals.length === 1) return dirname(vals[0]!);
@@ -200,7 +199,6 @@ function evalExpr(code: string, node: PyNode, file: string): string | undefined 
   if (fn.endsWith('.resolve') || fn.endsWith('.absolute')) {
     return evalExpr(code, node.childForFieldName('function')!.childForFieldName('object')!, file);
   }
-  void last;
   return undefined;
 }
 
@@ -212,8 +210,7 @@ function joinPath(a: string, b: string): string {
   if (b.startsWith('/')) return b;
   return a === '' ? b : `${a.replace(/\/+$/, '')}/${b}`;
 }
-function normalize(p: string | undefined, _fileDir: string): string | undefined {
-  if (p === undefined) return undefined;
+function normalize(p: string): string | undefined {
   const out: string[] = [];
   for (const part of p.split('/')) {
     if (part === '' || part === '.') continue;
