@@ -30,29 +30,55 @@ def _log(rel):
 # Lazy imports
 
 
+def _from(module, attr):
+    # IMPORT_FROM: the attribute, else the submodule registered in sys.modules.
+    try:
+        return getattr(module, attr)
+    except AttributeError:
+        return sys.modules["%s.%s" % (module.__name__, attr)]
+
+
+def _bind(g, specs):
+    """The import statement's effect through __import__, as its byte code does it."""
+    for name, kind, module, level, attr in specs:
+        if kind == "I":  # import a.b.c  → a
+            g[name] = __import__(module, g, None, None, level)
+        elif kind == "A":  # import a.b as x  → a.b
+            m = __import__(module, g, None, None, level)
+            for part in module.split(".")[1:]:
+                m = _from(m, part)
+            g[name] = m
+        else:  # from m import attr as name
+            g[name] = _from(__import__(module, g, None, (attr,), level), attr)
+
+
 def _resolve(proxy):
     get = object.__getattribute__
     g = get(proxy, "_fl_g")
     name = get(proxy, "_fl_name")
     value = g.get(name, proxy)
     if value is proxy:
-        # The original statement, compiled at its original line: same modules in sys.modules, same
-        # submodule attributes, same exception (raised again on each use until it succeeds).
-        line = get(proxy, "_fl_line")
-        code = compile("\n" * (line - 1) + get(proxy, "_fl_stmt"), g.get("__file__") or "<faaslight>", "exec", 0, True)
-        exec(code, g)
+        try:
+            _bind(g, get(proxy, "_fl_specs"))
+        except BaseException:
+            # Run the original statement at its original line: it raises exactly what the original
+            # import raised (and again at each use until it succeeds).
+            line = get(proxy, "_fl_line")
+            code = compile("\n" * (line - 1) + get(proxy, "_fl_stmt"), g.get("__file__") or "<faaslight>", "exec", 0, True)
+            exec(code, g)
         value = g[name]
     return value
 
 
 class _Lazy(object):
-    __slots__ = ("_fl_g", "_fl_name", "_fl_stmt", "_fl_line")
+    __slots__ = ("_fl_g", "_fl_name", "_fl_stmt", "_fl_line", "_fl_specs")
 
-    def __init__(self, g, name, stmt, line):
+    def __init__(self, g, name, stmt, line, specs):
         object.__setattr__(self, "_fl_g", g)
         object.__setattr__(self, "_fl_name", name)
         object.__setattr__(self, "_fl_stmt", stmt)
         object.__setattr__(self, "_fl_line", line)
+        object.__setattr__(self, "_fl_specs", specs)
 
     def __getattribute__(self, attr):
         return getattr(_resolve(self), attr)
@@ -67,9 +93,12 @@ class _Lazy(object):
         return _resolve(self)(*args, **kwargs)
 
 
-def lazy(g, stmt, line, *names):
-    """`np = lazy(globals(), "import numpy as np", 3, "np")`; several names give a tuple."""
-    proxies = tuple(_Lazy(g, n, stmt, line) for n in names)
+def lazy(g, stmt, line, *specs):
+    """`np = lazy(globals(), "import numpy as np", 3, ("np", "A", "numpy", 0, None))`.
+
+    One spec per bound name: (name, "I" | "A" | "F", module, level, attribute); several give a tuple.
+    """
+    proxies = tuple(_Lazy(g, spec[0], stmt, line, specs) for spec in specs)
     return proxies[0] if len(proxies) == 1 else proxies
 
 
@@ -220,26 +249,14 @@ class Stubs(object):
         self.g = g
         self.rel = rel
         self.futures = futures
-        self.fns = {}
-        self.meta = {}
         self.lines = None
 
-    def mark(self, i, name, line, end, cls=None):
-        """Innermost decorator of a stub: remembers the raw function object and where its original is."""
-
-        def register(fn):
-            self.fns[i] = fn
-            self.meta[i] = (name, line, end, cls)
+    def load(self, name, line, end, cls=None):
+        """Called by a stub's body: gives its function object the original code, and returns it."""
+        stub_code = sys._getframe(1).f_code
+        fn = self._function(stub_code, name, cls)
+        if fn.__code__ is not stub_code:  # already loaded
             return fn
-
-        return register
-
-    def load(self, i):
-        fn = self.fns[i]
-        meta = self.meta.get(i)
-        if meta is None:  # already loaded (a call through an old reference)
-            return fn
-        name, line, end, cls = meta
         if self.lines is None:
             self.lines = read_stored(self.rel).decode("utf-8-sig").splitlines(True)
             _log(self.rel)
@@ -258,8 +275,31 @@ class Stubs(object):
         if cls:
             code = _find_code(code, cls, None)
         fn.__code__ = _find_code(code, name, line)
-        del self.meta[i]
         return fn
+
+    def _function(self, code, name, cls):
+        # Where the def put it (through staticmethod/classmethod/property/functools wrappers), else
+        # whatever function object runs this code.
+        start = self.g.get(name) if cls is None else getattr(self.g.get(cls), "__dict__", {}).get(name)
+        todo = [start]
+        seen = 0
+        while todo and seen < 32:
+            obj = todo.pop()
+            seen += 1
+            if obj is None:
+                continue
+            if getattr(obj, "__code__", None) is code:
+                return obj
+            for attr in ("__func__", "__wrapped__", "fget", "fset", "fdel", "func"):
+                inner = getattr(obj, attr, None)
+                if inner is not None:
+                    todo.append(inner)
+        import gc
+
+        for ref in gc.get_referrers(code):
+            if getattr(ref, "__code__", None) is code:
+                return ref
+        raise RuntimeError("faaslight: stub function %s not found" % name)
 
 
 def _find_code(code, name, line):

@@ -33,7 +33,7 @@ export async function optimizePythonApp(src: string, handlers: string[], opts: {
   const { files } = await listFiles(src);
   const specs = handlers.map(handlerSpec);
   const analysis = await analyzePythonApp(src, files, specs, { stubs: opts.stubs });
-  const decisions = decidePythonImports(analysis.sites);
+  const decisions = decidePythonImports(analysis.sites, {}, analysis.graph);
   const stripped: string[] = [];
   const applied: string[] = [];
   const store: string[] = [];

@@ -23,7 +23,7 @@ describe('insertHeader: after docstring and __future__, line numbers kept where 
   test('injectPythonShim is idempotent', () => {
     const once = injectPythonShim('x = 1\n', 'src/app.py');
     expect(once).toBe(
-      "import sys as _fl_sys, os as _fl_os; _fl_p = _fl_os.path.normpath(_fl_os.path.join(_fl_os.path.dirname(_fl_os.path.abspath(__file__)), '..', '.faaslight')); _fl_sys.path.insert(0, _fl_p); import _faaslight as _fl_rt; _fl_sys.path.remove(_fl_p); del _fl_sys, _fl_os, _fl_p; x = 1\n",
+      "_fl_rt = __import__('sys').modules.get('_faaslight') or (lambda _s, _o: (_s.path.insert(0, _d := _o.path.normpath(_o.path.join(_o.path.dirname(_o.path.abspath(__file__)), '..', '.faaslight'))), __import__('_faaslight'), _s.path.remove(_d))[1])(__import__('sys'), __import__('os')); x = 1\n",
     );
     expect(injectPythonShim(once, 'src/app.py')).toBe(once);
   });
@@ -39,8 +39,8 @@ describe('lazy rewrite: minimal edits at the statement ranges', () => {
     const code = '"""m"""\nimport numpy as np\nfrom a.b import (c,\n    d as e)\nX = 1  # é\n\ndef f():\n    return np.x(c.y, e())\n';
     const r = transform(code);
     expect(r.code.split('\n').slice(1)).toEqual([
-      'np = _fl_rt.lazy(globals(), "import numpy as np", 2, "np")',
-      'c, e = _fl_rt.lazy(globals(), "from a.b import (c,\\n    d as e)", 3, "c", "e")',
+      'np = _fl_rt.lazy(globals(), "import numpy as np", 2, ("np", "A", "numpy", 0, None))',
+      'c, e = _fl_rt.lazy(globals(), "from a.b import (c,\\n    d as e)", 3, ("c", "F", "a.b", 0, "c"), ("e", "F", "a.b", 0, "d"))',
       '',
       'X = 1  # é',
       '',
@@ -48,7 +48,7 @@ describe('lazy rewrite: minimal edits at the statement ranges', () => {
       '    return np.x(c.y, e())',
       '',
     ]);
-    expect(r.code.split('\n')[0]).toMatch(/^"""m"""; import sys as _fl_sys/);
+    expect(r.code.split('\n')[0]).toMatch(/^"""m"""; _fl_rt = __import__\('sys'\)/);
     expect(r.applied).toEqual(['line 2: import numpy as np → lazy', 'line 3: from a.b import (c, d as e) → lazy']);
   });
 
@@ -65,7 +65,9 @@ describe('lazy semantics, executed', () => {
       'pkg/__init__.py': '',
       'pkg/sub/__init__.py': 'import sys\nsys.modules.setdefault("_ev", []).append("pkg.sub")\n',
       'pkg/sub/leaf.py': 'import sys\nsys.modules.setdefault("_ev", []).append("pkg.sub.leaf")\nVALUE = 7\n',
-      'pkg/user.py': 'import pkg.sub.leaf\nfrom .sub import leaf as lf\nfrom .sub.leaf import VALUE\n\ndef get():\n    return pkg.sub.leaf.VALUE + lf.VALUE + VALUE.real\n',
+      'pkg/user.py':
+        'import pkg.sub.leaf\nfrom .sub import leaf as lf\nfrom .sub.leaf import VALUE\nimport pkg.sub.leaf as L\nfrom .sub import missing_name\n\n' +
+        'def get():\n    return pkg.sub.leaf.VALUE + lf.VALUE + VALUE.real + L.VALUE\n\ndef bad():\n    return missing_name.x\n',
     };
     for (const [f, c] of Object.entries(files)) {
       await fsp.mkdir(path.dirname(path.join(dir, f)), { recursive: true });
@@ -80,10 +82,18 @@ describe('lazy semantics, executed', () => {
       'import pkg.user as u',
       "before = list(sys.modules.get('_ev', []))",
       'r = u.get()',
-      "print([before, r, sys.modules['_ev'], u.pkg is sys.modules['pkg'], u.lf is sys.modules['pkg.sub.leaf'], hasattr(sys.modules['pkg.sub'], 'leaf'), type(u.__dict__['VALUE']).__name__])",
+      "print([before, r, sys.modules['_ev'], u.pkg is sys.modules['pkg'], u.lf is sys.modules['pkg.sub.leaf'], u.L is u.lf, hasattr(sys.modules['pkg.sub'], 'leaf'), type(u.__dict__['VALUE']).__name__])",
+      'for _ in range(2):',
+      '    try:',
+      '        u.bad()',
+      '    except ImportError as e:',
+      "        print(type(e).__name__, str(e), e.name)",
     ].join('\n');
     const out = runPython(dir, ['-c', script]);
     expect(out.stderr).toBe('');
-    expect(out.stdout.trim()).toBe("[[], 21, ['pkg.sub', 'pkg.sub.leaf'], True, True, True, 'int']");
+    const orig = runPython(dir, ['-c', 'import sys\ntry:\n    from pkg.sub import missing_name\nexcept ImportError as e:\n    print(type(e).__name__, str(e), e.name)']);
+    const expectedError = orig.stdout.trim().replace(dir, '<root>');
+    expect(expectedError).toBe("ImportError cannot import name 'missing_name' from 'pkg.sub' (<root>/pkg/sub/__init__.py) pkg.sub");
+    expect(out.stdout.trim().split('\n').map((l) => l.replace(dir, '<root>'))).toEqual(["[[], 28, ['pkg.sub', 'pkg.sub.leaf'], True, True, True, True, 'int']", expectedError, expectedError]);
   });
 });

@@ -9,6 +9,8 @@ export interface PyImport {
   module: string;
   /** `from m import a as b`: the imported names (a submodule or an attribute of m). */
   names: { name: string; alias?: string }[];
+  /** `import a.b as x` (binds the submodule itself, not the top-level package). */
+  aliased?: boolean;
   /** Local names the statement binds ("np" for `import numpy as np`, "a" for `import a.b`). */
   bound: string[];
   /** Dynamic import whose argument is not a literal: anything may be loaded. */
@@ -63,7 +65,7 @@ export function scanPythonFile(file: string, code: string, parsed: ParsedPython 
         const aliased = n.type === 'aliased_import';
         const module = textOf(code, aliased ? n.childForFieldName('name')! : n).replace(/\s+/g, '');
         const bound = aliased ? textOf(code, n.childForFieldName('alias')!) : module.split('.')[0];
-        out.imports.push({ kind: 'import', module, names: [], bound: [bound], ...base });
+        out.imports.push({ kind: 'import', module, names: [], bound: [bound], ...(aliased ? { aliased } : {}), ...base });
       }
       continue;
     }

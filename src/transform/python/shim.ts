@@ -17,15 +17,16 @@ export async function writePythonShim(outDir: string): Promise<string> {
 
 /**
  * The statement that makes `_fl_rt` (the shim) available in a module at `file` (relative to the package
- * root): it finds `.faaslight/` from `__file__`, imports the shim once (sys.modules caches it) and leaves
- * sys.path as it was, so nothing else in `.faaslight/` becomes importable.
+ * root). Usually the shim is already in sys.modules (one dict lookup); otherwise — the handler module,
+ * or a vendored module something imports before the handler — it is imported from `.faaslight/`, found
+ * from `__file__`, and sys.path is restored so nothing else in `.faaslight/` becomes importable.
  */
 export function shimStatement(file: string): string {
   const depth = file.split('/').length - 1;
   const up = Array.from({ length: depth }, () => "'..', ").join('');
   return (
-    `import sys as _fl_sys, os as _fl_os; _fl_p = _fl_os.path.normpath(_fl_os.path.join(_fl_os.path.dirname(_fl_os.path.abspath(__file__)), ${up}'.faaslight')); ` +
-    `_fl_sys.path.insert(0, _fl_p); import _faaslight as _fl_rt; _fl_sys.path.remove(_fl_p); del _fl_sys, _fl_os, _fl_p`
+    "_fl_rt = __import__('sys').modules.get('_faaslight') or (lambda _s, _o: (_s.path.insert(0, _d := _o.path.normpath(_o.path.join(" +
+    `_o.path.dirname(_o.path.abspath(__file__)), ${up}'.faaslight'))), __import__('_faaslight'), _s.path.remove(_d))[1])(__import__('sys'), __import__('os'))`
   );
 }
 
@@ -69,7 +70,7 @@ export function injectPythonShim(code: string, file = 'handler.py'): string {
 }
 
 export function hasShim(code: string): boolean {
-  return code.includes('import _faaslight as _fl_rt');
+  return code.includes("_fl_rt = __import__('sys').modules.get('_faaslight')");
 }
 
 export { textOf };
