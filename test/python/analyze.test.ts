@@ -160,12 +160,14 @@ describe('buildPythonGraph', () => {
     });
   });
 
-  test('bad input: Python 2, parse error, namespace package, cycle, missing module, foreign architecture', async () => {
+  test('bad input: Python 2, parse error (package kept whole), namespace package, cycle, missing module, foreign architecture', async () => {
     expect(
       await graphOf({
-        'app.py': 'import old\nimport bad\nimport ns.mod\nimport cyc_a\nimport missing_mod\nimport arm\ntry:\n    import optional\nexcept ImportError:\n    optional = None',
-        'old.py': 'print "x"',
-        'bad.py': 'def f(:\n  pass',
+        'app.py': 'import legacy.old\nimport legacy.bad\nimport ns.mod\nimport cyc_a\nimport missing_mod\nimport arm\ntry:\n    import optional\nexcept ImportError:\n    optional = None',
+        'legacy/__init__.py': '',
+        'legacy/old.py': 'print "x"',
+        'legacy/bad.py': 'def f(:\n  pass',
+        'legacy/other.py': '',
         'ns/mod.py': '',
         'cyc_a.py': 'import cyc_b',
         'cyc_b.py': 'import cyc_a',
@@ -174,8 +176,10 @@ describe('buildPythonGraph', () => {
     ).toEqual({
       files: {
         'app.py': 'python handler',
-        'old.py': 'python import',
-        'bad.py': 'python import',
+        'legacy/__init__.py': 'python import',
+        'legacy/old.py': 'python import',
+        'legacy/bad.py': 'python import',
+        'legacy/other.py': 'python opaque-package',
         'ns/mod.py': 'python import',
         'cyc_a.py': 'python import',
         'arm.cpython-311-aarch64-linux-gnu.so': 'native import',
@@ -183,11 +187,24 @@ describe('buildPythonGraph', () => {
       },
       diagnostics: [
         'FL102 warning app.py:5: module "missing_mod" is neither in the package nor in the standard library',
-        'FL101 warning old.py: Python 2 syntax (print statement): kept as is, its imports are not followed',
-        'FL101 warning bad.py: syntax error near line 1: kept as is, its imports are not followed',
+        'FL101 warning legacy/old.py: Python 2 syntax (print statement): kept as is, its imports are not followed',
+        'FL101 warning legacy/bad.py: syntax error near line 1: kept as is, its imports are not followed',
         'FL501 error arm.cpython-311-aarch64-linux-gnu.so is a native extension for aarch64, but the target is x86_64: importing it fails',
         'FL502 info ns is a namespace package (no __init__.py): its portions are searched in every root',
       ],
+      roots: [''],
+    });
+  });
+
+  test('a handler (or app module) that does not parse keeps every file', async () => {
+    expect(await graphOf({ 'app.py': 'print "py2"\nimport lib', 'lib/__init__.py': '', 'lib/x.py': '', 'data.bin': '' })).toEqual({
+      files: {
+        'app.py': 'python handler',
+        'data.bin': 'asset unparsed-app-module',
+        'lib/__init__.py': 'python unparsed-app-module',
+        'lib/x.py': 'python unparsed-app-module',
+      },
+      diagnostics: ['FL101 warning app.py: Python 2 syntax (print statement): kept as is, its imports are not followed'],
       roots: [''],
     });
   });

@@ -1,5 +1,5 @@
-// Opt-in measurement (FL_MEASURE=1): cold start of the numpy+pandas handler, original and optimized,
-// with and without precompiled unchecked-hash .pyc. Prints figures; asserts only that runs succeed.
+// Opt-in measurement (FL_MEASURE=1): cold starts of fresh `python3 -S -B` processes, original and
+// optimized, with and without precompiled unchecked-hash .pyc. Prints figures; asserts only that runs succeed.
 import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
@@ -7,16 +7,24 @@ import { describe, expect, test } from 'vitest';
 import { measurePyc } from '../../src/transform/python/precompile.js';
 import { optimizePythonApp, tmpDir } from './helpers.js';
 
-describe.skipIf(!process.env.FL_MEASURE)('measure .pyc cold start (FL_MEASURE=1)', () => {
-  test('numpy+pandas handler, median of interleaved fresh processes', async () => {
+describe.skipIf(!process.env.FL_MEASURE)('measure cold starts (FL_MEASURE=1)', () => {
+  test('numpy+pandas(+sklearn) handlers, median of interleaved fresh processes', async () => {
     const app = await tmpDir('measure');
-    await fsp.copyFile(path.resolve('fixtures/python/sci/handler_np.py'), path.join(app, 'handler_np.py'));
-    execFileSync('node', [path.resolve('scripts/vendor-python.mjs'), app, 'python3-numpy', 'python3-pandas', '--into', 'vendor'], { stdio: 'pipe' });
+    for (const f of ['handler.py', 'handler_np.py']) await fsp.copyFile(path.resolve('fixtures/python/sci', f), path.join(app, f));
+    execFileSync('node', [path.resolve('scripts/vendor-python.mjs'), app, 'python3-numpy', 'python3-pandas', 'python3-sklearn', '--into', 'vendor'], { stdio: 'pipe' });
     const runs = Number(process.env.FL_MEASURE_RUNS ?? 11);
-    const original = await measurePyc(app, 'handler_np.handler', { k: 3 }, runs);
-    const opt = await optimizePythonApp(app, ['handler_np.handler']);
-    const optimized = await measurePyc(opt.out, 'handler_np.handler', { k: 3 }, runs);
-    console.log(JSON.stringify({ runs, original: { source: original.sourceMs, pyc: original.pycMs }, optimized: { source: optimized.sourceMs, pyc: optimized.pycMs } }));
-    expect(original.sourceMs).toBeGreaterThan(0);
-  }, 900_000);
+    const opt = await optimizePythonApp(app, ['handler.handler', 'handler_np.handler']);
+    const rows: Record<string, unknown> = { runs };
+    for (const [name, handler, event, initOnly] of [
+      ['np+pd handler, init + 1 call', 'handler_np.handler', { k: 3 }, false],
+      ['np+pd+sklearn lazy handler, init only', 'handler.handler', {}, true],
+      ['np+pd+sklearn lazy handler, init + 1 call', 'handler.handler', { x: [1, 2, 3] }, false],
+    ] as const) {
+      const o = await measurePyc(app, handler, event, runs, undefined, { initOnly });
+      const p = await measurePyc(opt.out, handler, event, runs, undefined, { initOnly });
+      rows[name] = { original: { source: o.sourceMs, pyc: o.pycMs }, optimized: { source: p.sourceMs, pyc: p.pycMs } };
+      expect(o.sourceMs).toBeGreaterThan(0);
+    }
+    console.log(JSON.stringify(rows, null, 1));
+  }, 1_800_000);
 });

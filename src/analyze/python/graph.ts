@@ -117,12 +117,17 @@ export async function buildPythonGraph(root: string, files: string[], entries: s
         if (scan.parseError) {
           const top = topPackage(file, roots, idx);
           if (top) opaqueTops.add(top);
+          else {
+            // App code whose imports cannot be read (a handler would not even get the fallback finder):
+            // nothing is stripped.
+            for (const f of files) add(f, { code: 'unparsed-app-module', text: `${file} could not be parsed: every file kept`, parent: file });
+          }
           diagnostics.push(
             diag('FL101', 'warning', `${file}: ${scan.parseError.message}: kept as is, its imports are not followed`, {
               file,
               line: scan.parseError.line,
               column: scan.parseError.column,
-              note: top ? `package ${top} is kept whole` : 'fix the syntax (Python 3.11 fails to import it too)',
+              note: top ? `package ${top} is kept whole` : 'every file is kept; fix the syntax (Python 3.11 fails to import it too)',
             }),
           );
           continue;
@@ -268,9 +273,10 @@ const METADATA_RE = /(^|\/)[^/]+\.(dist-info|egg-info)(\/|$)/;
 const CACHE_RE = /(^|\/)__pycache__\/|\.py[co]$/;
 
 /**
- * Non-module files: metadata folders always stay (importlib.metadata, pkg_resources); a native or data
- * file stays when its nearest enclosing package (directory with __init__.py) was reached, or when it
- * sits outside every package; caches never count. Opaque packages keep every file.
+ * Non-module files: metadata folders always stay (importlib.metadata, pkg_resources); native files of
+ * a reached top-level package always stay; a data file stays when its nearest enclosing package
+ * (directory with __init__.py) was reached, or when it sits outside every package; caches never count.
+ * Opaque packages keep every file.
  */
 function keepSupportFiles(
   files: string[],
@@ -280,6 +286,7 @@ function keepSupportFiles(
   opaqueTops: Set<string>,
   add: (f: string, r: Reason) => void,
 ): void {
+  const reachedTops = new Set(Object.values(graph.files).map((x) => x.package).filter((x): x is string => !!x));
   const reachedPkgDirs = new Set(Object.keys(graph.files).filter((f) => /(^|\/)__init__(\.py|\..*\.so)$/.test(f)).map((f) => f.slice(0, f.lastIndexOf('/'))));
   for (const f of files) {
     if (graph.files[f]) continue;
@@ -293,6 +300,12 @@ function keepSupportFiles(
       continue;
     }
     if (f.endsWith('.py') || CACHE_RE.test(f)) continue;
+    // Native code of a kept distribution stays whole: C code imports its siblings by itself, and
+    // $ORIGIN-relative library paths would break from the fallback mirror.
+    if (/\.so(\.\d+)*$/.test(f) && top && reachedTops.has(top)) {
+      add(f, { code: 'native', text: `native file of kept package ${top}` });
+      continue;
+    }
     const pkg = nearestPackage(f, idx);
     if (pkg === undefined) add(f, { code: 'asset', text: 'data file outside any package' });
     else if (reachedPkgDirs.has(pkg)) add(f, { code: 'asset', text: `${EXTENSION_RE.test(f) ? 'native file' : 'data file'} of reached package ${pkg}`, parent: `${pkg}/__init__.py` });
