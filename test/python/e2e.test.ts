@@ -117,3 +117,27 @@ describe('--trace for Python', () => {
     });
   });
 });
+
+describe('precompilePython (--precompile)', () => {
+  test('unchecked-hash .pyc next to every module; a read-only package runs from them unchanged', async () => {
+    const { precompilePython } = await import('../../src/transform/python/precompile.js');
+    const { optimizePythonApp: opt2 } = await import('./helpers.js');
+    const o = await opt2(APP1, ['handler.handler']);
+    precompilePython(o.out);
+    const pyc = await fsp.readFile(path.join(o.out, 'heavy/__pycache__/__init__.cpython-311.pyc'));
+    expect(pyc.readUInt32LE(4)).toBe(0b01); // hash-based, source not checked (PEP 552)
+    await fsp.access(path.join(o.out, '.faaslight/__pycache__/_faaslight.cpython-311.pyc'));
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('chmod', ['-R', 'a-w', o.out]);
+    try {
+      const script = invokeScript('handler', 'handler', { n: 2 }, []);
+      const { spawnSync } = await import('node:child_process');
+      const { cleanEnv } = await import('../../src/util/env.js');
+      const r = spawnSync('/usr/bin/python3', ['-S', '-c', script], { cwd: o.out, env: cleanEnv({ FAASLIGHT_FALLBACK_DIR: await tmpDir('mirror') }), encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout).result).toEqual({ alias: 63, heavy: 42, lib: 5, same_module: true, submodule: 'mod-value', submodule_attr: true });
+    } finally {
+      execFileSync('chmod', ['-R', 'u+w', o.out]);
+    }
+  });
+});

@@ -12,7 +12,8 @@ import { cleanEnv } from '../../util/env.js';
  * compiling (the magic number is per minor version).
  */
 export function precompilePython(dir: string, python = '/usr/bin/python3'): { files: number } {
-  const r = spawnSync(python, ['-S', '-m', 'compileall', '-q', '-j', '1', '--invalidation-mode', 'unchecked-hash', '-x', '(^|/)\\.faaslight/', dir], {
+  // The shim in .faaslight/ is compiled too: it is imported at every cold start.
+  const r = spawnSync(python, ['-S', '-m', 'compileall', '-q', '-j', '1', '--invalidation-mode', 'unchecked-hash', dir], {
     env: cleanEnv(),
     encoding: 'utf8',
   });
@@ -39,7 +40,7 @@ const median = (xs: number[]) => {
  * fresh processes alternate between them (interleaved, so machine noise hits both alike). `-B` stands in
  * for a read-only task root (nothing is written back).
  */
-export async function measurePyc(dir: string, handler: string, event: unknown, runs = 10, python = '/usr/bin/python3'): Promise<PycMeasurement> {
+export async function measurePyc(dir: string, handler: string, event: unknown, runs = 10, python = '/usr/bin/python3', opts: { initOnly?: boolean } = {}): Promise<PycMeasurement> {
   const base = await fsp.mkdtemp(path.join(os.tmpdir(), 'fl-pyc-'));
   const src = path.join(base, 'source');
   const pyc = path.join(base, 'pyc');
@@ -47,7 +48,8 @@ export async function measurePyc(dir: string, handler: string, event: unknown, r
   await fsp.cp(src, pyc, { recursive: true });
   precompilePython(pyc, python);
   const i = handler.lastIndexOf('.');
-  const code = `import json, sys; sys.path.insert(0, '.'); import ${handler.slice(0, i)} as h; h.${handler.slice(i + 1)}(json.loads(${JSON.stringify(JSON.stringify(event))}), None)`;
+  const call = opts.initOnly ? '' : `; h.${handler.slice(i + 1)}(json.loads(${JSON.stringify(JSON.stringify(event))}), None)`;
+  const code = `import json, sys; sys.path.insert(0, '.'); import ${handler.slice(0, i)} as h${call}`;
   const run = (cwd: string) => {
     const t0 = performance.now();
     const r = spawnSync(python, ['-S', '-B', '-c', code], { cwd, env: cleanEnv({ FAASLIGHT_FALLBACK_DIR: path.join(base, 'mirror') }), encoding: 'utf8' });
