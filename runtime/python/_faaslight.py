@@ -15,7 +15,8 @@ import sys
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _STORE = os.path.join(_ROOT, ".faaslight", "fallback")
-_INDEX = None  # {"files": {...}, "key": "<12 hex>"} once read
+_INDEX = None  # {"files": {...}, "raw": <index.json bytes>, "stems": {...}} once read
+_MIRROR = None
 _LOADED = set()
 
 
@@ -114,15 +115,28 @@ def _index():
             with open(path, "rb") as f:
                 raw = f.read()
         except OSError:
-            _INDEX = {"files": {}, "key": ""}
+            _INDEX = {"files": {}, "raw": b"", "stems": {}}
             return _INDEX
-        import hashlib
         import json
 
         data = json.loads(raw.decode("utf-8"))
         if data.get("version") != 1:
             raise ImportError("faaslight: unsupported fallback store version %r" % data.get("version"))
-        _INDEX = {"files": data["files"], "key": hashlib.sha256(raw).hexdigest()[:12]}
+        # "dir/name" → stored files that could be module "name" in "dir", in FileFinder order
+        # (package, extension, source), so a failed import costs one dict lookup per path entry.
+        stems = {}
+        for rel in sorted(data["files"]):
+            if rel.endswith("/__init__.py"):
+                stems.setdefault(rel[: -len("/__init__.py")], []).insert(0, rel)
+            elif rel.endswith(".so"):
+                stem = rel.rpartition("/")[2].partition(".")[0]
+                folder = rel.rpartition("/")[0]
+                key = folder + "/" + stem if folder else stem
+                lst = stems.setdefault(key, [])
+                lst.insert(1 if lst and lst[0].endswith("/__init__.py") else 0, rel)
+            elif rel.endswith(".py"):
+                stems.setdefault(rel[:-3], []).append(rel)
+        _INDEX = {"files": data["files"], "raw": raw, "stems": stems}
     return _INDEX
 
 
@@ -142,12 +156,17 @@ def read_stored(rel):
 
 
 def _mirror():
-    d = os.environ.get("FAASLIGHT_FALLBACK_DIR")
-    if not d:
-        import tempfile
+    global _MIRROR
+    if _MIRROR is None:
+        d = os.environ.get("FAASLIGHT_FALLBACK_DIR")
+        if not d:
+            import hashlib
+            import tempfile
 
-        d = os.path.join(tempfile.gettempdir(), "faaslight-fallback", _index()["key"])
-    return d
+            key = hashlib.sha256(_index()["raw"]).hexdigest()[:12]
+            d = os.path.join(tempfile.gettempdir(), "faaslight-fallback", key)
+        _MIRROR = os.path.abspath(d)
+    return _MIRROR
 
 
 def restore(rel):
@@ -191,7 +210,8 @@ def _is_module(name):
 def _rel_dir(path):
     """Package-relative POSIX dir for a search-path entry inside the package or the mirror, else None."""
     p = os.path.abspath(path or ".")
-    for base in (_ROOT, _mirror()):
+    # Nothing can be in the mirror before something was restored (and computing it imports tempfile).
+    for base in (_ROOT, _MIRROR) if _MIRROR else (_ROOT,):
         if p == base:
             return ""
         if p.startswith(base + os.sep):
@@ -204,8 +224,8 @@ class FallbackFinder(object):
 
     @classmethod
     def find_spec(cls, fullname, path=None, target=None):
-        files = _index()["files"]
-        if not files:
+        stems = _index()["stems"]
+        if not stems:
             return None
         tail = fullname.rpartition(".")[2]
         for entry in path if path is not None else sys.path:
@@ -215,12 +235,7 @@ class FallbackFinder(object):
             if d is None:
                 continue
             base = d + "/" + tail if d else tail
-            candidates = [base + "/__init__.py"]
-            candidates += sorted(k for k in files if k.startswith(base + ".") and k.endswith(".so") and "/" not in k[len(base) :])
-            candidates.append(base + ".py")
-            for rel in candidates:
-                if rel not in files:
-                    continue
+            for rel in stems.get(base, ()):
                 import importlib.util
 
                 dest = restore(rel)

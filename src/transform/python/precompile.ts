@@ -22,12 +22,11 @@ export function precompilePython(dir: string, python = '/usr/bin/python3'): { fi
   return { files: (r.stdout.match(/\n/g) ?? []).length };
 }
 
-export interface PycMeasurement {
+export interface ColdStartMeasurement {
   runs: number;
-  /** Median wall time (ms) of a fresh `python3 -S -B` process importing the handler module and calling it once. */
-  sourceMs: number;
-  pycMs: number;
-  samples: { source: number[]; pyc: number[] };
+  /** Median wall time (ms) per variant of a fresh `python3 -S -B` process importing the handler (and calling it once). */
+  medians: Record<string, number>;
+  samples: Record<string, number[]>;
 }
 
 const median = (xs: number[]) => {
@@ -35,35 +34,57 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+// A small Python parent times the children: spawning from a large Node process costs a fork of its
+// heap (tens of ms), which would swamp the figures.
+const DRIVER = `
+import json, subprocess, sys, time
+dirs, code, runs, env = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
+def once(d):
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, "-S", "-B", "-c", code], cwd=d, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    dt = (time.perf_counter() - t) * 1000
+    if r.returncode:
+        sys.exit("run failed in %s: %s" % (d, r.stderr.decode()[-400:]))
+    return dt
+for d in dirs.values():
+    once(d)
+samples = {k: [] for k in dirs}
+for _ in range(runs):
+    for k, d in dirs.items():
+        samples[k].append(once(d))
+print(json.dumps(samples))
+`;
+
 /**
- * Cold start with and without precompiled unchecked-hash .pyc: two copies of `dir`, one precompiled;
- * fresh processes alternate between them (interleaved, so machine noise hits both alike). `-B` stands in
- * for a read-only task root (nothing is written back).
+ * Cold starts of several package variants (same handler), interleaved run by run so machine noise
+ * hits all alike; `-B` stands in for a read-only task root (nothing is written back).
  */
-export async function measurePyc(dir: string, handler: string, event: unknown, runs = 10, python = '/usr/bin/python3', opts: { initOnly?: boolean } = {}): Promise<PycMeasurement> {
-  const base = await fsp.mkdtemp(path.join(os.tmpdir(), 'fl-pyc-'));
-  const src = path.join(base, 'source');
-  const pyc = path.join(base, 'pyc');
-  await fsp.cp(dir, src, { recursive: true, filter: (f) => !f.includes('__pycache__') });
-  await fsp.cp(src, pyc, { recursive: true });
-  precompilePython(pyc, python);
+export function measureColdStarts(
+  variants: Record<string, string>,
+  handler: string,
+  event: unknown,
+  runs = 10,
+  opts: { initOnly?: boolean; python?: string; mirror?: string } = {},
+): ColdStartMeasurement {
+  const python = opts.python ?? '/usr/bin/python3';
   const i = handler.lastIndexOf('.');
   const call = opts.initOnly ? '' : `; h.${handler.slice(i + 1)}(json.loads(${JSON.stringify(JSON.stringify(event))}), None)`;
   const code = `import json, sys; sys.path.insert(0, '.'); import ${handler.slice(0, i)} as h${call}`;
-  const run = (cwd: string) => {
-    const t0 = performance.now();
-    const r = spawnSync(python, ['-S', '-B', '-c', code], { cwd, env: cleanEnv({ FAASLIGHT_FALLBACK_DIR: path.join(base, 'mirror') }), encoding: 'utf8' });
-    const ms = performance.now() - t0;
-    if (r.status !== 0) throw new FaaslightError(`measurement run failed in ${cwd}: ${r.stderr.trim().split('\n').pop()}`);
-    return ms;
-  };
-  run(src);
-  run(pyc); // warm the OS file cache for both copies alike
-  const samples = { source: [] as number[], pyc: [] as number[] };
-  for (let k = 0; k < runs; k++) {
-    samples.source.push(run(src));
-    samples.pyc.push(run(pyc));
-  }
-  await fsp.rm(base, { recursive: true, force: true });
-  return { runs, sourceMs: Math.round(median(samples.source) * 10) / 10, pycMs: Math.round(median(samples.pyc) * 10) / 10, samples };
+  const env = cleanEnv(opts.mirror ? { FAASLIGHT_FALLBACK_DIR: opts.mirror } : {});
+  const r = spawnSync(python, ['-S', '-c', DRIVER, JSON.stringify(variants), code, String(runs), JSON.stringify(env)], { env, encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (r.status !== 0) throw new FaaslightError(`measurement failed: ${r.stderr.trim().split('\n').pop()}`);
+  const samples = JSON.parse(r.stdout) as Record<string, number[]>;
+  const medians = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, Math.round(median(v) * 10) / 10]));
+  return { runs, medians, samples };
+}
+
+/** Copies of `dir` without and with precompiled .pyc (the copies live under a temp folder the caller removes). */
+export async function pycVariants(dir: string, python = '/usr/bin/python3'): Promise<{ source: string; pyc: string; base: string }> {
+  const base = await fsp.mkdtemp(path.join(os.tmpdir(), 'fl-pyc-'));
+  const source = path.join(base, 'source');
+  const pyc = path.join(base, 'pyc');
+  await fsp.cp(dir, source, { recursive: true, filter: (f) => !f.includes('__pycache__') });
+  await fsp.cp(source, pyc, { recursive: true });
+  precompilePython(pyc, python);
+  return { source, pyc, base };
 }
