@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
-import { fallbackLines, invokeScript, optimizePythonApp, runPython, tmpDir, type Optimized } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { fallbackLines, invokeScript, optimizePythonApp, runPython, tmpDir, type Optimized, cleanupTmp } from './helpers.js';
 
 const APP1 = path.resolve('fixtures/python/app1');
 const DRIVER = path.resolve('test/python/drivers/stubs_driver.py');
@@ -141,3 +141,5 @@ describe('precompilePython (--precompile)', () => {
     }
   });
 });
+
+afterAll(cleanupTmp);

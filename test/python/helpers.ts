@@ -17,8 +17,20 @@ export function handlerSpec(handler: string): HandlerSpec {
   return { handler, file: `${handler.slice(0, i).replace(/\./g, '/')}.py`, exportName: handler.slice(i + 1), runtime: 'python', style: 'aws', source: 'test' };
 }
 
+const created: string[] = [];
+
 export async function tmpDir(prefix: string): Promise<string> {
-  return fsp.mkdtemp(path.join(os.tmpdir(), `fl-py-${prefix}-`));
+  const d = await fsp.mkdtemp(path.join(os.tmpdir(), `fl-py-${prefix}-`));
+  created.push(d);
+  return d;
+}
+
+/** Removes every folder tmpDir() made in this test file (call from afterAll). */
+export async function cleanupTmp(): Promise<void> {
+  for (const d of created.splice(0)) {
+    await fsp.chmod(d, 0o755).catch(() => undefined);
+    await fsp.rm(d, { recursive: true, force: true });
+  }
 }
 
 export interface Optimized {

@@ -3,9 +3,9 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { measureColdStarts, pycVariants } from '../../src/transform/python/precompile.js';
-import { optimizePythonApp, tmpDir } from './helpers.js';
+import { optimizePythonApp, tmpDir, cleanupTmp } from './helpers.js';
 
 describe.skipIf(!process.env.FL_MEASURE)('measure cold starts (FL_MEASURE=1)', () => {
   test('numpy+pandas(+sklearn) handlers, median of interleaved fresh processes', async () => {
@@ -28,5 +28,8 @@ describe.skipIf(!process.env.FL_MEASURE)('measure cold starts (FL_MEASURE=1)', (
       expect(Object.keys(m.medians)).toHaveLength(4);
     }
     console.log(JSON.stringify(rows, null, 1));
+    for (const v of [o, p]) await fsp.rm(v.base, { recursive: true, force: true });
   }, 1_800_000);
 });
+
+afterAll(cleanupTmp);

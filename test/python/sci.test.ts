@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
-import { fallbackLines, invokeScript, optimizePythonApp, runPython, tmpDir, type Optimized } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { fallbackLines, invokeScript, optimizePythonApp, runPython, tmpDir, type Optimized, cleanupTmp } from './helpers.js';
 
 const PKGS = ['python3-numpy', 'python3-pandas', 'python3-sklearn'];
 const missing = PKGS.filter((p) => !spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' }).stdout?.includes('install ok installed'));
@@ -57,3 +57,5 @@ describe.skipIf(missing.length > 0)('vendored Debian numpy/pandas/scikit-learn: 
     }, 120_000);
   }
 });
+
+afterAll(cleanupTmp);

@@ -1,9 +1,9 @@
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { analyzePythonBindings } from '../../src/analyze/python/bindings.js';
 import { decidePythonImports } from '../../src/analyze/python/index.js';
 import { insertHeader, injectPythonShim } from '../../src/transform/python/shim.js';
 import { transformPythonFile } from '../../src/transform/python/index.js';
-import { runPython, tmpDir } from './helpers.js';
+import { runPython, tmpDir, cleanupTmp } from './helpers.js';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 
@@ -97,3 +97,5 @@ describe('lazy semantics, executed', () => {
     expect(out.stdout.trim().split('\n').map((l) => l.replace(dir, '<root>'))).toEqual(["[[], 28, ['pkg.sub', 'pkg.sub.leaf'], True, True, True, True, 'int']", expectedError, expectedError]);
   });
 });
+
+afterAll(cleanupTmp);
