@@ -1,11 +1,11 @@
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { analyzePythonApp, decidePythonImports } from '../../src/analyze/python/index.js';
 import { analyzePythonBindings } from '../../src/analyze/python/bindings.js';
 import { buildPythonGraph } from '../../src/analyze/python/graph.js';
 import { parsePython } from '../../src/analyze/python/parser.js';
 import { scanPythonFile } from '../../src/analyze/python/scan.js';
 import { forwardArgs } from '../../src/analyze/python/stubs.js';
-import { handlerSpec } from './helpers.js';
+import { cleanupTmp, handlerSpec, tmpDir } from './helpers.js';
 
 const STDLIB = new Set(['os', 'sys', 'json', 'importlib', 'collections', 'typing', '__future__']);
 
@@ -228,8 +228,8 @@ describe('analyzePythonApp', () => {
       'reexp.py': 'from lib import json',
     };
     files['app.py'] = 'import lib\nimport cyc_a\nimport reexp\ndef handler(e, c):\n    return lib.f() + cyc_a.g() + reexp.x()';
-    const { mkdtemp, writeFile, mkdir } = await import('node:fs/promises');
-    const root = await mkdtemp('/tmp/fl-py-app-');
+    const { writeFile, mkdir } = await import('node:fs/promises');
+    const root = await tmpDir('app');
     for (const [f, c] of Object.entries(files)) {
       await mkdir(`${root}/${f}`.replace(/\/[^/]*$/, ''), { recursive: true });
       await writeFile(`${root}/${f}`, c);
@@ -249,3 +249,5 @@ describe('analyzePythonApp', () => {
     expect(a.diagnostics.map((x) => x.id)).toEqual(['FL503']);
   });
 });
+
+afterAll(cleanupTmp);
