@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const E2E_APPS = ['App23JS', 'App24JS', 'App25JS', 'App26JS'];
+const E2E_APPS = ['App18JS', 'App23JS', 'App24JS', 'App25JS', 'App26JS'];
 const APT_PACKAGES = ['python3-numpy', 'python3-pandas', 'python3-sklearn'];
 
 function run(cmd, args, opts = {}) {

@@ -22,7 +22,7 @@ export interface OptimizeSummary {
   heaviestStripped: { file: string; bytes: number }[];
   eagerReasons: { file: string; line: number; specifier: string; reason: string; code: string }[];
   package?: { outDir: string; zipPath: string; before: PackageStats; after: PackageStats; stripped: number; fallbackBytes: number };
-  verify?: { ok: boolean; events: { event: string; handler: string; identical: boolean; fallbackLoads: string[] }[] };
+  verify?: { ok: boolean; initFailed: boolean; events: { event: string; handler: string; identical: boolean; fallbackLoads: string[]; lazyLoads: string[] }[] };
   traceDisagreements: { file: string; text: string }[];
   diagnostics: Diagnostic[];
   timings: { stage: string; ms: number }[];
@@ -74,7 +74,8 @@ export function summarize(job: Job): OptimizeSummary {
     package: pr && { outDir: pr.outDir, zipPath: pr.zipPath, before: pr.before, after: pr.after, stripped: pr.stripped, fallbackBytes: pr.fallbackBytes },
     verify: job.verify && {
       ok: job.verify.ok,
-      events: job.verify.events.map((e) => ({ event: e.event, handler: e.handler, identical: e.identical, fallbackLoads: e.fallbackLoads })),
+      initFailed: job.verify.events.some((e) => !e.original.ok && (e.original as { phase?: string }).phase === 'init'),
+      events: job.verify.events.map((e) => ({ event: e.event, handler: e.handler, identical: e.identical, fallbackLoads: e.fallbackLoads, lazyLoads: e.lazyLoads ?? [] })),
     },
     traceDisagreements: plan.traceDisagreements,
     diagnostics: job.diagnostics,
