@@ -16,6 +16,7 @@ import { diag, FaaslightError, UsageError } from './diagnostics.js';
 import { abs, isInside } from './util/paths.js';
 import { readTextSync } from './util/files.js';
 import { summarize, type OptimizeSummary } from './report/summary.js';
+import { measure } from './measure/index.js';
 import type { BindingSite, ImportDecision, VerifyResult } from './types.js';
 
 /** Names, per event, the lazy imports whose module the optimized handler first loaded while it ran. */
@@ -200,6 +201,13 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
         );
       }
     }
+  }
+  if (o.measureRuns) {
+    const event = o.measureEvent ?? (o.verifyEvents?.length ? (await expandEvents(o.verifyEvents))[0] : undefined);
+    job.measure = await stage(job, 'measure', () =>
+      measure({ input: app.root, vs: o.out!, handler: app.handlers[0].handler, event, runs: o.measureRuns }),
+    );
+    job.diagnostics.push(...job.measure.diagnostics);
   }
   return { job, summary: summarize(job) };
 }

@@ -73,7 +73,8 @@ export async function writeZip(dir: string, zipPath: string): Promise<{ bytes: n
     const stats = await fs.promises.stat(abs(dir, f.rel));
     // The fallback store is gzip data already: deflating it again costs seconds and saves nothing.
     const store = f.rel.startsWith('.faaslight/fallback/') && f.rel.endsWith('.bin');
-    archive.file(abs(dir, f.rel), { name: f.rel, date: ZIP_DATE, mode: zipMode(f.rel, f.mode), stats, store });
+    // `store` is a per-entry option of archiver's zip format that its EntryData type does not list.
+    archive.file(abs(dir, f.rel), { name: f.rel, date: ZIP_DATE, mode: zipMode(f.rel, f.mode), stats, store } as Parameters<typeof archive.file>[1]);
   }
   await archive.finalize();
   await done;

@@ -1,3 +1,4 @@
+import { formatMeasureText } from '../measure/report.js';
 import type { OptimizeSummary } from './summary.js';
 
 export function formatBytes(n: number): string {
@@ -52,6 +53,7 @@ function text(s: OptimizeSummary): string {
     for (const d of shown.slice(0, 20)) L.push(`  ${d.severity} ${d.id} ${d.message}${d.note ? ` (${d.note})` : ''}`);
     if (shown.length > 20) L.push(`  … ${shown.length - 20} more (--json for all)`);
   }
+  if (s.measure) L.push('', formatMeasureText(s.measure).trimEnd());
   L.push('', `time: ${s.timings.map((t) => `${t.stage} ${Math.round(t.ms)} ms`).join(', ')}`);
   return L.join('\n') + '\n';
 }

@@ -1,4 +1,5 @@
 import type { Job } from '../job.js';
+import type { MeasureResult } from '../measure/types.js';
 import type { Diagnostic, ImportDecision, PackageStats, ResolvedEdge } from '../types.js';
 import { initClosure } from '../plan/plan.js';
 
@@ -26,6 +27,8 @@ export interface OptimizeSummary {
   traceDisagreements: { file: string; text: string }[];
   diagnostics: Diagnostic[];
   timings: { stage: string; ms: number }[];
+  /** Cold start of the original (A) vs the optimized package (B), when asked for (--measure). */
+  measure?: MeasureResult;
 }
 
 export function summarize(job: Job): OptimizeSummary {
@@ -80,5 +83,6 @@ export function summarize(job: Job): OptimizeSummary {
     traceDisagreements: plan.traceDisagreements,
     diagnostics: job.diagnostics,
     timings: job.timings,
+    measure: job.measure,
   };
 }
