@@ -224,3 +224,15 @@ describe('loadApp usage errors', () => {
     expect(err.diagnostic?.note).toMatch(/^did you mean "opaque"\?/);
   });
 });
+
+describe('loadApp: a package.json above the app folder', () => {
+  it.each([
+    ['"type": "module" above an app without package.json → FL012', { 'package.json': '{"type":"module"}', 'app/handler.js': 'exports.handler = async () => 1;' }, 'app', ['FL012']],
+    ['no "type" above → nothing', { 'package.json': '{"name":"x"}', 'app/handler.js': 'exports.handler = async () => 1;' }, 'app', []],
+    ['the app has its own package.json → nothing', { 'package.json': '{"type":"module"}', 'app/package.json': '{}', 'app/handler.js': 'exports.handler = async () => 1;' }, 'app', []],
+  ] as const)('%s', async (_name, files, sub, ids) => {
+    const dir = await tmpApp(files);
+    const { diagnostics } = await loadApp(path.join(dir, sub), { handlers: ['handler.handler'] });
+    expect(diagnostics.map((d) => d.id).filter((id) => id === 'FL012')).toEqual(ids);
+  });
+});

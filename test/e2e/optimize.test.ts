@@ -86,6 +86,22 @@ for (const [app, minLazy, lazyEvents] of APPS) {
   });
 }
 
+describe('optimize --measure', () => {
+  it('measures the original and the optimized package in fresh processes and reports both', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-e2e-measure-'));
+    const tiny = path.join(ROOT, 'fixtures/e2e/tiny');
+    const r = cli(['optimize', tiny, '--handler', 'handler.handler', '--out', path.join(tmp, 'o'), '--verify', path.join(tiny, 'events/*.json'), '--measure', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(r.stdout).measure;
+    expect(m.runs).toBe(2);
+    expect(m.packages.map((p: any) => p.samples.filter((x: any) => !x.error).length)).toEqual([2, 2]);
+    expect(m.identicalOutputs).toBe(true);
+    expect(m.comparison.interval.ratio).toBeGreaterThan(0);
+    expect(cli(['optimize', tiny, '--handler', 'handler.handler', '--out', path.join(tmp, 'p'), '--measure', 'many']).code).toBe(2);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }, 60_000);
+});
+
 describe('CLI bad input', () => {
   const cases: [string, string[], number, RegExp][] = [
     ['missing folder', ['optimize', '/nonexistent/app'], 2, /app folder not found/],
