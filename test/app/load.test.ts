@@ -122,7 +122,8 @@ describe('loadApp', () => {
     expect(app.configSource).toBe(c.configSource);
     if (c.files) expect(app.files).toEqual(c.files);
     expect(app.bytes).toBeGreaterThan(0);
-    expect(diagnostics.map((d) => `${d.id} ${d.severity} ${d.message}`)).toEqual(c.diagnostics ?? []);
+    // FL012 is about where the fixtures live (inside this repo's "type": "module" package): tested below.
+    expect(diagnostics.filter((d) => d.id !== 'FL012').map((d) => `${d.id} ${d.severity} ${d.message}`)).toEqual(c.diagnostics ?? []);
   });
 });
 
