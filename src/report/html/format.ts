@@ -1,7 +1,6 @@
 // HTML building blocks of the report: escaping, number formats and tables. Tables are the report's
 // ground truth (charts only draw what a table next to them lists), so they work without script,
 // in print and with a screen reader.
-import { formatBytes } from '../reporters.js';
 
 export const esc = (s: unknown): string =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -9,7 +8,12 @@ export const esc = (s: unknown): string =>
 const num = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
 export const ms = (v: number | null | undefined): string => (num(v) ? (v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`) : '–');
-export const bytes = (v: number | null | undefined): string => (num(v) ? formatBytes(v) : '–');
+/** Bytes with three significant digits at most: table columns stay narrow. */
+export function bytes(v: number | null | undefined): string {
+  if (!num(v)) return '–';
+  const [d, u] = v < 1024 ? [v, 'B'] : v < 1024 ** 2 ? [v / 1024, 'KiB'] : v < 1024 ** 3 ? [v / 1024 ** 2, 'MiB'] : [v / 1024 ** 3, 'GiB'];
+  return `${u === 'B' ? d : d >= 100 ? Math.round(d) : d.toFixed(d >= 10 ? 1 : 2)} ${u}`;
+}
 export const int = (v: number | null | undefined): string => (num(v) ? Math.round(v).toLocaleString('en-US') : '–');
 
 /** A ratio after/before as text that needs no colour: "0.42× (−58%)". */

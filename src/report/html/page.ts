@@ -30,8 +30,11 @@ caption .hint{font-weight:400;font-size:.85em}
 th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 tbody tr:nth-child(even){background:var(--zebra)}
 tbody th{font-weight:600}
-.num{text-align:right;white-space:nowrap}
-thead th{border-bottom:2px solid var(--fg);white-space:nowrap}
+td small{color:var(--muted)}
+.num{text-align:right}
+tbody .num{white-space:nowrap}
+.wrap{white-space:normal}
+thead th{border-bottom:2px solid var(--fg);vertical-align:bottom}
 thead button{all:unset;cursor:pointer;font-weight:700}
 thead button:focus-visible{outline:2px solid var(--after);outline-offset:2px}
 th[aria-sort=ascending] .arrow::after{content:" ▲"}

@@ -1,9 +1,9 @@
 // One function per report section. Each returns its HTML (tables rendered here) and pushes the specs
 // of its charts, which the page's script draws; a section without data returns ''.
-import type { MeasureResult, PackageMeasurement } from '../../measure/types.js';
+import type { MeasureResult, PackageMeasurement, ProfileNode } from '../../measure/types.js';
 import type { OptimizeSummary, PlanRow } from '../summary.js';
 import { arrow, basename, bytes, esc, figure, int, ms, n, ratio, section, table, yesNo, type CellLike } from './format.js';
-import type { BatchAppRow, BatchResults, ChartSpec, CompareResults, InvokeResults, ModelResults } from './types.js';
+import type { BatchAppRow, BatchResults, ChartFlame, ChartSpec, CompareResults, InvokeResults, ModelResults } from './types.js';
 
 export interface Ctx {
   charts: ChartSpec[];
@@ -33,6 +33,7 @@ export function overviewSection(batches: BatchResults[], ctx: Ctx): string {
       ].filter(Boolean);
       let html = `<p class="facts">${facts.join(' · ')}</p>`;
       const tableId = `${id}-table`;
+      const figs: string[] = [];
       if (measured.length) {
         const chartId = `${id}-coldstart`;
         ctx.charts.push({
@@ -44,21 +45,24 @@ export function overviewSection(batches: BatchResults[], ctx: Ctx): string {
             { group: a.app, series: 'after', value: a.e2eMs!.after! },
           ]),
         });
-        html += figure(chartId, 'Median end-to-end cold start per app, before and after optimization (shorter is better).', `Bar chart of the median end-to-end cold start of ${measured.length} apps before and after optimization; the table below lists the values.`, tableId);
+        figs.push(figure(chartId, 'Median end-to-end cold start per app, before and after optimization (shorter is better).', `Bar chart of the median end-to-end cold start of ${measured.length} apps before and after optimization; the table below lists the values.`, tableId));
       }
       if (sized.length) {
         const chartId = `${id}-size`;
+        const mib = Math.max(...sized.map((a) => a.zipBytes!.before!)) >= 10 * 1024 * 1024;
+        const unit = mib ? 1024 * 1024 : 1024;
         ctx.charts.push({
           type: 'bars',
           id: chartId,
-          label: 'deployment zip (KiB)',
+          label: `deployment zip (${mib ? 'MiB' : 'KiB'})`,
           rows: sized.flatMap((a) => [
-            { group: a.app, series: 'before', value: a.zipBytes!.before! / 1024 },
-            { group: a.app, series: 'after', value: a.zipBytes!.after! / 1024 },
+            { group: a.app, series: 'before', value: a.zipBytes!.before! / unit },
+            { group: a.app, series: 'after', value: a.zipBytes!.after! / unit },
           ]),
         });
-        html += figure(chartId, 'Deployment zip size per app, before and after.', `Bar chart of the zip size of ${sized.length} apps before and after optimization; the table below lists the values.`, tableId);
+        figs.push(figure(chartId, 'Deployment zip size per app, before and after (smaller is better).', `Bar chart of the zip size of ${sized.length} apps before and after optimization; the table below lists the values.`, tableId));
       }
+      html += figs.length > 1 ? `<div class="pair">${figs.join('')}</div>` : figs.join('');
       html += table({
         id: tableId,
         caption: 'Per app: package, plan and cold start (medians), before → after',
@@ -75,7 +79,7 @@ export function overviewSection(batches: BatchResults[], ctx: Ctx): string {
           { label: 'Cold start before', numeric: true, title: 'median end-to-end cold start of the original' },
           { label: 'Cold start after', numeric: true, title: 'median end-to-end cold start of the optimized package' },
           { label: 'Ratio', numeric: true, title: 'after / before of the median end-to-end cold start' },
-          { label: 'Identical', title: 'outputs identical on every event' },
+          { label: 'Identical', title: 'outputs identical on every event (or why the app failed)' },
         ],
         rows: apps.map((a) => batchRow(a)),
       });
@@ -86,7 +90,7 @@ export function overviewSection(batches: BatchResults[], ctx: Ctx): string {
 }
 
 function batchRow(a: BatchAppRow): CellLike[] {
-  const err = a.error ? { text: `failed: ${a.error}`, cls: 'err' } : null;
+  const err = a.error ? { text: `failed: ${a.error}`, cls: 'err wrap', sort: -1 } : null;
   return [
     a.app,
     a.runtime,
@@ -98,8 +102,8 @@ function batchRow(a: BatchAppRow): CellLike[] {
     a.initMs ? arrow(a.initMs.before, a.initMs.after, ms) : '–',
     n(a.e2eMs?.before, ms),
     n(a.e2eMs?.after, ms),
-    err ?? { text: ratio(a.ratio) + (a.interval ? ` [${a.interval.low.toFixed(2)}–${a.interval.high.toFixed(2)}]` : ''), sort: a.ratio ?? null },
-    { text: yesNo(a.identical), sort: a.identical === false ? 0 : a.identical ? 2 : 1, cls: a.identical === false ? 'err' : '' },
+    { text: esc(ratio(a.ratio)) + (a.interval ? `<br><small>${Math.round(a.interval.level * 100)}%: ${a.interval.low.toFixed(2)}–${a.interval.high.toFixed(2)}</small>` : ''), html: true, sort: a.ratio ?? null },
+    err ?? { text: yesNo(a.identical), sort: a.identical === false ? 0 : a.identical ? 2 : 1, cls: a.identical === false ? 'err' : '' },
   ];
 }
 
@@ -135,6 +139,7 @@ export function optimizeSummarySection(list: { name: string; s: OptimizeSummary 
 // Cold-start distributions (measure, invoke, batch rows that carry their measurement)
 
 const pkgName = (p: PackageMeasurement) => `${p.label} · ${basename(p.input)}`;
+const legendOf = (pkgs: PackageMeasurement[]) => Object.fromEntries(pkgs.map((p) => [p.label, `${p.label}: ${basename(p.input)}`]));
 const values = (p: PackageMeasurement, k: 'e2eMs' | 'initMs') => p.samples.map((s) => s[k]).filter((v): v is number => typeof v === 'number');
 
 export function distributionSection(list: { name: string; m: MeasureResult }[], ctx: Ctx): string {
@@ -149,12 +154,12 @@ export function distributionSection(list: { name: string; m: MeasureResult }[], 
       }${m.identicalOutputs !== null ? ` · outputs identical: ${yesNo(m.identicalOutputs)}` : ''}</p>`;
       const tableId = `${id}-table`;
       for (const k of ['e2eMs', 'initMs'] as const) {
-        const series = m.packages.map((p) => ({ name: pkgName(p), values: values(p, k) })).filter((s) => s.values.length);
+        const series = m.packages.map((p) => ({ name: p.label, values: values(p, k) })).filter((s) => s.values.length);
         if (!series.length) continue;
         const chartId = `${id}-${k}`;
         const what = k === 'e2eMs' ? 'end-to-end cold start (spawn → response)' : 'init (spawn → first /next)';
-        ctx.charts.push({ type: 'distribution', id: chartId, label: `${what}, ms`, series });
-        html += figure(chartId, `Distribution of the ${what}: box plot (median, quartiles, whiskers) and cumulative distribution, per package.`, `Box plot and cumulative distribution of the ${what} of ${series.map((s) => s.name).join(' and ')}; the table below lists the quantiles.`, tableId);
+        ctx.charts.push({ type: 'distribution', id: chartId, label: `${what}, ms`, series, legend: legendOf(m.packages) });
+        html += figure(chartId, `Distribution of the ${what}: box plot (median, quartiles, whiskers) and cumulative distribution, per package.`, `Box plot and cumulative distribution of the ${what} of ${m.packages.map(pkgName).join(' and ')}; the table below lists the quantiles.`, tableId);
       }
       const rows: CellLike[][] = [];
       for (const p of m.packages) {
@@ -193,27 +198,52 @@ export function attributionSection(list: { name: string; m: MeasureResult }[], c
     .map(({ name, m }) => {
       const id = ctx.next('attr');
       const pkgs = m.packages.filter((p) => p.profile && !p.profile.error);
+      const legend = legendOf(pkgs);
+      let html = `<h3>${esc(name)}</h3><p class="facts">${pkgs.map((p) => `${esc(pkgName(p))}: ${ms(p.profile!.totalMs)} of module loading at init (${esc(p.profile!.tool)})`).join(' · ')}</p>`;
+
+      // Modules: a flame chart per package on one time axis, so what became lazy visibly disappears.
+      const flameId = `${id}-flame`;
+      const modTable = `${id}-modules`;
+      ctx.charts.push({ type: 'flame', id: flameId, label: 'time to load at init (ms)', series: pkgs.map((p) => ({ name: p.label, totalMs: p.profile!.totalMs, nodes: flameNodes(p.profile!.tree) })), legend });
+      html += figure(flameId, 'The import tree at init, per package measured: each bar is a module, as wide as the time it took to load with what it loaded; what it loaded sits below it. Missing bars were not loaded at init.', `Flame chart of the modules loaded at init by ${pkgs.map(pkgName).join(' and ')}; the table below lists the costliest modules.`, modTable);
+      const mods = new Map<string, Map<string, { inclusiveMs: number; selfMs: number }>>();
+      for (const p of pkgs)
+        for (const node of walk(p.profile!.tree)) {
+          const byPkg = mods.get(node.id) ?? new Map();
+          const prev = byPkg.get(p.label);
+          // A module is loaded once per process; a second node is the same load seen from another path.
+          if (!prev || prev.inclusiveMs < node.inclusiveMs) byPkg.set(p.label, { inclusiveMs: node.inclusiveMs, selfMs: node.selfMs });
+          mods.set(node.id, byPkg);
+        }
+      const maxOf = (k: string) => Math.max(...[...mods.get(k)!.values()].map((v) => v.inclusiveMs));
+      const topMods = [...mods.keys()].sort((a, b) => maxOf(b) - maxOf(a)).slice(0, 25);
+      html += table({
+        id: modTable,
+        caption: `${name}: the ${topMods.length} costliest modules at init (inclusive = with what it loads; self = its own code)`,
+        sortable: true,
+        columns: [{ label: 'Module' }, ...pkgs.flatMap((p) => [{ label: `${p.label} inclusive`, numeric: true }, { label: `${p.label} self`, numeric: true }])],
+        rows: topMods.map((k) => [{ text: k, cls: 'path' }, ...pkgs.flatMap((p) => { const e = mods.get(k)!.get(p.label); return [n(e?.inclusiveMs, ms), n(e?.selfMs, ms)]; })]),
+      });
+
+      // Packages: worth a chart when the time is spread over several of them (real dependency trees).
       const names = new Map<string, number>();
       for (const p of pkgs) for (const e of p.profile!.top) names.set(e.package, Math.max(names.get(e.package) ?? 0, e.inclusiveMs));
-      const top = [...names.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k]) => k);
       const entry = (p: PackageMeasurement, pkg: string) => p.profile!.top.find((e) => e.package === pkg);
-      const chartId = `${id}-chart`;
-      const tableId = `${id}-table`;
-      ctx.charts.push({
-        type: 'bars',
-        id: chartId,
-        label: 'time to load at init, inclusive (ms)',
-        rows: top.flatMap((pkg) => pkgs.map((p) => ({ group: pkg, series: pkgName(p), value: entry(p, pkg)?.inclusiveMs ?? 0 }))),
-      });
-      let html = `<h3>${esc(name)}</h3><p class="facts">${pkgs.map((p) => `${esc(pkgName(p))}: ${ms(p.profile!.totalMs)} of module loading at init (${esc(p.profile!.tool)})`).join(' · ')}</p>`;
-      html += figure(chartId, 'Where init time goes: the packages that cost most to load, per package measured (0 = not loaded at init).', `Bar chart of the load time at init of the ${top.length} costliest packages, ${pkgs.map(pkgName).join(' versus ')}; the table below lists the values.`, tableId);
-      html += table({
-        id: tableId,
-        caption: `${name}: load time at init by package (inclusive = with what it loads; self = its own files)`,
-        sortable: true,
-        columns: [{ label: 'Package' }, ...pkgs.flatMap((p) => [{ label: `${pkgName(p)} inclusive`, numeric: true }, { label: `${pkgName(p)} self`, numeric: true }, { label: `${pkgName(p)} modules`, numeric: true }])],
-        rows: [...names.keys()].sort((a, b) => names.get(b)! - names.get(a)!).map((pkg) => [pkg, ...pkgs.flatMap((p) => { const e = entry(p, pkg); return [n(e?.inclusiveMs, ms), n(e?.selfMs, ms), n(e?.modules)]; })]),
-      });
+      const real = [...names.keys()].filter((k) => !k.startsWith('('));
+      if (real.length >= 2) {
+        const top = [...names.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k]) => k);
+        const chartId = `${id}-packages`;
+        const tableId = `${id}-packages-table`;
+        ctx.charts.push({ type: 'bars', id: chartId, label: 'time to load at init, inclusive (ms)', rows: top.flatMap((pkg) => pkgs.map((p) => ({ group: pkg, series: p.label, value: entry(p, pkg)?.inclusiveMs ?? 0 }))), legend });
+        html += figure(chartId, 'The packages that cost most to load at init, per package measured (0 = not loaded at init).', `Bar chart of the load time at init of the ${top.length} costliest packages, ${pkgs.map(pkgName).join(' versus ')}; the table below lists the values.`, tableId);
+        html += table({
+          id: tableId,
+          caption: `${name}: load time at init by package`,
+          sortable: true,
+          columns: [{ label: 'Package' }, ...pkgs.flatMap((p) => [{ label: `${p.label} inclusive`, numeric: true }, { label: `${p.label} self`, numeric: true }, { label: `${p.label} modules`, numeric: true }])],
+          rows: [...names.keys()].sort((a, b) => names.get(b)! - names.get(a)!).map((pkg) => [pkg, ...pkgs.flatMap((p) => { const e = entry(p, pkg); return [n(e?.inclusiveMs, ms), n(e?.selfMs, ms), n(e?.modules)]; })]),
+        });
+      }
       for (const p of pkgs) {
         const later = p.profile!.loadedDuringInvoke;
         if (later.length) html += `<details><summary>${esc(pkgName(p))}: ${later.length} module(s) first loaded during the first invoke instead of at init</summary><ul class="cols">${later.slice(0, 200).map((f) => `<li><code>${esc(f)}</code></li>`).join('')}</ul></details>`;
@@ -221,8 +251,36 @@ export function attributionSection(list: { name: string; m: MeasureResult }[], c
       return html;
     })
     .join('');
-  return section('attribution', 'Init-time attribution', body, 'Measured with a require hook (Node) or <code>-X importtime</code> (Python) in one extra, untimed run per package.');
+  return section('attribution', 'Init-time attribution', body, 'Measured with a require hook (Node) or <code>-X importtime</code> (Python) in one extra, untimed run per package. A is the original, B the optimized package when measured with <code>measure A --vs B</code>.');
 }
+
+function* walk(nodes: ProfileNode[]): Generator<ProfileNode> {
+  for (const node of nodes) {
+    yield node;
+    yield* walk(node.children);
+  }
+}
+
+/** Flame layout: roots side by side from 0, children from their parent's left edge; deep or tiny nodes left out. */
+function flameNodes(tree: ProfileNode[], maxDepth = 8, maxNodes = 400): ChartFlameNode[] {
+  const out: ChartFlameNode[] = [];
+  const total = tree.reduce((s, t) => s + t.inclusiveMs, 0);
+  const min = total / 400;
+  const place = (nodes: ProfileNode[], depth: number, x: number) => {
+    for (const node of [...nodes].sort((a, b) => b.inclusiveMs - a.inclusiveMs)) {
+      if (node.inclusiveMs >= min && out.length < maxNodes) {
+        out.push({ id: node.id, package: node.package, depth, x1: round(x), x2: round(x + node.inclusiveMs), selfMs: node.selfMs });
+        if (depth + 1 < maxDepth) place(node.children, depth + 1, x);
+      }
+      x += node.inclusiveMs;
+    }
+  };
+  place(tree, 0, 0);
+  return out;
+}
+
+type ChartFlameNode = ChartFlame['series'][number]['nodes'][number];
+const round = (v: number) => Math.round(v * 1000) / 1000;
 
 // ---------------------------------------------------------------------------------------------
 // The optimizer's plan

@@ -131,12 +131,26 @@ export type ReportInput =
 // ---------------------------------------------------------------------------------------------
 // What the page's script receives (embedded as JSON): only what the charts draw; tables are HTML.
 
+/** Long names of short series ids ("A" → "A: app, the original"), shown in the legend. */
+export type Legend = Record<string, string>;
+
 export interface ChartBars {
   type: 'bars';
   id: string;
   /** Value axis label. */
   label: string;
   rows: { group: string; series: 'before' | 'after' | string; value: number }[];
+  legend?: Legend;
+}
+
+/** A flame chart of the init-time import tree: one row per depth, children side by side under their parent. */
+export interface ChartFlame {
+  type: 'flame';
+  id: string;
+  label: string;
+  /** One tree per package measured, drawn on the same time axis. */
+  series: { name: string; totalMs: number; nodes: { id: string; package: string; depth: number; x1: number; x2: number; selfMs: number }[] }[];
+  legend?: Legend;
 }
 
 export interface ChartDistribution {
@@ -145,6 +159,7 @@ export interface ChartDistribution {
   label: string;
   /** One sample list per series (A = original, B = optimized, or compare variants). */
   series: { name: string; values: number[] }[];
+  legend?: Legend;
 }
 
 export interface ChartCurves {
@@ -157,4 +172,4 @@ export interface ChartCurves {
   points: { series: string; x: number; y: number }[];
 }
 
-export type ChartSpec = ChartBars | ChartDistribution | ChartCurves;
+export type ChartSpec = ChartBars | ChartDistribution | ChartCurves | ChartFlame;

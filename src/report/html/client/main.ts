@@ -2,7 +2,7 @@
 // the embedded specs, and makes tables sortable and the plan filterable. Series are told apart by
 // position, dash pattern, marker shape and labels as well as colour, so the page reads in greyscale.
 import * as Plot from '@observablehq/plot';
-import type { ChartBars, ChartCurves, ChartDistribution, ChartSpec } from '../types.js';
+import type { ChartBars, ChartCurves, ChartDistribution, ChartFlame, ChartSpec, Legend } from '../types.js';
 
 const COLORS = ['#b35806', '#2166ac', '#1b7837', '#762a83', '#4d4d4d', '#c51b7d'];
 const DASHES = ['', '7 3', '2 3', '10 3 2 3', '4 4', '1 2'];
@@ -20,7 +20,7 @@ const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('e
 const marginFor = (labels: string[]) => Math.min(260, 12 + 6.6 * Math.max(4, ...labels.map((l) => l.length)));
 
 /** An HTML legend that shows each series' colour, dash pattern and marker: readable without colour. */
-function legend(items: ReturnType<typeof styleOf>, lines: boolean): HTMLElement {
+function legend(items: ReturnType<typeof styleOf>, lines: boolean, names?: Legend): HTMLElement {
   const ul = document.createElement('ul');
   ul.className = 'legend';
   ul.setAttribute('aria-hidden', 'true');
@@ -31,7 +31,7 @@ function legend(items: ReturnType<typeof styleOf>, lines: boolean): HTMLElement 
       ? `<line x1="1" y1="7" x2="29" y2="7" stroke="${it.color}" stroke-width="2.5" stroke-dasharray="${it.dash}"/>`
       : `<rect x="4" y="1" width="22" height="12" fill="${it.color}"/>`;
     li.innerHTML = `<svg width="30" height="14" style="vertical-align:-2px;margin-right:6px">${glyph}</svg>`;
-    li.append(document.createTextNode(it.name));
+    li.append(document.createTextNode(names?.[it.name] ?? it.name));
     ul.append(li);
   }
   return ul;
@@ -58,7 +58,7 @@ function bars(spec: ChartBars, width: number): Element[] {
       Plot.ruleX([0]),
     ],
   });
-  return [legend(st, false), chart];
+  return [legend(st, false, spec.legend), chart];
 }
 
 function distribution(spec: ChartDistribution, width: number): Element[] {
@@ -97,7 +97,7 @@ function distribution(spec: ChartDistribution, width: number): Element[] {
   const pair = document.createElement('div');
   pair.className = 'pair-plots';
   pair.append(box, cdf);
-  return [legend(st, true), pair];
+  return [legend(st, true, spec.legend), pair];
 }
 
 function curves(spec: ChartCurves, width: number): Element[] {
@@ -115,7 +115,9 @@ function curves(spec: ChartCurves, width: number): Element[] {
     height: Math.max(220, Math.min(320, width * 0.6)),
     marginLeft: 56,
     style: { fontSize: '12px' },
-    x: { label: spec.x, type: spec.logX ? 'log' : 'linear', grid: true, labelArrow: 'none' },
+    x: spec.logX
+      ? { label: spec.x, type: 'log', grid: true, labelArrow: 'none', tickFormat: (v: number) => (Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? String(v) : '') }
+      : { label: spec.x, grid: true, labelArrow: 'none' },
     y: spec.percentY ? { label: `${spec.y} (%)`, percent: true, grid: true, zero: true, labelArrow: 'none' } : { label: spec.y, grid: true, zero: true, labelArrow: 'none' },
     symbol: { domain: names, range: st.map((s) => s.symbol) },
     marks: [...marks, Plot.ruleY([0])],
@@ -123,11 +125,51 @@ function curves(spec: ChartCurves, width: number): Element[] {
   return [legend(st, true), chart];
 }
 
+const base = (id: string) => id.replace(/\/(index|__init__)\.(js|cjs|mjs|py)$/, '').split('/').pop() || id;
+
+function flame(spec: ChartFlame, width: number): Element[] {
+  const names = spec.series.map((s) => s.name);
+  const rows = spec.series.flatMap((s) => s.nodes.map((node) => ({ ...node, series: s.name })));
+  const max = Math.max(1e-6, ...spec.series.map((s) => Math.max(s.totalMs, ...s.nodes.map((node) => node.x2))));
+  const depths = Math.max(1, ...rows.map((r) => r.depth + 1));
+  const marginLeft = 36;
+  const marginRight = 16;
+  const inner = width - marginLeft - marginRight;
+  // Label a bar with as much of the module's name as fits inside it (≈6.5 px per character at 11 px).
+  const label = (r: (typeof rows)[number]) => {
+    const room = Math.floor((((r.x2 - r.x1) / max) * inner - 6) / 6.5);
+    const name = r.id.length <= room ? r.id : base(r.id);
+    return room < 3 ? '' : name.length <= room ? name : `${name.slice(0, room - 1)}…`;
+  };
+  const chart = Plot.plot({
+    width,
+    height: 50 + names.length * (depths * 20 + 18),
+    marginLeft,
+    marginRight,
+    style: { fontSize: '12px' },
+    x: { label: spec.label, domain: [0, max], grid: true, labelArrow: 'none' },
+    y: { axis: null, domain: Array.from({ length: depths }, (_, i) => i), padding: 0.06 },
+    fy: { label: null, domain: names, axis: 'left', padding: 0.12 },
+    color: { type: 'ordinal', scheme: 'Pastel1' },
+    marks: [
+      Plot.frame({ stroke: '#d0d7de' }),
+      Plot.barX(rows, { x1: 'x1', x2: 'x2', y: 'depth', fy: 'series', fill: 'package', stroke: '#fff', tip: true, channels: { module: 'id', package: 'package', 'self ms': 'selfMs' } }),
+      Plot.text(rows, { x: 'x1', y: 'depth', fy: 'series', text: label, textAnchor: 'start', dx: 3, fontSize: 11, fill: '#1b1f24' }),
+    ],
+  });
+  const st = styleOf(names);
+  const key = document.createElement('p');
+  key.className = 'legend';
+  key.style.cssText = 'margin:4px 0;font-size:.85rem';
+  key.textContent = st.map((s) => spec.legend?.[s.name] ?? s.name).join(' · ') + ' — bar colours group modules by package.';
+  return [key, chart];
+}
+
 function draw(spec: ChartSpec): void {
   const el = document.getElementById(spec.id);
   if (!el) return;
   const width = Math.max(260, Math.floor(el.clientWidth || 640));
-  const parts = spec.type === 'bars' ? bars(spec, width) : spec.type === 'distribution' ? distribution(spec, width) : curves(spec, width);
+  const parts = spec.type === 'bars' ? bars(spec, width) : spec.type === 'distribution' ? distribution(spec, width) : spec.type === 'flame' ? flame(spec, width) : curves(spec, width);
   // The figure's aria-label describes the chart; the SVG internals are decoration for assistive tech.
   for (const p of parts) if (p instanceof SVGElement || p.querySelector('svg')) p.setAttribute('aria-hidden', 'true');
   el.replaceChildren(...parts);
