@@ -170,15 +170,15 @@ export function distributionSection(list: { name: string; m: MeasureResult }[], 
           ['warmMs', 'warm invoke'],
         ] as const) {
           const s = p.summary[k];
-          rows.push([`${pkgName(p)}: ${label}`, n(s?.n), n(s?.min, ms), n(s?.median, ms), n(s?.p90, ms), n(s?.max, ms), n(s?.mean, ms)]);
+          rows.push([`${p.label}: ${label}`, n(s?.n), n(s?.min, ms), n(s?.median, ms), n(s?.p90, ms), n(s?.max, ms), n(s?.mean, ms)]);
         }
         const rss = p.summary.peakRssKb;
-        if (rss) rows.push([`${pkgName(p)}: peak RSS`, n(rss.n), bytes(rss.min * 1024), bytes(rss.median * 1024), bytes(rss.p90 * 1024), bytes(rss.max * 1024), bytes(rss.mean * 1024)]);
-        if (p.summary.failed) rows.push([{ text: `${pkgName(p)}: ${p.summary.failed} failed run(s)`, cls: 'err' }, '', '', '', '', '', '']);
+        if (rss) rows.push([`${p.label}: peak RSS`, n(rss.n), bytes(rss.min * 1024), bytes(rss.median * 1024), bytes(rss.p90 * 1024), bytes(rss.max * 1024), bytes(rss.mean * 1024)]);
+        if (p.summary.failed) rows.push([{ text: `${p.label}: ${p.summary.failed} failed run(s)`, cls: 'err' }, '', '', '', '', '', '']);
       }
       html += table({
         id: tableId,
-        caption: `${name}: quantiles per package`,
+        caption: `Quantiles per package (${m.packages.map(pkgName).join(', ')})`,
         columns: [{ label: 'Package and metric' }, { label: 'n', numeric: true }, { label: 'min', numeric: true }, { label: 'median', numeric: true }, { label: 'p90', numeric: true }, { label: 'max', numeric: true }, { label: 'mean', numeric: true }],
         rows,
       });
