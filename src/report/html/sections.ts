@@ -441,10 +441,10 @@ export function cloudSection(list: InvokeResults[], ctx: Ctx): string {
       const rows = results.flatMap((m) =>
         m.packages.flatMap((p) => {
           const v = p.summary.initMs?.median;
-          return typeof v === 'number' ? [{ group: `${m.memoryMb} MB`, series: pkgName(p), value: v }] : [];
+          return typeof v === 'number' ? [{ group: `${m.memoryMb} MB`, series: p.label, value: v }] : [];
         }),
       );
-      ctx.charts.push({ type: 'bars', id: `${id}-chart`, label: 'median init duration (ms)', rows });
+      ctx.charts.push({ type: 'bars', id: `${id}-chart`, label: 'median init duration (ms)', rows, legend: legendOf(results[0]?.packages ?? []) });
       const provider = r.provider === 'aws' ? 'AWS Lambda' : 'Google Cloud Functions';
       let html = `<h3>${provider}${r.region ? ` (${esc(r.region)})` : ''}</h3>`;
       html += figure(`${id}-chart`, 'Median init duration per memory size, per package.', `Bar chart of the median init duration on ${provider} at ${results.map((m) => `${m.memoryMb} MB`).join(', ')}; the table below lists the values.`, tableId);
@@ -462,7 +462,7 @@ export function cloudSection(list: InvokeResults[], ctx: Ctx): string {
           { label: 'Cold start B', numeric: true },
           { label: 'B/A', numeric: true, title: 'ratio of the median end-to-end cold start with its bootstrap interval' },
           { label: 'Identical' },
-          ...(hasCost ? [{ label: 'Cold invoke cost A → B', numeric: true }] : []),
+          ...(hasCost ? [{ label: 'Cost of 1M cold invokes, A → B', numeric: true }] : []),
         ],
         rows: results.map((m) => [
           { text: `${m.memoryMb} MB`, sort: m.memoryMb },
@@ -472,7 +472,7 @@ export function cloudSection(list: InvokeResults[], ctx: Ctx): string {
           n(med(m, 'B', 'e2eMs'), ms),
           m.comparison ? { text: `${ratio(m.comparison.interval.ratio)} [${m.comparison.interval.low.toFixed(2)}–${m.comparison.interval.high.toFixed(2)}]`, sort: m.comparison.interval.ratio } : '–',
           yesNo(m.identicalOutputs),
-          ...(hasCost ? [arrow(cost(m, 'A')?.coldUsd, cost(m, 'B')?.coldUsd, (v) => (typeof v === 'number' ? `$${v.toPrecision(3)}` : '–'))] : []),
+          ...(hasCost ? [arrow(cost(m, 'A')?.coldUsd, cost(m, 'B')?.coldUsd, (v) => (typeof v === 'number' ? `$${(v * 1e6).toFixed(2)}` : '–'))] : []),
         ]),
       });
       return html;

@@ -17,7 +17,7 @@ function styleOf(names: string[]) {
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1));
-const marginFor = (labels: string[]) => Math.min(260, 12 + 6.6 * Math.max(4, ...labels.map((l) => l.length)));
+const marginFor = (labels: string[]) => Math.min(260, 14 + 7.2 * Math.max(4, ...labels.map((l) => l.length)));
 
 /** An HTML legend that shows each series' colour, dash pattern and marker: readable without colour. */
 function legend(items: ReturnType<typeof styleOf>, lines: boolean, names?: Legend): HTMLElement {
