@@ -47,6 +47,8 @@ export function buildReport(inputs: ReportInput[], opts: ReportOptions = {}): st
   ];
   const measures: { name: string; m: MeasureResult }[] = [
     ...of('faaslight.measure').map((i) => ({ name: measureName(i.data), m: i.data })),
+    // optimize --measure carries its before/after measurement.
+    ...of('faaslight.optimize').flatMap((i) => (i.data.measure ? [{ name: `${basename(i.data.app.root)}: original vs optimized`, m: i.data.measure }] : [])),
     ...batches.flatMap((b) => b.apps.filter((a) => a.measure).map((a) => ({ name: a.app, m: a.measure! }))),
   ];
   const invokes: InvokeResults[] = of('faaslight.invoke').map((i) => i.data);
