@@ -16,6 +16,16 @@ function styleOf(names: string[]) {
   });
 }
 
+// The same shapes Plot draws for the symbol scale, small, centred in the legend's line.
+const MARKERS: Record<string, (c: string) => string> = {
+  circle: (c) => `<circle cx="15" cy="7" r="3.5" fill="#fff" stroke="${c}" stroke-width="1.5"/>`,
+  square: (c) => `<rect x="11.5" y="3.5" width="7" height="7" fill="#fff" stroke="${c}" stroke-width="1.5"/>`,
+  triangle: (c) => `<path d="M15 2.5 L19 10.5 L11 10.5 Z" fill="#fff" stroke="${c}" stroke-width="1.5"/>`,
+  diamond: (c) => `<path d="M15 2.5 L19.5 7 L15 11.5 L10.5 7 Z" fill="#fff" stroke="${c}" stroke-width="1.5"/>`,
+  cross: (c) => `<path d="M11.5 7 H18.5 M15 3.5 V10.5" stroke="${c}" stroke-width="2"/>`,
+  star: (c) => `<path d="M15 2.5 L16.3 6 L19.5 6 L17 8.2 L18 11.5 L15 9.5 L12 11.5 L13 8.2 L10.5 6 L13.7 6 Z" fill="#fff" stroke="${c}" stroke-width="1.2"/>`,
+};
+
 const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1));
 const marginFor = (labels: string[]) => Math.min(260, 14 + 7.2 * Math.max(4, ...labels.map((l) => l.length)));
 
@@ -28,7 +38,7 @@ function legend(items: ReturnType<typeof styleOf>, lines: boolean, names?: Legen
   for (const it of items) {
     const li = document.createElement('li');
     const glyph = lines
-      ? `<line x1="1" y1="7" x2="29" y2="7" stroke="${it.color}" stroke-width="2.5" stroke-dasharray="${it.dash}"/>`
+      ? `<line x1="1" y1="7" x2="29" y2="7" stroke="${it.color}" stroke-width="2.5" stroke-dasharray="${it.dash}"/>${MARKERS[it.symbol]?.(it.color) ?? ''}`
       : `<rect x="4" y="1" width="22" height="12" fill="${it.color}"/>`;
     li.innerHTML = `<svg width="30" height="14" style="vertical-align:-2px;margin-right:6px">${glyph}</svg>`;
     li.append(document.createTextNode(names?.[it.name] ?? it.name));
