@@ -49,9 +49,12 @@ export function table(opts: {
   columns: Column[];
   rows: CellLike[][];
   sortable?: boolean;
+  /** On narrow screens, show each row as a small block instead of a wide row. */
+  stack?: boolean;
   rowAttrs?: (i: number) => string;
 }): string {
   const { id, caption, columns, rows, sortable } = opts;
+  const classes = [sortable ? 'sortable' : '', opts.stack ? 'stack' : ''].filter(Boolean).join(' ');
   const head = columns
     .map((c, i) => {
       const cls = c.numeric ? ' class="num"' : '';
@@ -65,7 +68,7 @@ export function table(opts: {
       const cells = r
         .map((raw, j) => {
           const c = cellOf(raw);
-          const cls = [columns[j]?.numeric ? 'num' : '', c.cls ?? ''].filter(Boolean).join(' ');
+          const cls = [columns[j]?.numeric ? 'num' : '', c.cls ?? '', c.text === '' || c.text === '–' ? 'empty' : ''].filter(Boolean).join(' ');
           const sort = c.sort !== undefined && c.sort !== null ? ` data-sort="${esc(c.sort)}"` : '';
           const tag = j === 0 ? 'th scope="row"' : 'td';
           return `<${tag}${cls ? ` class="${cls}"` : ''}${sort}>${c.html ? c.text : esc(c.text)}</${tag.split(' ')[0]}>`;
@@ -75,7 +78,7 @@ export function table(opts: {
     })
     .join('\n');
   return (
-    `<div class="scroll"><table id="${esc(id)}"${sortable ? ' class="sortable"' : ''}>` +
+    `<div class="scroll"><table id="${esc(id)}"${classes ? ` class="${classes}"` : ''}>` +
     `<caption>${esc(caption)}${sortable ? ' <span class="hint">(select a column heading to sort)</span>' : ''}</caption>` +
     `<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`
   );

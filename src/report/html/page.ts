@@ -49,7 +49,15 @@ th[aria-sort=descending] .arrow::after{content:" ▼"}
 details{margin:8px 0}
 ul.cols{columns:18rem;font-size:.85rem}
 footer{margin-top:48px;padding-bottom:24px;border-top:1px solid var(--line);color:var(--muted);font-size:.85rem}
-@media (max-width:600px){body{font-size:14px}header,main,footer{padding:0 10px}th,td{padding:3px 5px}}
+@media (max-width:600px){
+  body{font-size:14px}header,main,footer{padding:0 10px}th,td{padding:3px 5px}
+  table.stack thead tr{display:flex;flex-wrap:wrap;gap:2px 14px}
+  table.stack thead th{border:none;padding:2px 0}
+  table.stack tbody tr{display:block;padding:4px 0;border-bottom:1px solid var(--line)}
+  table.stack tbody th,table.stack tbody td{display:inline;border:none;padding:0 8px 0 0}
+  table.stack tbody td:nth-child(4){display:block;padding-top:2px}
+  table.stack tbody td.empty{display:none}
+}
 @media print{
   body{font-size:10pt}
   header,main,footer{max-width:none;padding:0}

@@ -315,6 +315,7 @@ export function planSection(list: { name: string; s: OptimizeSummary }[], ctx: C
           id: `${id}-table`,
           caption: `${name}: every import decision and every stripped file, with its reason`,
           sortable: true,
+          stack: true,
           columns: [{ label: 'Decision' }, { label: 'File' }, { label: 'Import' }, { label: 'Reason' }, { label: 'Bytes', numeric: true }],
           rows: rows.map((r) => [
             { text: r.decision, cls: `d-${r.decision}` },
