@@ -142,10 +142,10 @@ const pkgName = (p: PackageMeasurement) => `${p.label} · ${basename(p.input)}`;
 const legendOf = (pkgs: PackageMeasurement[]) => Object.fromEntries(pkgs.map((p) => [p.label, `${p.label}: ${basename(p.input)}`]));
 const values = (p: PackageMeasurement, k: 'e2eMs' | 'initMs') => p.samples.map((s) => s[k]).filter((v): v is number => typeof v === 'number');
 
-export function distributionSection(list: { name: string; m: MeasureResult }[], ctx: Ctx): string {
+export function distributionSection(list: { name: string; m: MeasureResult; metrics?: ('e2eMs' | 'initMs')[] }[], ctx: Ctx): string {
   if (!list.length) return '';
   const body = list
-    .map(({ name, m }) => {
+    .map(({ name, m, metrics = ['e2eMs', 'initMs'] }) => {
       const id = ctx.next('dist');
       let html = `<h3>${esc(name)}</h3>`;
       const c = m.comparison;
@@ -153,7 +153,7 @@ export function distributionSection(list: { name: string; m: MeasureResult }[], 
         c ? ` · B/A median end-to-end ${ratio(c.interval.ratio)}, ${Math.round(c.interval.level * 100)}% interval ${c.interval.low.toFixed(2)}–${c.interval.high.toFixed(2)}: <strong>${esc(c.verdict)}</strong>` : ''
       }${m.identicalOutputs !== null ? ` · outputs identical: ${yesNo(m.identicalOutputs)}` : ''}</p>`;
       const tableId = `${id}-table`;
-      for (const k of ['e2eMs', 'initMs'] as const) {
+      for (const k of metrics) {
         const series = m.packages.map((p) => ({ name: p.label, values: values(p, k) })).filter((s) => s.values.length);
         if (!series.length) continue;
         const chartId = `${id}-${k}`;
