@@ -1,6 +1,6 @@
 // The report's input side: kinds told by `kind` or by shape, bad files refused with the file named,
 // and which sections each kind of result produces (no browser needed).
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,6 +57,7 @@ describe('sections per kind', () => {
 describe('faaslight report (CLI)', () => {
   const cli = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin/faaslight.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: cleanEnv() });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-report-cli-'));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('refuses a file that is not a result (exit 2, file named) and a missing file', () => {
     const bad = path.join(tmp, 'bad.json');
@@ -68,6 +69,15 @@ describe('faaslight report (CLI)', () => {
     expect(m.status).toBe(2);
     expect(m.stderr).toMatch(/cannot read .*missing\.json: ENOENT/);
     expect(fs.existsSync(path.join(tmp, 'r.html'))).toBe(false);
+  });
+
+  it('optimize --verify --no-report writes no report (the default writes <out>.report.html: see browser.test.ts)', () => {
+    const app = path.join(FIX, 'app');
+    const r = cli(['optimize', app, '--handler', 'handler.handler', '--out', path.join(tmp, 'n.opt'), '--verify', path.join(app, 'events/*.json'), '--no-report']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain('report:');
+    expect(fs.existsSync(path.join(tmp, 'n.opt'))).toBe(true);
+    expect(fs.existsSync(path.join(tmp, 'n.opt.report.html'))).toBe(false);
   });
 
   it('writes one self-contained file', () => {
