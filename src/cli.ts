@@ -69,10 +69,16 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('--measure [runs]', 'then measure the cold start before/after locally: fresh processes, interleaved, median of [runs] (default 10)')
     .option('--measure-event <file>', 'event for --measure (default: the first --verify event)')
     .option('--esm-fallback', 'also restore stripped files for import() (registers ESM loader hooks: costs ~40-100 ms per ESM cold start)')
+    .option('--no-report', 'with --verify: do not write the HTML report <out>.report.html')
     .action(async (app: string, o: Record<string, any>) => {
       const fmt = format(o);
       const { summary } = await optimizeApp(jobOptions(app, o));
       out(REPORTERS[fmt](summary));
+      if (summary.verify && summary.package && o.report !== false) {
+        const { writeReportFrom } = await import('./report/html/index.js');
+        const r = await writeReportFrom([{ kind: 'faaslight.optimize', source: 'optimize', data: summary }], `${summary.package.outDir}.report.html`);
+        (fmt === 'json' ? err : out)(`report: ${r.out}\n`);
+      }
       if (summary.verify && !summary.verify.ok) exit.code = 1;
     });
 
@@ -101,7 +107,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
 
 async function registerOptional(program: Command): Promise<void> {
   // Subcommands owned by their stages register themselves; a stage that is not built yet is simply absent.
-  for (const [mod, fn] of [['./cli/measure.js', 'registerMeasure']] as const) {
+  for (const [mod, fn] of [['./cli/measure.js', 'registerMeasure'], ['./cli/report.js', 'registerReport']] as const) {
     try {
       const m = await import(mod);
       m[fn]?.(program);
