@@ -88,7 +88,7 @@ export async function codeOf(zipPath: string, s3?: { bucket: string; key: string
 }
 
 /** Creates the function, or updates the code and configuration of an existing one. Returns whether it was created. */
-export async function deployFunction(ctx: AwsCallContext, s: FunctionSettings, code: FunctionCode): Promise<{ created: boolean }> {
+export async function deployFunction(ctx: AwsCallContext, s: FunctionSettings, code: FunctionCode, onCreated?: () => void): Promise<{ created: boolean }> {
   const exists = await ctx.client.send(new GetFunctionConfigurationCommand({ FunctionName: s.name }), { abortSignal: ctx.signal }).then(
     () => true,
     (e) => {
@@ -106,6 +106,8 @@ export async function deployFunction(ctx: AwsCallContext, s: FunctionSettings, c
       () => ctx.client.send(new CreateFunctionCommand({ FunctionName: s.name, Role: s.role, Code: code, Architectures: [s.arch], PackageType: 'Zip', ...config }), { abortSignal: ctx.signal }),
       (e) => (isRoleNotReady(e) ? 'execution role not assumable yet (IAM propagation)' : undefined),
     );
+    // Recorded before waiting: a function stuck in Pending must still be cleaned up.
+    onCreated?.();
     await waitReady(ctx, s.name);
     return { created: true };
   }

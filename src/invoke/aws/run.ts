@@ -146,7 +146,7 @@ export async function invokeAws(opts: InvokeOptions, prepared: Prepared): Promis
     client,
     signal: opts.signal,
     progress: (l) => progress(redact(l)),
-    pollMs: opts.pollMs ?? 1000,
+    pollMs: opts.pollMs ?? 250,
     retryBaseMs: opts.retryBaseMs ?? 500,
     retryCapMs: opts.retryCapMs ?? 20_000,
     deployTimeoutMs: opts.deployTimeoutMs ?? 300_000,
@@ -161,7 +161,7 @@ export async function invokeAws(opts: InvokeOptions, prepared: Prepared): Promis
   let billedNote = false;
   try {
     const env = { ...opts.env };
-    await Promise.all(
+    const deploys = await Promise.allSettled(
       targets.map(async (t) => {
         let s3Loc: { bucket: string; key: string } | undefined;
         if (s3 && opts.s3Bucket) {
@@ -176,18 +176,21 @@ export async function invokeAws(opts: InvokeOptions, prepared: Prepared): Promis
           ctx,
           { name: t.name, runtime: runtimeId, handler: t.pkg.handler.handler, role: opts.role, memoryMb: memories[0], timeoutS, arch, env: { ...env, [COLD_VAR]: 'deploy' } },
           await codeOf(t.pkg.zipPath, s3Loc),
+          () => created.push(t.name),
         );
-        if (r.created) created.push(t.name);
-        else notes.push(`${t.name} existed before this run: updated in place${opts.keep ? '' : ', and left in place afterwards (only functions this run created are deleted)'}`);
+        if (!r.created) notes.push(`${t.name} existed before this run: updated in place${opts.keep ? '' : ', and left in place afterwards (only functions this run created are deleted)'}`);
       }),
     );
+    // Both settled before anything is cleaned up, so a half-finished deploy cannot outlive the clean-up.
+    const failed = deploys.find((d): d is PromiseRejectedResult => d.status === 'rejected');
+    if (failed) throw failed.reason;
 
     for (const memoryMb of memories) {
       const diagnostics: Diagnostic[] = [];
       const runsOf: CloudPackageRun[] = targets.map((t) => ({ label: t.pkg.label, input: t.pkg.input, handler: t.pkg.handler, warmup: [], samples: [] }));
       const dropped = { cold: 0, warm: 0 };
       const throttledBefore = throttled.count;
-      for (let i = -warmupRuns; i < runs; i++) {
+      for (let i = 0 - warmupRuns; i < runs; i++) {
         throwIfAborted(opts.signal);
         // A new configuration on both: the next invoke of each needs a new execution environment.
         await Promise.all(
