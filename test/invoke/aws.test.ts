@@ -177,6 +177,14 @@ describe('invoke --provider aws through the local Lambda API', () => {
     expect(ep.stats.requests.filter((r) => r === 'CreateFunction')).toHaveLength(0);
   });
 
+  test('memory, timeout, architecture, role and region come from serverless.yml when no flag says otherwise', async () => {
+    const app = path.join(FIX, 'sls-app');
+    const [r] = await invoke(opts({ input: app, vs: app, handler: 'index.handler', role: undefined, region: undefined, runs: 1 }));
+    expect(r).toMatchObject({ memoryMb: 384, timeoutMs: 10_000, cloud: { region: 'eu-west-3', architecture: 'arm64' } });
+    expect(r.notes).toContain('from serverless.yml functions.api: memoryMb 384, timeoutS 10, arch arm64, role arn:aws:iam::123456789012:role/from-serverless, region eu-west-3 (flags override)');
+    expect(r.packages[0].samples[0].cloud!.memorySizeMb).toBe(384);
+  });
+
   test('existing functions are updated in place and left in place; a zip as B is deployed as is', async () => {
     const zip = path.join(tmp, 'app.zip');
     await writeZip(APP, zip);

@@ -18,6 +18,7 @@ import { buildCloudResult, type CloudPackageRun } from '../result.js';
 import { throwIfAborted } from '../retry.js';
 import type { InvokeOptions } from '../types.js';
 import { deleteFunction, deployFunction, codeOf, send, updateConfig, type AwsCallContext } from './deploy.js';
+import { deploySettings } from './descriptor.js';
 import { describeAwsError, redact, rememberSecrets } from './errors.js';
 import { DIRECT_UPLOAD_LIMIT, LocalLambdaEndpoint } from './local-endpoint.js';
 import { decodeLogTail, parseReport, type ReportLine } from './report-line.js';
@@ -39,6 +40,8 @@ interface Invoked {
   logTail: string;
 }
 
+const isZipPath = (p: string) => p.toLowerCase().endsWith('.zip');
+
 function defaultRuntime(p: PreparedPackage): string {
   return p.handler.runtimeId ?? (p.handler.runtime === 'python' ? 'python3.12' : 'nodejs20.x');
 }
@@ -49,7 +52,7 @@ export function functionNames(prefix: string): { A: string; B: string } {
   return { A: `${clean}-a`, B: `${clean}-b` };
 }
 
-async function makeClient(opts: InvokeOptions): Promise<{ client: LambdaClient; s3?: S3Client; region: string; local?: LocalLambdaEndpoint; endpoint?: string }> {
+async function makeClient(opts: InvokeOptions, descRegion?: string): Promise<{ client: LambdaClient; s3?: S3Client; region: string; local?: LocalLambdaEndpoint; endpoint?: string }> {
   // The SDK warns on every Node 20 start that its 2027 releases will need Node 22; the pinned release works on 20.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let endpoint = opts.endpoint;
@@ -62,7 +65,7 @@ async function makeClient(opts: InvokeOptions): Promise<{ client: LambdaClient; 
     credentials ??= { accessKeyId: 'AKIDLOCALENDPOINT000', secretAccessKey: 'local-endpoint-dummy-secret' };
   }
   rememberSecrets(credentials?.secretAccessKey, credentials?.sessionToken);
-  const region = opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (local ? 'us-east-1' : undefined);
+  const region = opts.region ?? descRegion ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (local ? 'us-east-1' : undefined);
   if (!region) throw new UsageError('no AWS region: pass --region or set AWS_REGION');
   const common = { region, ...(credentials ? { credentials } : {}), maxAttempts: 1 };
   const client = new LambdaClient({ ...common, ...(endpoint ? { endpoint } : {}) });
@@ -125,10 +128,13 @@ export async function invokeAws(opts: InvokeOptions, prepared: Prepared): Promis
   const runs = opts.runs ?? 10;
   const warmupRuns = opts.warmup ?? 1;
   const [A, B] = prepared.packages;
-  const arch = opts.arch ?? 'x86_64';
+  // Flags first, then what the app's serverless.yml / SAM template says, then Lambda-like defaults.
+  const desc = isZipPath(opts.input) ? {} : await deploySettings(opts.input, A.handler);
+  const arch = opts.arch ?? desc.arch ?? 'x86_64';
   const runtimeId = opts.runtime ?? defaultRuntime(A);
-  const memories = opts.memory?.length ? opts.memory : [DEFAULT_AWS_MEMORY];
-  const timeoutS = opts.timeoutS ?? 30;
+  const memories = opts.memory?.length ? opts.memory : [desc.memoryMb ?? DEFAULT_AWS_MEMORY];
+  const timeoutS = opts.timeoutS ?? desc.timeoutS ?? 30;
+  const role = opts.role ?? desc.role;
   for (const m of memories) if (!Number.isInteger(m) || m < 128 || m > 10240) throw new UsageError(`--memory sizes must be whole MB between 128 and 10240, got ${m}`);
   for (const p of prepared.packages)
     if (p.zipBytes > DIRECT_UPLOAD_LIMIT && !opts.s3Bucket) throw tooLarge(p.input, p.zipBytes);
@@ -140,7 +146,7 @@ export async function invokeAws(opts: InvokeOptions, prepared: Prepared): Promis
     { pkg: B, name: names.B },
   ];
 
-  const { client, s3, region, local, endpoint } = await makeClient(opts);
+  const { client, s3, region, local, endpoint } = await makeClient(opts, desc.region);
   const throttled = { count: 0 };
   const ctx: AwsCallContext = {
     client,
@@ -156,6 +162,8 @@ export async function invokeAws(opts: InvokeOptions, prepared: Prepared): Promis
   const uploaded: string[] = [];
   const notes = [...prepared.notes];
   if (!opts.event) notes.push('no --event given: the event is {}');
+  const fromDesc = (Object.keys(desc) as (keyof typeof desc)[]).filter((k) => k !== 'source' && desc[k] !== undefined);
+  if (fromDesc.length) notes.push(`from ${desc.source}: ${fromDesc.map((k) => `${k} ${desc[k]}`).join(', ')} (flags override)`);
   if (endpoint) notes.push(`Lambda API endpoint overridden: ${endpoint}${local ? ' (local endpoint started by faaslight: real local cold starts, not AWS)' : ''}`);
   const results: MeasureResult[] = [];
   let billedNote = false;
@@ -174,7 +182,7 @@ export async function invokeAws(opts: InvokeOptions, prepared: Prepared): Promis
         }
         const r = await deployFunction(
           ctx,
-          { name: t.name, runtime: runtimeId, handler: t.pkg.handler.handler, role: opts.role, memoryMb: memories[0], timeoutS, arch, env: { ...env, [COLD_VAR]: 'deploy' } },
+          { name: t.name, runtime: runtimeId, handler: t.pkg.handler.handler, role, memoryMb: memories[0], timeoutS, arch, env: { ...env, [COLD_VAR]: 'deploy' } },
           await codeOf(t.pkg.zipPath, s3Loc),
           () => created.push(t.name),
         );
