@@ -201,7 +201,7 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
     limits,
   };
   try {
-    for (let i = -warmupRuns; i < runs; i++) {
+    for (let i = 0 - warmupRuns; i < runs; i++) { // 0 - 0 is +0: a run index of -0 would not equal 0 in deep comparisons
       for (const p of packages) {
         const r = await coldStart(p.input, p.handler, event.payload, { ...common, run: i < 0 ? -1 : i });
         const sample = toSample(r);
