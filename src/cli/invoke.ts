@@ -48,7 +48,11 @@ export function registerInvoke(program: Command): Command {
     .action(async (o: Record<string, any>) => {
       const ep = await LocalLambdaEndpoint.start({}, o.port);
       writeErr(`local Lambda API on ${ep.url} (Ctrl-C stops it)\n`);
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      // Stops every instance it started before exiting.
       await ep.close();
     });
   return program
