@@ -248,6 +248,14 @@ describe('invoke --provider gcf against recorded responses', () => {
     expect(r.cloud!.throttleRetries).toBe(2);
     expect(o.lines.filter((l) => /updateFunction faaslight-gcf-node-[ab]: throttled \(429 RESOURCE_EXHAUSTED\): retry 1\/5/.test(l))).toHaveLength(2);
 
+    // Cloud Run's 429 (no instance available) on a function call is retried too.
+    rp.faults.push({ match: /^POST \/run\//, status: 429, file: 'error-quota.json', times: 1 });
+    const o2 = opts({ runs: 1, vs: APP });
+    const [r2] = await invoke(o2);
+    expect(r2.cloud!.throttleRetries).toBe(1);
+    expect(o2.lines.some((l) => /^cold call: throttled \(429 RESOURCE_EXHAUSTED\): retry 1\/5/.test(l))).toBe(true);
+    expect(r2.packages.every((p) => p.summary.ok === 1)).toBe(true);
+
     rp.faults.push({ match: /generateUploadUrl/, status: 403, file: 'error-api-disabled.json', times: 2 });
     const err = await invoke(opts({ runs: 1, vs: APP })).catch((e: Error) => e);
     expect(err).toBeInstanceOf(UsageError);

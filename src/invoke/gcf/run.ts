@@ -122,6 +122,8 @@ async function httpCall(ctx: Ctx, uri: string, payload: string): Promise<Called>
   });
   const text = await res.text();
   const ms = round(performance.now() - t0);
+  // Cloud Run answers 429 when no instance can take the request (max instances reached, or starting): retried by the caller.
+  if (res.status === 429) throw Object.assign(new Error(`HTTP 429 from ${uri}: no instance available`), { code: 429 });
   let body: unknown = text;
   try {
     body = JSON.parse(text);
@@ -274,7 +276,7 @@ async function coldAndWarm(ctx: Ctx, uri: string, payload: string, run: number, 
     startedAt: Date.now(),
     cloud: { memorySizeMb: memoryMb, clientMs: null },
   };
-  const cold = await httpCall(ctx, uri, payload).catch((e: Error) => e);
+  const cold = await call(ctx, 'cold call', () => httpCall(ctx, uri, payload)).catch((e: Error) => e);
   if (cold instanceof Error) {
     sample.error = { kind: 'crash', phase: 'invoke', message: `request failed: ${cold.message}` };
     return sample;
@@ -286,7 +288,7 @@ async function coldAndWarm(ctx: Ctx, uri: string, payload: string, run: number, 
     sample.error = { kind: 'handler-error', phase: 'invoke', message: `HTTP ${cold.status}: ${JSON.stringify(cold.body).slice(0, 200)}` };
     return sample;
   }
-  const warm = await httpCall(ctx, uri, payload).catch((e: Error) => e);
+  const warm = await call(ctx, 'warm call', () => httpCall(ctx, uri, payload)).catch((e: Error) => e);
   if (warm instanceof Error) sample.error = { kind: 'crash', phase: 'warm', message: `request failed: ${warm.message}` };
   else if (warm.status >= 500) sample.error = { kind: 'handler-error', phase: 'warm', message: `HTTP ${warm.status}` };
   else {
