@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../diagnostics.js';
 import { formatInvokeText, invoke, LocalLambdaEndpoint } from '../invoke/index.js';
+import { invokeResults } from '../invoke/result.js';
 import type { InvokeOptions } from '../invoke/types.js';
 import type { MeasureResult } from '../measure/types.js';
 
@@ -119,7 +120,7 @@ export function registerInvoke(program: Command): Command {
       };
       try {
         const results = await invoke(opts);
-        write(o.json ? `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n` : formatInvokeText(results));
+        write(o.json ? `${JSON.stringify(invokeResults(results), null, 2)}\n` : formatInvokeText(results));
         const code = exitCodeOfInvoke(results);
         if (code) process.exitCode = code;
       } finally {

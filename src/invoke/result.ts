@@ -2,6 +2,7 @@
 // read cloud and local runs alike. Summaries, the A/B interval and the output check are the ones
 // `faaslight measure` uses.
 import os from 'node:os';
+import type { InvokeResults } from '../report/html/types.js';
 import type { Diagnostic, HandlerSpec, Runtime } from '../types.js';
 import { compare, outputAgreement, packageSummary } from '../measure/index.js';
 import { summarize } from '../measure/stats.js';
@@ -62,6 +63,7 @@ export function buildCloudResult(r: CloudResultInput): MeasureResult {
     diagnostics.push(diag('FL301', 'error', `A and B answered differently on run(s) ${agreement.outputDifferences.join(', ')}`, { note: 'compare the outputs in the JSON result' }));
   const comparison = b ? compare(a, b, r.seed ?? 1) : undefined;
   return {
+    kind: 'faaslight.measure',
     version: 1,
     platform: r.cloud.provider,
     runtime: r.runtime,
@@ -85,5 +87,28 @@ export function buildCloudResult(r: CloudResultInput): MeasureResult {
     startedAt: r.startedAt,
     wallMs: Math.round(performance.now() - r.t0),
     cloud: r.cloud,
+  };
+}
+
+/**
+ * What `faaslight invoke --json` prints: one measure-format result per memory size, wrapped so the
+ * report can tell a cloud sweep from a local measurement.
+ */
+export function invokeResults(results: MeasureResult[]): InvokeResults {
+  const first = results[0];
+  return {
+    kind: 'faaslight.invoke',
+    version: 1,
+    provider: (first?.cloud?.provider ?? first?.platform ?? 'aws') as 'aws' | 'gcf',
+    region: first?.cloud?.region,
+    results: results.map((r) => ({
+      ...r,
+      memoryMb: r.memoryMb ?? r.packages[0]?.samples.find((x) => x.cloud)?.cloud?.memorySizeMb ?? 0,
+      cost: r.packages.map((p) => ({
+        label: p.label,
+        coldUsd: (p.summary.coldCostPerMillionUsd?.median ?? 0) / 1e6,
+        warmUsd: (p.summary.warmCostPerMillionUsd?.median ?? 0) / 1e6,
+      })),
+    })),
   };
 }

@@ -216,12 +216,15 @@ describe('faaslight invoke (CLI)', () => {
     });
   const awsEnv = { AWS_ACCESS_KEY_ID: CREDS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey, AWS_REGION: 'eu-west-1' };
 
-  test('--json prints a MeasureResult; credentials never printed', async () => {
+  test('--json prints measure-format results per memory size, wrapped for the report; credentials never printed', async () => {
     const r = await cli(['invoke', 'fixtures/invoke/aws/app', '--provider', 'aws', '--endpoint', ep.url, '--role', ROLE, '--runs', '1', '--warmup', '0', '--event', EVENT, '--json'], awsEnv);
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ version: 1, platform: 'aws', memoryMb: 1024, identicalOutputs: true, cloud: { provider: 'aws', region: 'eu-west-1' } });
+    expect(j).toMatchObject({ kind: 'faaslight.invoke', version: 1, provider: 'aws', region: 'eu-west-1' });
+    expect(j.results).toHaveLength(1);
+    expect(j.results[0]).toMatchObject({ kind: 'faaslight.measure', version: 1, platform: 'aws', memoryMb: 1024, identicalOutputs: true, cloud: { provider: 'aws', region: 'eu-west-1' } });
+    expect(j.results[0].cost[0]).toMatchObject({ label: 'A' });
     expect(r.stdout + r.stderr).not.toContain(CREDS.secretAccessKey);
     expect(r.stdout + r.stderr).not.toContain(CREDS.accessKeyId);
   });
