@@ -111,6 +111,8 @@ async function registerOptional(program: Command): Promise<void> {
     ['./cli/measure.js', 'registerMeasure'],
     ['./cli/report.js', 'registerReport'],
     ['./cli/invoke.js', 'registerInvoke'],
+    ['./cli/model.js', 'registerModel'],
+    ['./cli/load.js', 'registerLoad'],
   ] as const) {
     try {
       const m = await import(mod);
