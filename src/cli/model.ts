@@ -61,6 +61,7 @@ export function registerModel(program: Command): Command {
     .option('--idle-timeout <s>', 'idle time before an instance is removed, seconds ("inf" for never)', positive('--idle-timeout', true))
     .option('--max-concurrency <n>', 'concurrency limit (requests beyond it are throttled)', int('--max-concurrency'), 1000)
     .option('--from <file>', 'faaslight measure --json result (or a batch result holding one): original and optimized times')
+    .addOption(new Option('--stat <which>', 'with --from: statistic of the runs to use').choices(['mean', 'median']).default('mean'))
     .option('--app <part>', 'with --from on a file holding several results: the one whose package path contains this')
     .option('--gb-second-price <usd>', 'USD per GB-second', nonNegative('--gb-second-price'), DEFAULT_PRICES.gbSecond)
     .option('--request-price <usd>', 'USD per request', nonNegative('--request-price'), DEFAULT_PRICES.request)
@@ -80,7 +81,7 @@ export function registerModel(program: Command): Command {
       let source: string;
       if (o.from) {
         if (o.warm !== undefined || o.cold !== undefined) throw new UsageError('--from takes the times from the measurement: drop --warm/--cold');
-        sides = await serviceTimesFrom(o.from, o.app);
+        sides = await serviceTimesFrom(o.from, o.app, o.stat);
         source = o.from;
       } else {
         if (o.warm === undefined || o.cold === undefined) throw new UsageError('give --warm and --cold (seconds), or --from <measure result>');

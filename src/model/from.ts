@@ -20,22 +20,28 @@ export function findMeasureResults(doc: unknown, out: MeasureResult[] = []): Mea
   return out;
 }
 
-export function serviceTimesOf(p: PackageMeasurement, source: string): ServiceTimes {
+/** Which statistic of the runs feeds the model: the mean (what the model is defined on) or the
+ * median (robust when a few runs were slowed by a busy machine). */
+export type Stat = 'mean' | 'median';
+
+export function serviceTimesOf(p: PackageMeasurement, source: string, stat: Stat = 'mean'): ServiceTimes {
   const s = p.summary;
   if (!s.initMs || !s.durationMs) throw new UsageError(`${source}: package ${p.label} (${p.input}) has no successful run to take times from`);
-  const warmMs = s.warmMs?.mean ?? s.durationMs.mean;
+  const init = s.initMs[stat];
+  const first = s.durationMs[stat];
+  const warmMs = s.warmMs?.[stat] ?? first;
   return {
     label: p.label === 'A' ? 'original' : 'optimized',
     input: p.input,
     warm: warmMs / 1000,
-    cold: (s.initMs.mean + s.durationMs.mean) / 1000,
-    init: s.initMs.mean / 1000,
-    source: `${source}: ${p.label} mean init ${s.initMs.mean} ms + first invoke ${s.durationMs.mean} ms; warm ${s.warmMs ? `invoke ${warmMs}` : `(no warm invoke) first invoke ${warmMs}`} ms over ${s.ok} run(s)`,
+    cold: (init + first) / 1000,
+    init: init / 1000,
+    source: `${source}: ${p.label} ${stat} init ${init} ms + first invoke ${first} ms; warm ${s.warmMs ? `invoke ${warmMs}` : `(no warm invoke) first invoke ${warmMs}`} ms over ${s.ok} run(s)`,
   };
 }
 
 /** Before (A) and, with an A/B measurement, after (B) service times from a results file. */
-export async function serviceTimesFrom(file: string, pick?: string): Promise<ServiceTimes[]> {
+export async function serviceTimesFrom(file: string, pick?: string, stat: Stat = 'mean'): Promise<ServiceTimes[]> {
   let doc: unknown;
   try {
     doc = JSON.parse(await fsp.readFile(file, 'utf8'));
@@ -47,5 +53,5 @@ export async function serviceTimesFrom(file: string, pick?: string): Promise<Ser
   if (found.length === 0) throw new UsageError(`${file} holds no faaslight measure result${pick ? ` for "${pick}"` : ''} (run faaslight measure --json)`);
   if (found.length > 1)
     throw new UsageError(`${file} holds ${found.length} measure results: choose one with --app <part of its path> (${found.map((r) => r.packages[0].input).join(', ')})`);
-  return found[0].packages.map((p) => serviceTimesOf(p, file));
+  return found[0].packages.map((p) => serviceTimesOf(p, file, stat));
 }

@@ -42,9 +42,12 @@ export function buildModelReport(req: ModelRequest): ModelReport {
   const side = (s: ServiceTimes, arrivalRate: number): SideResult => {
     const inputs = { arrivalRate, warm: s.warm, cold: s.cold, idleTimeout: req.idleTimeout, maxConcurrency };
     const model = strip(steadyState(inputs));
-    const r: SideResult = { service: s, model };
+    const r: SideResult = { ...model, service: s };
     if (req.simulate) r.simulation = simulate(inputs, req.simulate);
-    if (req.prices) r.cost = costOf(model, s, req.prices);
+    if (req.prices) {
+      r.cost = costOf(model, s, req.prices);
+      r.costPerMillion = r.cost.perMillion;
+    }
     return r;
   };
   const rows: ModelRow[] = req.arrivalRates.map((rate) => {
@@ -68,14 +71,14 @@ const num = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : 'n/a');
 
 function lines(label: string, r: SideResult): string[][] {
   const out: string[][] = [
-    [`${label}: cold-start probability`, pct(r.model.coldProbability), r.simulation ? pct(r.simulation.coldProbability) : ''],
-    [`${label}: mean response time`, ms(r.model.meanResponseTime), r.simulation ? ms(r.simulation.meanResponseTime) : ''],
-    [`${label}: instances (mean)`, num(r.model.meanInstances), r.simulation ? num(r.simulation.meanInstances) : ''],
-    [`${label}: running / idle (mean)`, `${num(r.model.meanRunning)} / ${num(r.model.meanIdle)}`, r.simulation ? `${num(r.simulation.meanRunning)} / ${num(r.simulation.meanIdle)}` : ''],
-    [`${label}: utilization`, pct(r.model.utilization), r.simulation ? pct(r.simulation.utilization) : ''],
+    [`${label}: cold-start probability`, pct(r.coldProbability), r.simulation ? pct(r.simulation.coldProbability) : ''],
+    [`${label}: mean response time`, ms(r.meanResponseTime), r.simulation ? ms(r.simulation.meanResponseTime) : ''],
+    [`${label}: instances (mean)`, num(r.meanInstances), r.simulation ? num(r.simulation.meanInstances) : ''],
+    [`${label}: running / idle (mean)`, `${num(r.meanRunning)} / ${num(r.meanIdle)}`, r.simulation ? `${num(r.simulation.meanRunning)} / ${num(r.simulation.meanIdle)}` : ''],
+    [`${label}: utilization`, pct(r.utilization), r.simulation ? pct(r.simulation.utilization) : ''],
   ];
-  if (r.model.rejectionProbability > 0 || (r.simulation?.rejectionProbability ?? 0) > 0)
-    out.push([`${label}: throttled`, pct(r.model.rejectionProbability), r.simulation ? pct(r.simulation.rejectionProbability) : '']);
+  if (r.rejectionProbability > 0 || (r.simulation?.rejectionProbability ?? 0) > 0)
+    out.push([`${label}: throttled`, pct(r.rejectionProbability), r.simulation ? pct(r.simulation.rejectionProbability) : '']);
   if (r.cost) out.push([`${label}: cost per million requests`, `$${r.cost.perMillion.toFixed(4)}`, '']);
   return out;
 }
@@ -88,10 +91,10 @@ export function formatModelText(rep: ModelReport): string {
   out.push(`idle timeout ${rep.idleTimeout} s, concurrency limit ${rep.maxConcurrency}`);
   const sim = !!first.before.simulation;
   for (const row of rep.rows) {
-    out.push('', `arrival rate ${row.arrivalRate}/s${sim ? '                      model        simulation' : ''}`);
+    out.push('', `arrival rate ${row.arrivalRate}/s${sim ? ' (columns: model, simulation)' : ''}`);
     const table = [...lines(row.before.service.label, row.before), ...(row.after ? lines(row.after.service.label, row.after) : [])];
-    const w = Math.max(...table.map((l) => l[0].length));
-    for (const [k, a, b] of table) out.push(`  ${k.padEnd(w)}  ${a.padStart(12)}${sim ? `  ${b.padStart(12)}` : ''}`);
+    const [w0, w1, w2] = [0, 1, 2].map((c) => Math.max(...table.map((l) => l[c].length)));
+    for (const [k, a, b] of table) out.push(`  ${k.padEnd(w0)}  ${a.padStart(w1)}${sim ? `  ${b.padStart(w2)}` : ''}`);
   }
   out.push('', ...rep.notes.map((n) => `note: ${n}`));
   return `${out.join('\n')}\n`;

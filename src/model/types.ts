@@ -97,11 +97,14 @@ export interface ServiceTimes {
   source: string;
 }
 
-export interface SideResult {
+/** One package at one arrival rate: the model's prediction (flat, so a plot reads
+ * row.before.coldProbability), the inputs it came from, and optionally the simulation and the cost. */
+export interface SideResult extends Prediction {
   service: ServiceTimes;
-  model: Prediction;
   simulation?: SimulationResult;
   cost?: Cost;
+  /** cost.perMillion, flat for plotting. */
+  costPerMillion?: number;
 }
 
 export interface ModelRow {
@@ -115,6 +118,7 @@ export interface ModelRow {
 export interface ModelReport {
   kind: 'faaslight.model';
   version: 1;
+  /** Seconds; null in JSON when instances never expire (Infinity). */
   idleTimeout: number;
   maxConcurrency: number;
   /** Where the service times came from (a file, or the command line). */

@@ -23,7 +23,7 @@ describe('faaslight model', () => {
     expect(rep.kind).toBe('faaslight.model');
     expect(rep.rows.map((x) => x.arrivalRate)).toEqual([0.5, 5]);
     const want = steadyState({ arrivalRate: 5, warm: 0.1, cold: 0.5, idleTimeout: 10 });
-    expect(rep.rows[1].before.model.coldProbability).toBe(want.coldProbability);
+    expect(rep.rows[1].before.coldProbability).toBe(want.coldProbability);
     expect(rep.rows[1].after).toBeUndefined();
     expect(rep.rows[1].before.cost!.perMillion).toBeGreaterThan(0.2); // request price alone is $0.20
   });
@@ -37,14 +37,14 @@ describe('faaslight model', () => {
     expect(before.service.cold).toBeCloseTo((99.85 + 40.08) / 1000, 9);
     expect(before.service.warm).toBeCloseTo(25.83 / 1000, 9);
     expect(after!.service.label).toBe('optimized');
-    expect(after!.model.coldProbability).toBeGreaterThan(0);
+    expect(after!.coldProbability).toBeGreaterThan(0);
   });
 
   test('--sweep: curves as data, and the text table with the simulation', async () => {
     const r = await run(['--sweep', '0.01:100:5', '--warm', '0.01', '--cold', '0.3', '--idle-timeout', '60', '--json']);
     const rep = JSON.parse(r.out) as ModelReport;
     expect(rep.rows.map((x) => x.arrivalRate)).toEqual([0.01, 0.1, 1, 10, 100]);
-    const cold = rep.rows.map((x) => x.before.model.coldProbability);
+    const cold = rep.rows.map((x) => x.before.coldProbability);
     expect(cold[0]).toBeGreaterThan(cold[4]);
     const t = await run(['--arrival-rate', '2', '--warm', '0.05', '--cold', '0.3', '--idle-timeout', '3', '--simulate', '--horizon', '2000']);
     expect(t.code).toBe(0);
