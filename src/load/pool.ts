@@ -97,8 +97,7 @@ export class InstancePool {
     clearTimeout(inst.idleTimer);
     inst.state = 'busy';
     this.mark();
-    const out = await this.await(inst, inst.server.invoke(payload, { timeoutMs: this.o.timeoutMs }), false);
-    return out;
+    return this.outcome(inst, inst.server.invoke(payload, { timeoutMs: this.o.timeoutMs }), false);
   }
 
   private async coldStart(payload: string): Promise<InvokeOutcome> {
@@ -146,13 +145,13 @@ export class InstancePool {
       return { kind, cold: true, instance: id, body, serviceMs: performance.now() - proc.spawnedAt };
     }
     inst.state = 'busy';
-    const out = await this.await(inst, first, true);
+    const out = await this.outcome(inst, first, true);
     out.initMs = server.firstNextAt! - proc.spawnedAt;
     return out;
   }
 
   /** The invocation's result, or the instance's crash or timeout (which end the instance). */
-  private async await(inst: PoolInstance, pending: Promise<InvocationTiming>, cold: boolean): Promise<InvokeOutcome> {
+  private async outcome(inst: PoolInstance, pending: Promise<InvocationTiming>, cold: boolean): Promise<InvokeOutcome> {
     const o = await firstOf([['done', pending], ['exit', inst.proc.exited]], { tag: 'timeout', ms: this.o.timeoutMs + (cold ? this.o.initTimeoutMs : 0) });
     inst.invocations++;
     if (o.tag === 'done') {

@@ -92,7 +92,10 @@ export async function drive(o: DriveOptions): Promise<{ records: RequestRecord[]
       await Promise.all(users);
     } else {
       const inflight: Promise<void>[] = [];
-      for (const at of poissonSchedule(w.rate, w.durationMs, o.maxRequests, o.seed)) {
+      const schedule = poissonSchedule(w.rate, w.durationMs, o.maxRequests, o.seed);
+      // The schedule stops at the bound: more arrivals were due within the duration.
+      if (schedule.length >= o.maxRequests && poissonSchedule(w.rate, w.durationMs, o.maxRequests + 1, o.seed).length > o.maxRequests) truncated = true;
+      for (const at of schedule) {
         await sleepUntil(t0 + at);
         if (!canSend()) break;
         inflight.push(fire());

@@ -159,6 +159,7 @@ describe('runLoad', () => {
   test('bounded: stops at --max-requests', async () => {
     const rep = await runLoad(opts({ workload: { kind: 'open', rate: 200, durationMs: 10_000 }, maxRequests: 15 }));
     expect(rep.runs[0].requests).toBe(15);
+    expect(rep.notes.join('\n')).toMatch(/A: stopped at the bound/);
   });
 });
 
