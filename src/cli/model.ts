@@ -1,6 +1,7 @@
 // `faaslight model`: a thin shell over buildModelReport(): service times from the command line or
 // from a measurement (--from), arrival rates from --arrival-rate or --sweep, the simulation with
 // --simulate; prints the table or the JSON (kind 'faaslight.model'). Bad input is a usage error (2).
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../diagnostics.js';
 import { buildModelReport, DEFAULT_PRICES, formatModelText, serviceTimesFrom, sweepRates, validateInputs, type ServiceTimes } from '../model/index.js';
@@ -79,10 +80,12 @@ export function registerModel(program: Command): Command {
       if (!arrivalRates.length) throw new UsageError('give --arrival-rate <r> or --sweep from:to:points');
       let sides: ServiceTimes[];
       let source: string;
+      let app: string | undefined;
       if (o.from) {
         if (o.warm !== undefined || o.cold !== undefined) throw new UsageError('--from takes the times from the measurement: drop --warm/--cold');
         sides = await serviceTimesFrom(o.from, o.app, o.stat);
         source = o.from;
+        app = sides[0].input ? path.basename(path.resolve(sides[0].input)) : undefined;
       } else {
         if (o.warm === undefined || o.cold === undefined) throw new UsageError('give --warm and --cold (seconds), or --from <measure result>');
         if (o.init !== undefined && o.init > o.cold) throw new UsageError('--init cannot exceed --cold');
@@ -99,6 +102,7 @@ export function registerModel(program: Command): Command {
         maxConcurrency: o.maxConcurrency,
         sides,
         source,
+        app,
         prices: { gbSecond: o.gbSecondPrice, request: o.requestPrice, memoryMb: o.memory, initBilled: o.initBilled !== false },
         simulate: o.simulate ? { seed: o.seed, horizon: o.horizon, routing: o.routing, service: o.service } : undefined,
       });

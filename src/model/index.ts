@@ -19,6 +19,8 @@ export interface ModelRequest {
   /** One package (before) or two (before, after). */
   sides: ServiceTimes[];
   source: string;
+  /** The app's name, for headings. */
+  app?: string;
   prices?: Prices;
   /** Also run the simulation, with these options. */
   simulate?: SimulationOptions;
@@ -42,15 +44,15 @@ export function buildModelReport(req: ModelRequest): ModelReport {
   const side = (s: ServiceTimes, arrivalRate: number): SideResult => {
     const inputs = { arrivalRate, warm: s.warm, cold: s.cold, idleTimeout: req.idleTimeout, maxConcurrency };
     const model = strip(steadyState(inputs));
-    const r: SideResult = { ...model, service: s };
+    const r: SideResult = { ...model, avgResponseTimeS: model.meanResponseTime, avgInstances: model.meanInstances, service: s };
     if (req.simulate) r.simulation = simulate(inputs, req.simulate);
     if (req.prices) {
       r.cost = costOf(model, s, req.prices);
-      r.costPerMillion = r.cost.perMillion;
+      r.costPerMillionUsd = r.cost.perMillion;
     }
     return r;
   };
-  const rows: ModelRow[] = req.arrivalRates.map((rate) => {
+  const rows: ModelRow[] = [...req.arrivalRates].sort((a, b) => a - b).map((rate) => {
     const row: ModelRow = { arrivalRate: rate, before: side(req.sides[0], rate) };
     if (req.sides[1]) row.after = side(req.sides[1], rate);
     return row;
@@ -62,7 +64,18 @@ export function buildModelReport(req: ModelRequest): ModelReport {
     notes.push(
       'simulation: the model treats the first (cold) request of an instance as if it held the instance for the warm time, and instance lifetimes as starting at creation; the simulation does not, so it shows more instances and, when cold ≫ warm, more cold starts',
     );
-  return { kind: 'faaslight.model', version: 1, idleTimeout: req.idleTimeout, maxConcurrency, source: req.source, rows, notes };
+  const secs = (s: ServiceTimes) => ({ warmS: s.warm, coldS: s.cold });
+  return {
+    kind: 'faaslight.model',
+    version: 1,
+    ...(req.app ? { app: req.app } : {}),
+    idleTimeout: req.idleTimeout,
+    maxConcurrency,
+    source: req.source,
+    inputs: { idleTimeoutS: req.idleTimeout, before: secs(req.sides[0]), ...(req.sides[1] ? { after: secs(req.sides[1]) } : {}) },
+    sweep: rows,
+    notes,
+  };
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toPrecision(3)}%` : 'n/a');
@@ -85,12 +98,12 @@ function lines(label: string, r: SideResult): string[][] {
 
 export function formatModelText(rep: ModelReport): string {
   const out: string[] = [];
-  const first = rep.rows[0];
+  const first = rep.sweep[0];
   for (const s of [first.before, first.after].filter((x): x is SideResult => !!x))
     out.push(`${s.service.label}: warm ${ms(s.service.warm)}, cold ${ms(s.service.cold)} (${s.service.source})`);
   out.push(`idle timeout ${rep.idleTimeout} s, concurrency limit ${rep.maxConcurrency}`);
   const sim = !!first.before.simulation;
-  for (const row of rep.rows) {
+  for (const row of rep.sweep) {
     out.push('', `arrival rate ${row.arrivalRate}/s${sim ? ' (columns: model, simulation)' : ''}`);
     const table = [...lines(row.before.service.label, row.before), ...(row.after ? lines(row.after.service.label, row.after) : [])];
     const [w0, w1, w2] = [0, 1, 2].map((c) => Math.max(...table.map((l) => l[c].length)));

@@ -103,8 +103,11 @@ export interface SideResult extends Prediction {
   service: ServiceTimes;
   simulation?: SimulationResult;
   cost?: Cost;
-  /** cost.perMillion, flat for plotting. */
-  costPerMillion?: number;
+  /** Names the HTML report reads (src/report/html ModelPoint): meanResponseTime, meanInstances and
+   * cost.perMillion again. */
+  avgResponseTimeS: number;
+  avgInstances: number;
+  costPerMillionUsd?: number;
 }
 
 export interface ModelRow {
@@ -118,11 +121,16 @@ export interface ModelRow {
 export interface ModelReport {
   kind: 'faaslight.model';
   version: 1;
+  /** The app measured (with --from), for the report's headings. */
+  app?: string;
   /** Seconds; null in JSON when instances never expire (Infinity). */
   idleTimeout: number;
   maxConcurrency: number;
   /** Where the service times came from (a file, or the command line). */
   source: string;
-  rows: ModelRow[];
+  /** The inputs in seconds, as the HTML report reads them. */
+  inputs: { idleTimeoutS: number; before: { warmS: number; coldS: number }; after?: { warmS: number; coldS: number } };
+  /** One row per arrival rate, increasing. */
+  sweep: ModelRow[];
   notes: string[];
 }
