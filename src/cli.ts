@@ -25,6 +25,9 @@ function jobOptions(app: string, o: Record<string, any>): JobOptions {
     esmFallback: o.esmFallback,
     measureRuns: o.measure === undefined ? undefined : o.measure === true ? 10 : positiveInt(o.measure, '--measure'),
     measureEvent: o.measureEvent,
+    runtime: o.runtime,
+    stubs: o.stubs,
+    precompile: o.precompile,
   };
 }
 
@@ -48,6 +51,8 @@ function common(cmd: Command): Command {
     .option('--node-version <version>', 'target Node.js version (decides whether require(esm) may be used)')
     .option('--no-lazy', 'do not make imports lazy')
     .option('--no-strip', 'do not strip unreached files')
+    .option('--no-stubs', 'Python: do not replace never-reached library functions by stubs')
+    .addOption(new Option('--runtime <name>', 'runtime of the handlers (default: from the descriptor or the handler file)').choices(['nodejs', 'python']))
     .option('--json', 'print the result as JSON')
     .addOption(new Option('--format <name>', 'report format').choices(Object.keys(REPORTERS)));
 }
@@ -68,6 +73,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('--verify <events>', 'run original and optimized handlers on these event files (globs) and fail if any output differs (repeatable)', collect)
     .option('--measure [runs]', 'then measure the cold start before/after locally: fresh processes, interleaved, median of [runs] (default 10)')
     .option('--measure-event <file>', 'event for --measure (default: the first --verify event)')
+    .option('--precompile', 'Python: ship byte code (.pyc, unchecked-hash) compiled by the target interpreter')
     .option('--esm-fallback', 'also restore stripped files for import() (registers ESM loader hooks: costs ~40-100 ms per ESM cold start)')
     .option('--no-report', 'with --verify: do not write the HTML report <out>.report.html')
     .action(async (app: string, o: Record<string, any>) => {

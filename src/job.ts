@@ -1,5 +1,6 @@
 import type { MeasureResult } from './measure/types.js';
-import type { AppModel, Diagnostic, FileAnalysis, ModuleGraph, BindingSite, Plan, TraceResult, PackageResult, VerifyResult } from './types.js';
+import type { StubCandidate } from './analyze/python/stubs.js';
+import type { AppModel, Diagnostic, FileAnalysis, ModuleGraph, BindingSite, Plan, TraceResult, PackageResult, VerifyResult, Runtime } from './types.js';
 
 /** Options of one optimize/analyze run, after defaults are applied. */
 export interface JobOptions {
@@ -30,6 +31,12 @@ export interface JobOptions {
   measureRuns?: number;
   /** Event for the measurement (default: the first --verify event, else an empty object). */
   measureEvent?: string;
+  /** Overrides the runtime the handler files imply ('nodejs' | 'python'). */
+  runtime?: Runtime;
+  /** Python: replace never-reached library functions by stubs (default true). */
+  stubs?: boolean;
+  /** Python: ship unchecked-hash .pyc byte code for the target interpreter (default false). */
+  precompile?: boolean;
 }
 
 /** One job object carried through every stage: options, caches and the growing results. */
@@ -45,6 +52,8 @@ export interface Job {
   packageResult?: PackageResult;
   verify?: VerifyResult;
   measure?: MeasureResult;
+  /** Python: never-reached functions replaced by stubs (after the transform, the ones really rewritten). */
+  stubs?: StubCandidate[];
   diagnostics: Diagnostic[];
   /** Milliseconds per stage, in order. */
   timings: { stage: string; ms: number }[];

@@ -1,6 +1,7 @@
 // The pipeline, as a list of stages: load → analyze → plan → transform → package → verify.
 // Each stage is timed and adds to the job object; the CLI and tests call `analyzeApp` / `optimizeApp`.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createJob, stage, type Job, type JobOptions } from './job.js';
 import { loadApp } from './app/index.js';
@@ -18,6 +19,7 @@ import { readTextSync } from './util/files.js';
 import { summarize, type OptimizeSummary } from './report/summary.js';
 import { measure } from './measure/index.js';
 import type { BindingSite, ImportDecision, VerifyResult } from './types.js';
+import { analyzePythonJob, packagePythonJob } from './pipeline-python.js';
 
 /** Names, per event, the lazy imports whose module the optimized handler first loaded while it ran. */
 function markLazyLoads(result: VerifyResult, imports: ImportDecision[]): void {
@@ -47,12 +49,11 @@ function withDefaults(options: JobOptions): JobOptions {
 export async function analyzeApp(options: JobOptions): Promise<Job> {
   const job = createJob(withDefaults(options));
   const o = job.options;
-  const { app, diagnostics } = await stage(job, 'load', () => loadApp(o.input, { handlers: o.handlers, target: o.target }));
+  const { app, diagnostics } = await stage(job, 'load', () => loadApp(o.input, { handlers: o.handlers, target: o.target, runtime: o.runtime }));
   job.app = app;
   job.diagnostics.push(...diagnostics);
-  if (app.runtime !== 'nodejs') {
-    throw new FaaslightError(`the ${app.runtime} optimizer is not wired into this command yet (handler ${app.handlers[0]?.handler})`, 1);
-  }
+  if (app.runtime === 'python') return analyzePythonJob(job);
+  if (app.runtime !== 'nodejs') throw new FaaslightError(`no optimizer for runtime ${app.runtime} (handler ${app.handlers[0]?.handler})`, 1);
 
   const sources = new Map<string, string | undefined>();
   const readSource = (rel: string): string | undefined => {
@@ -142,6 +143,12 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
     throw new UsageError(`the output (${o.out}) must not be inside the input (${o.input}) or contain it`, diag('FL005', 'error', 'output path inside the input'));
   }
   const job = await analyzeApp(o);
+  if (job.app!.runtime === 'python') {
+    await packagePythonJob(job);
+    await verifyStage(job);
+    await measureStage(job);
+    return { job, summary: summarize(job) };
+  }
   const app = job.app!;
   const plan = job.plan!;
 
@@ -183,9 +190,21 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
     }),
   );
 
-  if (o.verifyEvents?.length) {
-    const events = await expandEvents(o.verifyEvents);
-    const result = await stage(job, 'verify', () => verify(app.root, o.out!, app.handlers, events));
+  await verifyStage(job);
+  await measureStage(job);
+  return { job, summary: summarize(job) };
+}
+
+/** Runs original and optimized on every event (both runtimes); a handler failing at init fails the job. */
+async function verifyStage(job: Job): Promise<void> {
+  const o = job.options;
+  const app = job.app!;
+  if (!o.verifyEvents?.length) return;
+  const events = await expandEvents(o.verifyEvents);
+  // Python restores stripped files into a mirror folder: a private one per run, removed afterwards.
+  const mirror = app.runtime === 'python' ? await fs.promises.mkdtemp(path.join(os.tmpdir(), 'faaslight-verify-')) : undefined;
+  try {
+    const result = await stage(job, 'verify', () => verify(app.root, o.out!, app.handlers, events, mirror ? { env: { FAASLIGHT_FALLBACK_DIR: mirror } } : {}));
     job.verify = result;
     markLazyLoads(result, job.plan!.imports);
     job.diagnostics.push(...verifyDiagnostics(result));
@@ -201,7 +220,15 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
         );
       }
     }
+  } finally {
+    if (mirror) await fs.promises.rm(mirror, { recursive: true, force: true });
   }
+}
+
+/** After verifying, the cold start of the original vs the optimized package (both runtimes). */
+async function measureStage(job: Job): Promise<void> {
+  const o = job.options;
+  const app = job.app!;
   if (o.measureRuns) {
     const event = o.measureEvent ?? (o.verifyEvents?.length ? (await expandEvents(o.verifyEvents))[0] : undefined);
     job.measure = await stage(job, 'measure', () =>
@@ -209,6 +236,4 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
     );
     job.diagnostics.push(...job.measure.diagnostics);
   }
-  return { job, summary: summarize(job) };
 }
-

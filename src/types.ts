@@ -196,7 +196,8 @@ export type LazyMechanism =
   | 'require' // CommonJS file: memoised require() thunk
   | 'create-require' // ESM file importing a CommonJS target: createRequire(import.meta.url)
   | 'require-esm' // ESM file importing ESM where the target Node supports require(esm)
-  | 'dynamic-import'; // ESM: `await import()` at each (async) use
+  | 'dynamic-import' // ESM: `await import()` at each (async) use
+  | 'stand-in'; // Python: an object bound to the import's names that runs the import at first attribute access or call
 
 export interface ImportDecision {
   site: BindingSite;

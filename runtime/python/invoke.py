@@ -82,9 +82,11 @@ def main():
         sys.exit(2)
     task_root, handler, event_file = args[:3]
     style = args[args.index("--style") + 1] if "--style" in args else "aws"
+    # Both resolved before chdir: a relative task root or event path means the caller's folder.
+    task_root = os.path.abspath(task_root)
     event_path = os.path.abspath(event_file)
     os.chdir(task_root)
-    sys.path.insert(0, os.path.abspath(task_root))
+    sys.path.insert(0, task_root)
     with open(event_path, encoding="utf-8") as f:
         event = json.load(f)
 

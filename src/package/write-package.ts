@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diag, FaaslightError, UsageError } from '../diagnostics.js';
-import type { Diagnostic, PackageResult, PackageStats } from '../types.js';
+import type { Diagnostic, PackageResult, PackageStats, Runtime } from '../types.js';
 import { abs, isInside } from '../util/paths.js';
 import { writeFallbackStore } from './fallback-store.js';
 import { injectShimLine } from './shim-line.js';
@@ -28,6 +28,17 @@ export interface WritePackageOptions {
    * Node 20; see scripts/bench-shim.mjs). false: import() of a stripped file fails as it would.
    */
   esmHooks?: boolean;
+  /**
+   * 'python': the Node shim line and runtime files are never added (the Python transform already put
+   * its shim statement into the handler modules, and `runtimeFiles` ships its shim). Default 'nodejs'.
+   */
+  runtime?: Runtime;
+  /** Kept files whose original bytes also go into the fallback store (Python stubs compile originals from there). */
+  storeAlso?: string[];
+  /** Extra runtime files: package path (under .faaslight/) → absolute source path. */
+  runtimeFiles?: Record<string, string>;
+  /** Runs on the finished folder before it is zipped (Python --precompile writes __pycache__ here). */
+  beforeZip?: (outDir: string) => Promise<void> | void;
 }
 
 export interface WritePackageResult extends PackageResult {
@@ -163,10 +174,11 @@ export async function writePackage(opts: WritePackageOptions): Promise<WritePack
   await prepareOutDir(outDir);
 
   const diagnostics: Diagnostic[] = [];
-  const stripping = opts.strip.length > 0;
+  const storeAlso = opts.storeAlso ?? [];
+  const stripping = opts.strip.length > 0 || storeAlso.length > 0;
   // The shim costs a little on every cold start (the ESM hooks much more: a loader thread), so it
   // is installed only when a stripped file could be loaded by require/import at all.
-  const shimNeeded = opts.strip.some(isLoadable);
+  const shimNeeded = opts.runtime !== 'python' && opts.strip.some(isLoadable);
   const esm = new Set(opts.esmHandlerFiles ?? []);
   const handlers = [...new Set(opts.handlerFiles)].sort();
   const shimmedHandlers = shimNeeded ? handlers : [];
@@ -197,7 +209,7 @@ export async function writePackage(opts: WritePackageOptions): Promise<WritePack
   let fallbackBytes = 0;
   if (stripping) {
     const overrides = new Map([...opts.transformed].filter(([f]) => strip.has(f)));
-    fallbackBytes = (await writeFallbackStore(root, opts.strip, outDir, overrides)).bytes;
+    fallbackBytes = (await writeFallbackStore(root, [...opts.strip, ...storeAlso], outDir, overrides)).bytes;
     const runtimeFiles = shimNeeded ? ['shim.cjs', 'restore.cjs', ...(esmHooks ? ['esm-hooks.mjs'] : [])] : [];
     for (const f of runtimeFiles) {
       const dst = abs(outDir, `${FAASLIGHT_DIR}/${f}`);
@@ -207,6 +219,14 @@ export async function writePackage(opts: WritePackageOptions): Promise<WritePack
   }
   await fs.promises.mkdir(abs(outDir, FAASLIGHT_DIR), { recursive: true });
   await fs.promises.writeFile(abs(outDir, MARKER), `${JSON.stringify({ tool: 'faaslight', format: 1 })}\n`);
+  for (const [rel, src] of Object.entries(opts.runtimeFiles ?? {})) {
+    if (!rel.startsWith(`${FAASLIGHT_DIR}/`)) throw new FaaslightError(`runtime file ${rel} must go under ${FAASLIGHT_DIR}/`);
+    const dst = abs(outDir, rel);
+    await fs.promises.mkdir(path.dirname(dst), { recursive: true });
+    await fs.promises.copyFile(src, dst);
+    await fs.promises.chmod(dst, 0o644);
+  }
+  await opts.beforeZip?.(outDir);
 
   const { bytes: zipBytes } = await writeZip(outDir, zipPath);
   return {

@@ -14,7 +14,7 @@ function text(s: OptimizeSummary): string {
   L.push(`faaslight: ${s.app.root} (${s.app.runtime})`);
   for (const h of s.app.handlers) L.push(`  handler ${h.handler}  (${h.source})`);
   L.push('');
-  L.push(`imports: ${s.counts.lazy} lazy, ${s.counts.eager} eager;  files: ${s.counts.kept} kept, ${s.counts.stripped} stripped`);
+  L.push(`imports: ${s.counts.lazy} lazy, ${s.counts.eager} eager;${s.counts.stubbed ? ` functions: ${s.counts.stubbed} stubbed;` : ''}  files: ${s.counts.kept} kept, ${s.counts.stripped} stripped`);
   L.push(
     `evaluated at init (static estimate): ${s.initFiles.before} → ${s.initFiles.after} files, ` +
       `${formatBytes(s.initFiles.bytesBefore)} → ${formatBytes(s.initFiles.bytesAfter)}${pct(s.initFiles.bytesAfter, s.initFiles.bytesBefore)}`,

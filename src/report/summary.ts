@@ -95,7 +95,7 @@ export function summarize(job: Job): OptimizeSummary {
     counts: {
       eager: plan.imports.length - lazy.length,
       lazy: lazy.length,
-      stubbed: 0,
+      stubbed: job.stubs?.length ?? 0,
       kept: plan.files.length - stripped.length,
       stripped: stripped.length,
     },

@@ -237,15 +237,15 @@ describe('analyzePythonApp', () => {
     const a = await analyzePythonApp(root, Object.keys(files).sort(), [handlerSpec('app.handler')], { stdlib: STDLIB });
     const d = decidePythonImports(a.sites);
     expect(d.map((x) => `${x.site.file}:${x.site.names} ${x.decision} ${x.reason.code}`)).toEqual([
-      'app.py:lib lazy deferred-use',
-      'app.py:cyc_a lazy deferred-use',
-      'app.py:reexp lazy deferred-use',
+      'app.py:lib lazy deferred',
+      'app.py:cyc_a lazy deferred',
+      'app.py:reexp lazy deferred',
       'lib/__init__.py:json unknown-use eager',
-      'lib/__init__.py:collections lazy deferred-use',
-      'cyc_a.py:cyc_b eager unknown-use',
-      'reexp.py:json eager unused-use',
-      'cyc_b.py:cyc_a eager unused-use',
-    ].map((s) => s.replace('unknown-use eager', 'eager unknown-use')));
+      'lib/__init__.py:collections lazy deferred',
+      'cyc_a.py:cyc_b eager usage-unknown',
+      'reexp.py:json eager usage-unused',
+      'cyc_b.py:cyc_a eager usage-unused',
+    ].map((s) => s.replace('unknown-use eager', 'eager usage-unknown')));
     expect(a.diagnostics.map((x) => x.id)).toEqual(['FL503']);
   });
 });

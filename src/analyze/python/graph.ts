@@ -200,7 +200,14 @@ function resolveImport(
   idx: ModuleIndex,
   stdlib: Set<string>,
 ): ResolvedEdge {
-  const record: ImportRecord = { kind: imp.kind === 'dynamic' ? 'dynamic-import' : 'import', line: imp.line, column: imp.column, ...(imp.unknown ? { unknown: true } : { specifier: imp.module }) };
+  // topLevel false = inside a def/lambda: it runs when that function runs, not while the module loads.
+  const record: ImportRecord = {
+    kind: imp.kind === 'dynamic' ? 'dynamic-import' : 'import',
+    line: imp.line,
+    column: imp.column,
+    ...(imp.unknown ? { unknown: true } : { specifier: imp.module }),
+    topLevel: !imp.inFunction,
+  };
   const edge: ResolvedEdge = { from: file, record, to: [] };
   if (imp.unknown) return edge;
   let name = imp.module;

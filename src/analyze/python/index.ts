@@ -177,7 +177,7 @@ const PRELOADED = new Set(['sys', 'os', 'io', 'abc', 'codecs', 'stat', 'posixpat
 export function decidePythonImports(sites: BindingSite[], config: FaaslightConfig = {}, graph?: ModuleGraph): ImportDecision[] {
   return sites.map((site): ImportDecision => {
     const top = site.specifier.split('.')[0];
-    if (site.usage !== 'deferred') return { site, decision: 'eager', reason: { code: `${site.usage}-use`, text: site.usageReason, parent: site.file } };
+    if (site.usage !== 'deferred') return { site, decision: 'eager', reason: { code: `usage-${site.usage}`, text: site.usageReason, parent: site.file } };
     // Inside a library, its own modules are almost always loaded by its __init__ anyway: a stand-in
     // there only adds a resolution step. Imports of other packages (and app code's imports) pay off.
     const own = graph?.files[site.file]?.package;
@@ -186,6 +186,6 @@ export function decidePythonImports(sites: BindingSite[], config: FaaslightConfi
     }
     if (config.eager?.some((e) => e === site.specifier || e === top)) return { site, decision: 'eager', reason: { code: 'config-eager', text: 'listed under "eager" in the configuration', parent: site.file } };
     if (PRELOADED.has(site.specifier)) return { site, decision: 'eager', reason: { code: 'preloaded', text: `${site.specifier} is loaded by the interpreter at startup`, parent: site.file } };
-    return { site, decision: 'lazy', reason: { code: 'deferred-use', text: site.usageReason, parent: site.file } };
+    return { site, decision: 'lazy', reason: { code: 'deferred', text: site.usageReason, parent: site.file } };
   });
 }
