@@ -4,13 +4,16 @@
 // - Debian packages for the Python tests (python3 numerics), when apt is usable;
 // - the real AWS Lambda Node.js runtime client (aws-lambda-ric, a native addon built with autotools and
 //   cmake: about a minute, once per machine) into its cache folder, for the measurement tests;
-// - Debian's chromium for the HTML report's browser test (driven by playwright-core; never a downloaded browser).
+// - Debian's chromium for the HTML report's browser test (driven by playwright-core; never a downloaded browser);
+// - the Python corpus apps the end-to-end tests optimize (App3 pandas, App4 scikit-learn, App13 numpy),
+//   vendored from those Debian packages (idempotent: each app's .faaslight-vendor.json stamp).
 // Each step says what it did; a step that cannot run explains why and the tests that need it skip with that reason.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const E2E_APPS = ['App18JS', 'App23JS', 'App24JS', 'App25JS', 'App26JS'];
-const APT_PACKAGES = ['python3-numpy', 'python3-pandas', 'python3-sklearn'];
+const APT_PACKAGES = ['python3-numpy', 'python3-pandas', 'python3-sklearn', 'python3-joblib'];
+const PYTHON_E2E_APPS = ['App3', 'App4', 'App13'];
 const RIC_BUILD_TOOLS = ['autoconf', 'automake', 'libtool', 'cmake', 'make', 'g++'];
 const RIC_ADDON = `${process.env.FAASLIGHT_RIC_DIR ?? `${process.env.XDG_CACHE_HOME ?? `${process.env.HOME}/.cache`}/faaslight/ric`}/node_modules/aws-lambda-ric/dist/rapid-client.node`;
 const needRic = !existsSync(RIC_ADDON);
@@ -42,3 +45,10 @@ if (needRic) {
   console.log('test-setup: building aws-lambda-ric (scripts/setup-ric.sh)');
   if (!run('bash', ['scripts/setup-ric.sh'])) console.log('test-setup: aws-lambda-ric could not be built; its tests will skip');
 } else console.log('test-setup: aws-lambda-ric present');
+
+const stillMissing = APT_PACKAGES.filter((p) => spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' }).stdout?.includes('install ok installed') !== true);
+if (stillMissing.length) console.log(`test-setup: Python corpus apps not vendored (missing ${stillMissing.join(' ')}): Python end-to-end tests will skip`);
+else if (existsSync('scripts/corpus/python.mjs')) {
+  console.log(`test-setup: vendoring Python corpus apps ${PYTHON_E2E_APPS.join(', ')}`);
+  if (!run(process.execPath, ['scripts/corpus/python.mjs', '--only', PYTHON_E2E_APPS.join(',')])) console.log('test-setup: vendoring failed; Python end-to-end tests will skip');
+}
