@@ -61,6 +61,14 @@ describe('faaslight CLI on a Python fixture app', () => {
     expect(kept.get('vendor/vlib/data.json')).toBe('asset');
   }, 60_000);
 
+  test('--trace: a module the handler imports by a computed name for an event is kept', async () => {
+    const r = await cli(['analyze', APP, ...H, '--trace', path.join(events, 'stripped.json'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as { plan: Plan; timings: { stage: string }[] };
+    expect(s.plan.files.find((f) => f.file === 'vendor/vlib/unused_mod.py')).toMatchObject({ decision: 'keep', reason: { code: 'trace' } });
+    expect(s.timings.map((t) => t.stage)).toEqual(['load', 'analyze', 'trace', 'plan']);
+  }, 60_000);
+
   test('why: a stripped file and a lazy import, back to the handler', async () => {
     const f = await cli(['why', APP, 'vendor/vlib/core.py', ...H]);
     expect(f.code, f.stderr).toBe(0);
