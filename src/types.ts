@@ -261,7 +261,7 @@ export interface InvokeOutcome {
   error?: { name: string; message: string };
   stderr?: string;
   durationMs?: number;
-  /** Package files (CommonJS) first loaded while the handler ran, not at init; Node harness only. */
+  /** Package files first loaded while the handler ran, not at init (CommonJS modules; Python modules). */
   loadedAtInvoke?: string[];
 }
 

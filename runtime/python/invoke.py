@@ -21,6 +21,17 @@ def emit(result):
     os._exit(0)
 
 
+def module_files(root):
+    """Package files (relative POSIX paths) of the modules loaded so far."""
+    prefix = root + os.sep
+    out = set()
+    for m in list(sys.modules.values()):
+        f = getattr(m, "__file__", None)
+        if isinstance(f, str) and f.startswith(prefix):
+            out.add(f[len(prefix):].replace(os.sep, "/"))
+    return out
+
+
 def error_of(e):
     return {"name": type(e).__name__, "message": str(e)}
 
@@ -104,12 +115,14 @@ def main():
     except BaseException as e:  # noqa: BLE001 - SystemExit at import is an init failure too
         emit({"ok": False, "phase": "init", "output": None, "error": error_of(e)})
         return
+    at_init = module_files(task_root)
     try:
         if style == "gcf":
             output = gcf_response(fn(FakeRequest(event)))
         else:
             output = fn(event, LambdaContext())
-        emit({"ok": True, "phase": "invoke", "output": json.loads(json.dumps(output, default=str))})
+        loaded = sorted(module_files(task_root) - at_init)
+        emit({"ok": True, "phase": "invoke", "output": json.loads(json.dumps(output, default=str)), "loadedAtInvoke": loaded})
     except BaseException as e:  # noqa: BLE001
         emit({"ok": False, "phase": "invoke", "output": None, "error": error_of(e)})
 

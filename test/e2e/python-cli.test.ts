@@ -95,14 +95,14 @@ describe('faaslight CLI on a Python fixture app', () => {
   test('optimize --verify --precompile: same outputs; the stub and the stripped module come back with a logged line', async () => {
     const out = path.join(await tmpDir('out'), 'app1.opt');
     const s = await optimizeJson([APP, ...H, '--out', out, '--verify', path.join(events, '*.json'), '--precompile']);
-    expect(s.verify).toEqual({
-      ok: true,
-      events: [
-        { event: 'common.json', handler: 'handler.handler', identical: true, fallbackLoads: [] },
-        { event: 'stripped.json', handler: 'handler.handler', identical: true, fallbackLoads: ['vendor/vlib/unused_mod.py'] },
-        { event: 'stub.json', handler: 'handler.handler', identical: true, fallbackLoads: ['vendor/vlib/__init__.py'] },
-      ],
-    });
+    expect(s.verify!.ok).toBe(true);
+    expect(s.verify!.events.map((e) => [e.event, e.identical, e.fallbackLoads])).toEqual([
+      ['common.json', true, []],
+      ['stripped.json', true, ['vendor/vlib/unused_mod.py']],
+      ['stub.json', true, ['vendor/vlib/__init__.py']],
+    ]);
+    // The harness reports the package modules first loaded by the event: the stand-ins resolved for real.
+    expect(new Set(s.verify!.events[0].lazyLoads)).toEqual(new Set(['handler.py:heavy', 'handler.py:pkg.sub.mod', 'handler.py:vlib']));
     expect(s.timings.map((t) => t.stage)).toEqual(['load', 'analyze', 'plan', 'transform', 'precompile', 'package', 'verify']);
     expect(s.package!.after.files).toBeLessThan(s.package!.before.files + 20);
     // The zip holds the shim, the store and byte code compiled for the target (unchecked hash: PEP 552 flags 0b01).
