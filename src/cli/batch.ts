@@ -123,7 +123,9 @@ export function registerBatch(program: Command): Command {
     .option('-o, --out <dir>', 'merged results folder')
     .option('--json', 'print the results as JSON')
     .addOption(new Option('--format <name>', 'table format on stdout').choices(Object.keys(BATCH_REPORTERS)).default('text'))
-    .action(async (dirs: string[], o: Record<string, any>) => {
+    .action(async (dirs: string[], _o: Record<string, any>, cmd: Command) => {
+      // `batch` has its own --out (and --json/--format): commander hands them to the parent, so read both levels.
+      const o = cmd.optsWithGlobals();
       if (!o.out) throw new UsageError('batch merge needs --out <results folder>');
       const r = await mergeResults(dirs, o.out);
       finish(r, o, o.out);
