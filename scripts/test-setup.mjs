@@ -30,3 +30,8 @@ if (missing.length) {
     }
   } else console.log(`test-setup: not root or no apt-get; missing ${missing.join(' ')}: Python end-to-end tests will skip`);
 } else console.log('test-setup: Debian Python packages present');
+
+// App13 (numpy loops) vendored for the Python part of the batch CI slice (test/e2e/batch.test.ts): ~6 s once, then a stamp check.
+if (existsSync('scripts/corpus/python.mjs') && existsSync('apps/App13') && spawnSync('dpkg-query', ['-W', 'python3-numpy']).status === 0) {
+  if (!run(process.execPath, ['scripts/corpus/python.mjs', '--only', 'App13'])) console.log('test-setup: vendoring App13 failed; its batch test part will skip');
+}

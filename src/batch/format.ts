@@ -128,7 +128,7 @@ export function toMarkdown(results: BatchResults): string {
 
 /** A compact fixed-width table for the terminal. */
 export function toText(results: BatchResults): string {
-  const head = ['app', 'status', 'files', 'zip MB', 'lazy', 'stripped', 'init ms', 'e2e ms', 'e2e ×', 'RSS MB', 'same', 'note'];
+  const head = ['app', 'status', 'files', 'zip MB', 'lazy+stub', 'stripped', 'init ms', 'e2e ms', 'e2e ×', 'RSS MB', 'same', 'note'];
   const rows = results.rows.map((r) => [
     r.app,
     r.status,
