@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cleanEnv } from '../../src/util/env.js';
+import { naturalCompare } from '../../src/batch/discover.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'bin/faaslight.js');
@@ -28,7 +29,7 @@ const APPS = [
   ...(installed('App23JS') ? ['App23JS'] : []),
   ...(installed('App26JS') && fs.existsSync(path.join(app('App26JS'), 'dist/handler.js')) ? ['App26JS'] : []),
   ...(pythonReady() ? ['App13'] : []),
-];
+].sort(naturalCompare);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-e2e-batch-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
