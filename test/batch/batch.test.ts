@@ -22,7 +22,7 @@ import {
   type BatchRow,
 } from '../../src/batch/index.js';
 import { MeasureLock, pool } from '../../src/batch/lock.js';
-import { batchExitCode } from '../../src/cli/batch.js';
+import { batchExitCode, progressPrinter } from '../../src/cli/batch.js';
 
 const CORPUS = path.resolve(__dirname, '../../fixtures/batch/corpus');
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-batch-test-'));
@@ -188,6 +188,43 @@ describe('CSV', () => {
     expect(b).toMatchObject({ app: 'B,with comma', status: 'error', error_phase: 'optimize', error: tricky, identical: '' });
     const a = Object.fromEntries(header.map((h, i) => [h, parsed[1][i]]));
     expect(a).toMatchObject({ e2e_ms_before: '200', e2e_ms_after: '100', e2e_ms_ratio: '0.5', identical: 'yes' });
+  });
+});
+
+describe('progress display', () => {
+  const events: BatchProgress[] = [
+    { type: 'start', total: 2, toRun: 1, skipped: ['A'] },
+    { type: 'done', app: 'A', row: row('A', {}, [200, 100]), skipped: true, finished: 1, total: 2 },
+    { type: 'phase', app: 'B', phase: 'optimize' },
+    { type: 'phase', app: 'B', phase: 'measure' },
+    { type: 'measure-run', app: 'B', done: 1, total: 4 },
+    { type: 'done', app: 'B', row: row('B', { status: 'error', identical: null, error: { phase: 'measure', message: 'spawn failed\nstack' } }), skipped: false, finished: 2, total: 2 },
+  ];
+  const render = (tty: boolean) => {
+    let s = '';
+    const p = progressPrinter((x) => (s += x), tty);
+    for (const e of events) p(e);
+    return s;
+  };
+
+  it('prints plain lines when stderr is not a terminal', () => {
+    expect(render(false)).toBe(
+      [
+        'batch: 2 app(s), 1 to run, 1 done earlier (--force re-runs them)',
+        '[1/2] A ok (done earlier): e2e 200 → 100 ms (×0.50)',
+        'B: optimize + verify …',
+        'B: measure …',
+        '[2/2] B error: measure: spawn failed',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps a status line under the finished lines on a terminal', () => {
+    const s = render(true);
+    expect(s).toContain('\r\x1b[K[1/2] B measure 1/4');
+    expect(s).toContain('\r\x1b[K[2/2] B error: measure: spawn failed\n');
+    expect(s.endsWith('\r\x1b[K')).toBe(true);
   });
 });
 
