@@ -15,7 +15,7 @@ import { pair } from './summary.js';
 import { RESULT_FILE, type BatchOptions, type BatchPhase, type BatchRow } from './types.js';
 
 // Stages of optimizeApp that are not analysis (see src/pipeline.ts).
-const NOT_ANALYSIS = new Set(['transform', 'package', 'verify']);
+const NOT_ANALYSIS = new Set(['transform', 'package', 'verify', 'measure']);
 
 export interface AppContext {
   name: string;
