@@ -23,7 +23,15 @@ function jobOptions(app: string, o: Record<string, any>): JobOptions {
     lazy: o.lazy,
     nodeVersion: o.nodeVersion,
     esmFallback: o.esmFallback,
+    measureRuns: o.measure === undefined ? undefined : o.measure === true ? 10 : positiveInt(o.measure, '--measure'),
+    measureEvent: o.measureEvent,
   };
+}
+
+function positiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, 'faaslight.format', `${flag} takes a whole number of runs ≥ 1 (got "${v}")`);
+  return n;
 }
 
 function format(o: Record<string, any>): string {
@@ -58,11 +66,19 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('-o, --out <dir>', 'output folder (default: <app>.opt)')
     .option('--zip <file>', 'zip path (default: <out>.zip)')
     .option('--verify <events>', 'run original and optimized handlers on these event files (globs) and fail if any output differs (repeatable)', collect)
+    .option('--measure [runs]', 'then measure the cold start before/after locally: fresh processes, interleaved, median of [runs] (default 10)')
+    .option('--measure-event <file>', 'event for --measure (default: the first --verify event)')
     .option('--esm-fallback', 'also restore stripped files for import() (registers ESM loader hooks: costs ~40-100 ms per ESM cold start)')
+    .option('--no-report', 'with --verify: do not write the HTML report <out>.report.html')
     .action(async (app: string, o: Record<string, any>) => {
       const fmt = format(o);
       const { summary } = await optimizeApp(jobOptions(app, o));
       out(REPORTERS[fmt](summary));
+      if (summary.verify && summary.package && o.report !== false) {
+        const { writeReportFrom } = await import('./report/html/index.js');
+        const r = await writeReportFrom([{ kind: 'faaslight.optimize', source: 'optimize', data: summary }], `${summary.package.outDir}.report.html`);
+        (fmt === 'json' ? err : out)(`report: ${r.out}\n`);
+      }
       if (summary.verify && !summary.verify.ok) exit.code = 1;
     });
 
@@ -91,7 +107,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
 
 async function registerOptional(program: Command): Promise<void> {
   // Subcommands owned by their stages register themselves; a stage that is not built yet is simply absent.
-  for (const [mod, fn] of [['./cli/measure.js', 'registerMeasure'], ['./cli/batch.js', 'registerBatch']] as const) {
+  for (const [mod, fn] of [['./cli/measure.js', 'registerMeasure'], ['./cli/report.js', 'registerReport'], ['./cli/batch.js', 'registerBatch']] as const) {
     try {
       const m = await import(mod);
       m[fn]?.(program);

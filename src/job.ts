@@ -1,3 +1,4 @@
+import type { MeasureResult } from './measure/types.js';
 import type { AppModel, Diagnostic, FileAnalysis, ModuleGraph, BindingSite, Plan, TraceResult, PackageResult, VerifyResult } from './types.js';
 
 /** Options of one optimize/analyze run, after defaults are applied. */
@@ -25,6 +26,10 @@ export interface JobOptions {
    * starts a loader thread that costs ~40–100 ms on every ESM cold start, and static imports cannot be rescued anyway.
    */
   esmFallback?: boolean;
+  /** After verifying, measure the cold start of the original vs the optimized package (fresh processes, interleaved). */
+  measureRuns?: number;
+  /** Event for the measurement (default: the first --verify event, else an empty object). */
+  measureEvent?: string;
 }
 
 /** One job object carried through every stage: options, caches and the growing results. */
@@ -39,6 +44,7 @@ export interface Job {
   plan?: Plan;
   packageResult?: PackageResult;
   verify?: VerifyResult;
+  measure?: MeasureResult;
   diagnostics: Diagnostic[];
   /** Milliseconds per stage, in order. */
   timings: { stage: string; ms: number }[];

@@ -16,7 +16,17 @@ import { diag, FaaslightError, UsageError } from './diagnostics.js';
 import { abs, isInside } from './util/paths.js';
 import { readTextSync } from './util/files.js';
 import { summarize, type OptimizeSummary } from './report/summary.js';
-import type { BindingSite, ImportDecision } from './types.js';
+import { measure } from './measure/index.js';
+import type { BindingSite, ImportDecision, VerifyResult } from './types.js';
+
+/** Names, per event, the lazy imports whose module the optimized handler first loaded while it ran. */
+function markLazyLoads(result: VerifyResult, imports: ImportDecision[]): void {
+  const lazy = imports.filter((d) => d.decision === 'lazy' && d.target);
+  for (const e of result.events) {
+    const loaded = new Set(e.optimized.loadedAtInvoke ?? []);
+    e.lazyLoads = lazy.filter((d) => loaded.has(d.target!)).map((d) => `${d.site.file}:${d.site.specifier}`);
+  }
+}
 
 /** Target Node version for a deployment runtime id; conservative where the platform's minor is unknown. */
 export function nodeVersionFor(runtimeId: string | undefined, configured?: string): string {
@@ -177,6 +187,7 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
     const events = await expandEvents(o.verifyEvents);
     const result = await stage(job, 'verify', () => verify(app.root, o.out!, app.handlers, events));
     job.verify = result;
+    markLazyLoads(result, job.plan!.imports);
     job.diagnostics.push(...verifyDiagnostics(result));
     // A handler that cannot initialise is not a successful optimization, even when both sides agree.
     for (const e of result.events) {
@@ -190,6 +201,13 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
         );
       }
     }
+  }
+  if (o.measureRuns) {
+    const event = o.measureEvent ?? (o.verifyEvents?.length ? (await expandEvents(o.verifyEvents))[0] : undefined);
+    job.measure = await stage(job, 'measure', () =>
+      measure({ input: app.root, vs: o.out!, handler: app.handlers[0].handler, event, runs: o.measureRuns }),
+    );
+    job.diagnostics.push(...job.measure.diagnostics);
   }
   return { job, summary: summarize(job) };
 }

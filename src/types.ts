@@ -260,6 +260,8 @@ export interface InvokeOutcome {
   error?: { name: string; message: string };
   stderr?: string;
   durationMs?: number;
+  /** Package files (CommonJS) first loaded while the handler ran, not at init; Node harness only. */
+  loadedAtInvoke?: string[];
 }
 
 export interface VerifyEventResult {
@@ -270,6 +272,8 @@ export interface VerifyEventResult {
   optimized: InvokeOutcome;
   /** Fallback loads reported by the optimized package on stderr. */
   fallbackLoads: string[];
+  /** Lazy imports (file:specifier) whose module was first loaded during this event: the deferred path ran for real. */
+  lazyLoads?: string[];
 }
 
 export interface VerifyResult {

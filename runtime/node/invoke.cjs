@@ -36,6 +36,15 @@ function finish(res) {
   process.exit(0);
 }
 
+/** CommonJS files of the task root first loaded while the handler ran (lazy loads show up here). */
+function loadedSince(before, root) {
+  const prefix = path.resolve(root) + path.sep;
+  return Object.keys(require.cache)
+    .filter((f) => !before.has(f) && f.startsWith(prefix))
+    .map((f) => f.slice(prefix.length).split(path.sep).join('/'))
+    .sort();
+}
+
 function fail(e) {
   finish({ ok: false, phase, output: null, error: errorOf(e) });
 }
@@ -229,9 +238,10 @@ async function main() {
   }
   const fn = await loadHandler(opts);
   phase = 'invoke';
+  const atInit = new Set(Object.keys(require.cache));
   process.emit('faaslight:invoke');
   const output = await (opts.style === 'gcf' ? callGcf(fn, event) : callAws(fn, event));
-  finish({ ok: true, phase, output: serialise(output) });
+  finish({ ok: true, phase, output: serialise(output), loadedAtInvoke: loadedSince(atInit, opts.taskRoot) });
 }
 
 main().catch(fail);

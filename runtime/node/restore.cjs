@@ -55,11 +55,49 @@ function mirrorBase() {
   }
 }
 
+let indexRaw = null;
+let indexFiles = null;
+let storedPackages = null;
+function storedIndex() {
+  if (indexFiles === null) {
+    indexRaw = fs.readFileSync(path.join(STORE, 'index.json'));
+    indexFiles = JSON.parse(indexRaw.toString('utf8')).files;
+  }
+  return indexFiles;
+}
+
+/**
+ * Whether a failed request could be answered by the store. Optional dependencies probed with
+ * try/require at init (debug → supports-color) are misses too, and building the mirror for them would
+ * cost every cold start its whole overlay.
+ */
+function mayBeStored(request, from) {
+  const files = storedIndex();
+  if (request.startsWith('.') || path.isAbsolute(request)) {
+    const base = path.isAbsolute(request) ? request : from !== null ? path.resolve(path.dirname(from), request) : null;
+    if (base === null || !inside(ROOT, base)) return true;
+    const rel = path.relative(ROOT, base).split(path.sep).join('/');
+    for (const f in files) if (f === rel || f.startsWith(`${rel}.`) || f.startsWith(`${rel}/`)) return true;
+    return false;
+  }
+  if (storedPackages === null) {
+    storedPackages = new Set();
+    for (const f in files) {
+      const parts = f.split('/');
+      for (let k = parts.indexOf('node_modules'); k >= 0 && k + 1 < parts.length; k = parts.indexOf('node_modules', k + 1))
+        storedPackages.add(parts[k + 1].startsWith('@') ? `${parts[k + 1]}/${parts[k + 2]}` : parts[k + 1]);
+    }
+  }
+  const segs = request.split('/');
+  return storedPackages.has(request.startsWith('@') ? `${segs[0]}/${segs[1]}` : segs[0]);
+}
+
 /** Reads the index and creates the mirror folder (no overlay yet). */
 function mirrorInfo() {
   if (info !== null) return info;
-  const raw = fs.readFileSync(path.join(STORE, 'index.json'));
-  const index = JSON.parse(raw.toString('utf8'));
+  const files = storedIndex();
+  const raw = indexRaw;
+  const index = { files };
   let mirror = process.env.FAASLIGHT_FALLBACK_DIR
     ? path.resolve(process.env.FAASLIGHT_FALLBACK_DIR)
     : path.join(
@@ -229,6 +267,7 @@ function retry(resolve, self, request, parent, isMain, options) {
     const absRequest = path.isAbsolute(request) && inside(ROOT, request);
     const withPaths = options !== null && typeof options === 'object' && Array.isArray(options.paths);
     if (!fromRoot && !absRequest && !withPaths) return undefined; // M is complete: a miss there is real
+    if (!withPaths && !overlayBuilt && !mayBeStored(request, from)) return undefined;
     const i = overlay();
     let twin = parent;
     if (fromRoot) {
@@ -255,6 +294,8 @@ function twinImport(specifier, parentURL) {
   const fromRoot = typeof parentURL === 'string' && parentURL.startsWith('file:') && inside(ROOT, url.fileURLToPath(parentURL));
   const absRequest = specifier.startsWith('file:') && inside(ROOT, url.fileURLToPath(specifier));
   if (!fromRoot && !absRequest) return undefined;
+  if (!overlayBuilt && !mayBeStored(absRequest ? url.fileURLToPath(specifier) : specifier, fromRoot ? url.fileURLToPath(parentURL) : null))
+    return undefined;
   const i = overlay();
   return {
     specifier: absRequest ? mapUrl(i, specifier) : specifier,

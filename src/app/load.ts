@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import fs, { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { diag, UsageError } from '../diagnostics.js';
 import type { AppModel, Diagnostic, FaaslightConfig, HandlerSpec, Runtime } from '../types.js';
@@ -43,11 +43,13 @@ export async function loadApp(
 
   const listing = await listFiles(root);
   diagnostics.push(...listing.diagnostics);
+
   const handlers: HandlerSpec[] = [];
   for (const seed of found.seeds) {
     if (handlers.some((h) => h.handler === seed.handler && h.style === seed.style)) continue;
     handlers.push(await resolveSeed(root, seed, opts.runtime, listing.files));
   }
+  if (handlers[0]?.runtime === 'nodejs' && !listing.files.includes('package.json')) diagnostics.push(...parentManifest(root));
   const config: FaaslightConfig = configured?.config ?? {};
   const app: AppModel = {
     root,
@@ -136,4 +138,29 @@ async function resolveSeed(
     source: seed.source,
     ...(seed.functionName ? { functionName: seed.functionName } : {}),
   };
+}
+
+/**
+ * Node reads the nearest package.json for a .js file's module type. A deployed package has no parent
+ * folder, but run in place (verify, trace) one without its own package.json inherits "type" from above.
+ */
+function parentManifest(root: string): Diagnostic[] {
+  for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      let type: unknown;
+      try {
+        type = JSON.parse(fs.readFileSync(file, 'utf8')).type;
+      } catch {
+        return [];
+      }
+      if (type === undefined) return [];
+      return [
+        diag('FL012', 'warning', `${file} sets "type": ${JSON.stringify(type)} for the app's .js files when they run in place; deployed, the package has no parent folder`, {
+          note: 'give the app its own package.json (with "type" as deployed) so the original and the optimized package load the same way',
+        }),
+      ];
+    }
+    if (path.dirname(dir) === dir) return [];
+  }
 }

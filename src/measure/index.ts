@@ -228,6 +228,7 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
   }
 
   return {
+    kind: 'faaslight.measure',
     version: 1,
     platform,
     runtime,

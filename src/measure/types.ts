@@ -129,6 +129,8 @@ export interface CpuLimit {
 }
 
 export interface MeasureResult {
+  /** Lets `faaslight report` (and other readers) tell this file from the other results. */
+  kind: 'faaslight.measure';
   version: 1;
   platform: Platform;
   runtime: Runtime;

@@ -40,7 +40,7 @@ const GZIP_OS_UNIX = 3;
  * byte is zlib's compile-time OS_CODE, which differs on Windows builds, so it is pinned to Unix.
  */
 export function gzipDeterministic(data: Buffer): Buffer {
-  const gz = zlib.gzipSync(data, { level: 9 });
+  const gz = zlib.gzipSync(data, { level: 6 });
   if (gz.readUInt32LE(4) !== 0) gz.writeUInt32LE(0, 4);
   gz[9] = GZIP_OS_UNIX;
   return gz;

@@ -11,7 +11,7 @@ import { abs, isInside } from '../util/paths.js';
 
 /** DOS time has no time zone and starts in 1980; archiver writes it in UTC. */
 export const ZIP_DATE = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));
-const ZIP_LEVEL = 9;
+const ZIP_LEVEL = 6;
 
 export interface TreeFile {
   /** POSIX path relative to the tree root. */
@@ -71,7 +71,10 @@ export async function writeZip(dir: string, zipPath: string): Promise<{ bytes: n
   for (const f of files) {
     // Passing stats lets archiver skip its own lstat (which would store symlinks as links).
     const stats = await fs.promises.stat(abs(dir, f.rel));
-    archive.file(abs(dir, f.rel), { name: f.rel, date: ZIP_DATE, mode: zipMode(f.rel, f.mode), stats });
+    // The fallback store is gzip data already: deflating it again costs seconds and saves nothing.
+    const store = f.rel.startsWith('.faaslight/fallback/') && f.rel.endsWith('.bin');
+    // `store` is a per-entry option of archiver's zip format that its EntryData type does not list.
+    archive.file(abs(dir, f.rel), { name: f.rel, date: ZIP_DATE, mode: zipMode(f.rel, f.mode), stats, store } as Parameters<typeof archive.file>[1]);
   }
   await archive.finalize();
   await done;

@@ -140,7 +140,14 @@ function decideImports(input: PlanInput): ImportDecision[] {
         return eager('no-require-esm', `ESM target used outside async functions and Node ${input.nodeVersion} has no require(esm) (20.19+/22.12+); set nodeVersion to allow it`);
       else if (/\bawait\b/.test(input.readSource(target) ?? 'await'))
         return eager('maybe-tla', 'ESM target may use top-level await, which require(esm) rejects; used outside async functions');
-      else mechanism = 'require-esm';
+      else {
+        // require() follows the "require" condition: in a dual package it would load the other build,
+        // a second module instance.
+        const viaRequire = input.resolveRequire?.(site.file, site.specifier);
+        if (viaRequire !== target)
+          return eager('dual-package', `"${site.specifier}" resolves to ${viaRequire ?? 'nothing'} under require but ${target} under import (dual package), and a use is outside async functions`);
+        mechanism = 'require-esm';
+      }
     }
     return { site, decision: 'lazy', mechanism, target, reason: reason('deferred', site.usageReason, site.file) };
   });
@@ -201,8 +208,12 @@ function decideFiles(input: PlanInput): { files: FileDecision[]; disagreements: 
   return { files, disagreements };
 }
 
-/** Files the Node shim can restore: whatever the module loader resolves. */
-export const isNodeModuleFile = (file: string): boolean => /\.(?:c|m)?js$|\.json$|\.node$/.test(file);
+/**
+ * Files the Node shim can restore: whatever the module loader resolves. Outside node_modules only code
+ * counts: an app's own JSON (config, data, events) is as likely read through fs as required.
+ */
+export const isNodeModuleFile = (file: string): boolean =>
+  /\.(?:c|m)?js$/.test(file) || (/\.json$|\.node$/.test(file) && file.includes('node_modules/'));
 
 /** Files of a package that no code reads at run time: docs, type declarations, source maps, sources of compiled code. */
 const NOT_READ_AT_RUN_TIME = /(?:\.(?:md|markdown|d\.[cm]?ts|map|ts|tsx|flow|coffee)|\/(?:LICEN[CS]E|LICEN[CS]E-MIT|CHANGELOG|CHANGES|HISTORY|AUTHORS|CONTRIBUTORS|README)(?:\.[\w-]+)?|\/\.(?:npmignore|eslintrc[\w.]*|prettierrc[\w.]*|editorconfig|travis\.yml|gitattributes|jshintrc))$/i;

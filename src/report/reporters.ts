@@ -1,3 +1,4 @@
+import { formatMeasureText } from '../measure/report.js';
 import type { OptimizeSummary } from './summary.js';
 
 export function formatBytes(n: number): string {
@@ -40,8 +41,11 @@ function text(s: OptimizeSummary): string {
     for (const f of s.heaviestStripped.slice(0, 5)) L.push(`  ${f.file}  ${formatBytes(f.bytes)}`);
   }
   if (s.verify) {
-    L.push('', `verify: ${s.verify.ok ? 'outputs identical' : 'OUTPUTS DIFFER'}`);
-    for (const e of s.verify.events) L.push(`  ${e.identical ? 'same' : 'DIFF'}  ${e.handler}  ${e.event}${e.fallbackLoads.length ? `  (fallback loads: ${e.fallbackLoads.join(', ')})` : ''}`);
+    L.push('', `verify: ${s.verify.ok ? 'outputs identical' : s.verify.initFailed ? 'FAILED: the handler throws at init (see diagnostics)' : 'OUTPUTS DIFFER'}`);
+    for (const e of s.verify.events) {
+      const notes = [e.lazyLoads.length ? `lazy loaded: ${e.lazyLoads.map((l) => l.split(':').pop()).join(', ')}` : '', e.fallbackLoads.length ? `fallback loads: ${e.fallbackLoads.join(', ')}` : ''].filter(Boolean);
+      L.push(`  ${e.identical ? 'same' : 'DIFF'}  ${e.handler}  ${e.event}${notes.length ? `  (${notes.join('; ')})` : ''}`);
+    }
   }
   const shown = s.diagnostics.filter((d) => d.severity !== 'info');
   if (shown.length) {
@@ -49,6 +53,7 @@ function text(s: OptimizeSummary): string {
     for (const d of shown.slice(0, 20)) L.push(`  ${d.severity} ${d.id} ${d.message}${d.note ? ` (${d.note})` : ''}`);
     if (shown.length > 20) L.push(`  … ${shown.length - 20} more (--json for all)`);
   }
+  if (s.measure) L.push('', formatMeasureText(s.measure).trimEnd());
   L.push('', `time: ${s.timings.map((t) => `${t.stage} ${Math.round(t.ms)} ms`).join(', ')}`);
   return L.join('\n') + '\n';
 }
@@ -68,7 +73,7 @@ function markdown(s: OptimizeSummary): string {
     L.push('', '| lazy import | where | defers |', '|---|---|---:|');
     for (const l of s.heaviestLazy) L.push(`| \`${l.specifier}\` | ${l.file}:${l.line} | ${formatBytes(l.deferredBytes)} |`);
   }
-  if (s.verify) L.push('', `Verify: ${s.verify.ok ? 'outputs identical on every event' : '**outputs differ**'}.`);
+  if (s.verify) L.push('', `Verify: ${s.verify.ok ? 'outputs identical on every event' : s.verify.initFailed ? '**the handler throws at init**' : '**outputs differ**'}.`);
   return L.join('\n') + '\n';
 }
 

@@ -1,4 +1,5 @@
 import type { Job } from '../job.js';
+import type { MeasureResult } from '../measure/types.js';
 import type { Diagnostic, ImportDecision, PackageStats, ResolvedEdge } from '../types.js';
 import { initClosure } from '../plan/plan.js';
 
@@ -12,8 +13,23 @@ export interface LazyItem {
   deferredBytes: number;
 }
 
+/** One decision of the plan as the HTML report lists it: every import (eager or lazy) and every stripped file. */
+export interface PlanRow {
+  decision: 'eager' | 'lazy' | 'stubbed' | 'stripped';
+  file: string;
+  line?: number;
+  specifier?: string;
+  mechanism?: string;
+  bytes?: number;
+  code: string;
+  reason: string;
+}
+
 /** The JSON-serialisable result of analyze/optimize: what reporters print and tools consume. */
 export interface OptimizeSummary {
+  /** Lets `faaslight report` (and other readers) tell this file from the other results. */
+  kind: 'faaslight.optimize';
+  version: 1;
   app: { root: string; runtime: string; handlers: { handler: string; file: string; source: string }[] };
   counts: { eager: number; lazy: number; stubbed: number; kept: number; stripped: number };
   /** Files evaluated at init, estimated statically from the graph, before and after the lazy rewrites. */
@@ -22,10 +38,14 @@ export interface OptimizeSummary {
   heaviestStripped: { file: string; bytes: number }[];
   eagerReasons: { file: string; line: number; specifier: string; reason: string; code: string }[];
   package?: { outDir: string; zipPath: string; before: PackageStats; after: PackageStats; stripped: number; fallbackBytes: number };
-  verify?: { ok: boolean; events: { event: string; handler: string; identical: boolean; fallbackLoads: string[] }[] };
+  verify?: { ok: boolean; initFailed: boolean; events: { event: string; handler: string; identical: boolean; fallbackLoads: string[]; lazyLoads: string[] }[] };
   traceDisagreements: { file: string; text: string }[];
+  /** Every import decision and every stripped file, with its reason (kept files are the default and left out). */
+  decisions: PlanRow[];
   diagnostics: Diagnostic[];
   timings: { stage: string; ms: number }[];
+  /** Cold start of the original (A) vs the optimized package (B), when asked for (--measure). */
+  measure?: MeasureResult;
 }
 
 export function summarize(job: Job): OptimizeSummary {
@@ -56,7 +76,21 @@ export function summarize(job: Job): OptimizeSummary {
 
   const stripped = plan.files.filter((f) => f.decision === 'strip');
   const pr = job.packageResult;
+  const decisions: PlanRow[] = [
+    ...plan.imports.map((d): PlanRow => ({
+      decision: d.decision,
+      file: d.site.file,
+      line: d.site.line,
+      specifier: d.site.specifier,
+      ...(d.mechanism ? { mechanism: d.mechanism } : {}),
+      code: d.reason.code,
+      reason: d.reason.text,
+    })),
+    ...stripped.map((f): PlanRow => ({ decision: 'stripped', file: f.file, bytes: f.bytes, code: f.reason.code, reason: f.reason.text })),
+  ];
   return {
+    kind: 'faaslight.optimize',
+    version: 1,
     app: { root: app.root, runtime: app.runtime, handlers: app.handlers.map((h) => ({ handler: h.handler, file: h.file, source: h.source })) },
     counts: {
       eager: plan.imports.length - lazy.length,
@@ -74,10 +108,13 @@ export function summarize(job: Job): OptimizeSummary {
     package: pr && { outDir: pr.outDir, zipPath: pr.zipPath, before: pr.before, after: pr.after, stripped: pr.stripped, fallbackBytes: pr.fallbackBytes },
     verify: job.verify && {
       ok: job.verify.ok,
-      events: job.verify.events.map((e) => ({ event: e.event, handler: e.handler, identical: e.identical, fallbackLoads: e.fallbackLoads })),
+      initFailed: job.verify.events.some((e) => !e.original.ok && (e.original as { phase?: string }).phase === 'init'),
+      events: job.verify.events.map((e) => ({ event: e.event, handler: e.handler, identical: e.identical, fallbackLoads: e.fallbackLoads, lazyLoads: e.lazyLoads ?? [] })),
     },
     traceDisagreements: plan.traceDisagreements,
+    decisions,
     diagnostics: job.diagnostics,
     timings: job.timings,
+    measure: job.measure,
   };
 }

@@ -135,7 +135,7 @@ export function parseResult(stdout: string): { outcome: HarnessOutcome; logs: st
   if (at < 0) return undefined;
   const end = stdout.indexOf('\n', at);
   const json = stdout.slice(at + RESULT_PREFIX.length, end < 0 ? undefined : end);
-  let raw: { ok?: unknown; output?: unknown; error?: { name?: unknown; message?: unknown }; phase?: unknown };
+  let raw: { ok?: unknown; output?: unknown; error?: { name?: unknown; message?: unknown }; phase?: unknown; loadedAtInvoke?: unknown };
   try {
     raw = JSON.parse(json);
   } catch {
@@ -144,5 +144,6 @@ export function parseResult(stdout: string): { outcome: HarnessOutcome; logs: st
   const outcome: HarnessOutcome = { ok: raw.ok === true, output: raw.output ?? null };
   if (raw.error) outcome.error = { name: String(raw.error.name), message: String(raw.error.message) };
   if (raw.phase === 'init' || raw.phase === 'invoke') outcome.phase = raw.phase;
+  if (Array.isArray(raw.loadedAtInvoke)) outcome.loadedAtInvoke = raw.loadedAtInvoke.map(String);
   return { outcome, logs: stdout.slice(0, at) + (end < 0 ? '' : stdout.slice(end + 1)) };
 }

@@ -122,7 +122,8 @@ describe('loadApp', () => {
     expect(app.configSource).toBe(c.configSource);
     if (c.files) expect(app.files).toEqual(c.files);
     expect(app.bytes).toBeGreaterThan(0);
-    expect(diagnostics.map((d) => `${d.id} ${d.severity} ${d.message}`)).toEqual(c.diagnostics ?? []);
+    // FL012 is about where the fixtures live (inside this repo's "type": "module" package): tested below.
+    expect(diagnostics.filter((d) => d.id !== 'FL012').map((d) => `${d.id} ${d.severity} ${d.message}`)).toEqual(c.diagnostics ?? []);
   });
 });
 
@@ -222,5 +223,17 @@ describe('loadApp usage errors', () => {
     const err = (await loadApp(dir).catch((e: unknown) => e)) as UsageError;
     expect(err.diagnostic).toMatchObject({ id: 'FL006', file: 'faaslight.config.json' });
     expect(err.diagnostic?.note).toMatch(/^did you mean "opaque"\?/);
+  });
+});
+
+describe('loadApp: a package.json above the app folder', () => {
+  it.each([
+    ['"type": "module" above an app without package.json → FL012', { 'package.json': '{"type":"module"}', 'app/handler.js': 'exports.handler = async () => 1;' }, 'app', ['FL012']],
+    ['no "type" above → nothing', { 'package.json': '{"name":"x"}', 'app/handler.js': 'exports.handler = async () => 1;' }, 'app', []],
+    ['the app has its own package.json → nothing', { 'package.json': '{"type":"module"}', 'app/package.json': '{}', 'app/handler.js': 'exports.handler = async () => 1;' }, 'app', []],
+  ] as const)('%s', async (_name, files, sub, ids) => {
+    const dir = await tmpApp(files);
+    const { diagnostics } = await loadApp(path.join(dir, sub), { handlers: ['handler.handler'] });
+    expect(diagnostics.map((d) => d.id).filter((id) => id === 'FL012')).toEqual(ids);
   });
 });

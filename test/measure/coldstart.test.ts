@@ -176,7 +176,10 @@ describe('failures are reported per run, with the stderr tail, and never hang', 
     expect(rest).toEqual(error);
     expect(stderrTail).toContain(tail);
     expect(r.output).toEqual(output);
-    expect(steps(r)).toEqual(want);
+    // After posting the error a runtime asks for the next event, like Lambda's: whether that GET is seen
+    // before the instance is stopped is a race (aws-lambda-ric wins it more often than the bootstrap).
+    const seen = steps(r);
+    expect(seen[seen.length - 1] === NEXT && seen.length === want.length + 1 ? seen.slice(0, -1) : seen).toEqual(want);
     if (error.kind === 'init-error') expect([r.initMs, r.durationMs, r.e2eMs, r.warmMs]).toEqual([null, null, null, null]);
     else {
       expectTimingOrder(r);

@@ -128,7 +128,8 @@ describe('makePlan: ESM mechanisms', () => {
     ['dual package, sync use → eager', false, { kind: 'esm-default' }, '20.0.0', undefined, 'node_modules/heavy/index.cjs'],
     ['ESM target in async → dynamic-import', true, { kind: 'esm-named', allRefsInAsync: true }, '20.0.0', 'dynamic-import', undefined],
     ['ESM target, sync use, old Node → eager', true, { kind: 'esm-named' }, '20.0.0', undefined, undefined],
-    ['ESM target, sync use, Node 20.19 → require-esm', true, { kind: 'esm-named' }, '20.19.0', 'require-esm', undefined],
+    ['ESM target, sync use, Node 20.19 → require-esm', true, { kind: 'esm-named' }, '20.19.0', 'require-esm', 'node_modules/heavy/index.js'],
+    ['ESM target of a dual package, sync use, Node 20.19 → eager (require would load the other build)', true, { kind: 'esm-named' }, '20.19.0', undefined, 'node_modules/heavy/index.cjs'],
   ];
   for (const [name, targetEsm, s, nodeVersion, mechanism, viaRequire] of cases) {
     it(name, () => {
