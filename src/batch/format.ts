@@ -97,7 +97,7 @@ export function toMarkdown(results: BatchResults): string {
   const lines = [
     `Summary: ${summaryLine(results.summary)}`,
     '',
-    `Cold starts: medians of ${results.options.runs} fresh instance(s) per side after ${results.options.warmup} warm-up pair(s), before and after interleaved; ratio = after / before. ${results.machine.cpus} CPU(s), Node ${results.machine.node}, ${results.machine.platform}, ${results.createdAt}.`,
+    `Cold starts: medians of ${results.options.runs} fresh instance(s) per side after ${results.options.warmup} warm-up pair(s), before and after interleaved; ratio = after / before; n.s. = the 95% bootstrap interval of the end-to-end ratio contains 1. ${results.machine.cpus} CPU(s), Node ${results.machine.node}, ${results.machine.platform}, ${results.createdAt}.`,
     '',
     `| ${head.join(' | ')} |`,
     `|${head.map((h, i) => (i < 3 || i >= 12 ? '---' : '--:')).join('|')}|`,
@@ -115,7 +115,8 @@ export function toMarkdown(results: BatchResults): string {
       r.analysisMs === undefined ? '' : (r.analysisMs / 1000).toFixed(1),
       timed(r.cold?.init),
       timed(r.cold?.firstInvoke),
-      timed(r.cold?.e2e),
+      // "n.s.": the bootstrap interval of the ratio contains 1.0 (no difference shown at this number of runs).
+      `${timed(r.cold?.e2e)}${r.cold?.e2eInterval && !r.cold.e2eInterval.significant ? ' n.s.' : ''}`,
       arrow(r.cold?.peakRssKb.before, r.cold?.peakRssKb.after, (kb: number) => (kb / 1024).toFixed(0)),
       yesNo(r.identical),
       r.fallbackLoads.length ? String(r.fallbackLoads.length) : r.status === 'error' ? '' : '0',
