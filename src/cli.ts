@@ -107,7 +107,14 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
 
 async function registerOptional(program: Command): Promise<void> {
   // Subcommands owned by their stages register themselves; a stage that is not built yet is simply absent.
-  for (const [mod, fn] of [['./cli/measure.js', 'registerMeasure'], ['./cli/report.js', 'registerReport'], ['./cli/batch.js', 'registerBatch']] as const) {
+  for (const [mod, fn] of [
+    ['./cli/measure.js', 'registerMeasure'],
+    ['./cli/report.js', 'registerReport'],
+    ['./cli/invoke.js', 'registerInvoke'],
+    ['./cli/model.js', 'registerModel'],
+    ['./cli/load.js', 'registerLoad'],
+    ['./cli/batch.js', 'registerBatch'],
+  ] as const) {
     try {
       const m = await import(mod);
       m[fn]?.(program);

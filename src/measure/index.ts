@@ -77,7 +77,7 @@ function unresolvedSpec(handler: string, gcf: boolean): HandlerSpec {
   };
 }
 
-function packageSummary(samples: Sample[]): PackageSummary {
+export function packageSummary(samples: Sample[]): PackageSummary {
   const ok = samples.filter((s) => !s.error);
   const pick = (k: 'initMs' | 'durationMs' | 'e2eMs' | 'unpackMs' | 'warmMs' | 'peakRssKb') => summarize(ok.map((s) => s[k]));
   return {
@@ -109,7 +109,7 @@ function pythonVersion(python: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-function compare(a: PackageMeasurement, b: PackageMeasurement, seed: number): Comparison | undefined {
+export function compare(a: PackageMeasurement, b: PackageMeasurement, seed: number): Comparison | undefined {
   const av = a.samples.filter((s) => !s.error && s.e2eMs !== null).map((s) => s.e2eMs!);
   const bv = b.samples.filter((s) => !s.error && s.e2eMs !== null).map((s) => s.e2eMs!);
   const interval = bootstrapRatioCI(av, bv, { seed });
@@ -122,6 +122,22 @@ function compare(a: PackageMeasurement, b: PackageMeasurement, seed: number): Co
       ? `B starts ${pct}% faster end to end (B/A ${interval.ratio}, ${interval.level * 100}% CI [${interval.low}, ${interval.high}])`
       : `B starts ${pct}% slower end to end (B/A ${interval.ratio}, ${interval.level * 100}% CI [${interval.low}, ${interval.high}])`;
   return { metric: 'e2eMs', interval, significant, verdict };
+}
+
+/** Compares A's and B's outputs run by run (samples matched by run index). */
+export function outputAgreement(a: Sample[], b: Sample[]): { identicalOutputs: boolean | null; outputDifferences: number[] } {
+  const outputDifferences: number[] = [];
+  let compared = 0;
+  const byRun = new Map(b.map((s) => [s.run, s]));
+  for (const sa of a) {
+    const sb = byRun.get(sa.run);
+    if (!sb) continue;
+    // Failures of the measurement itself (unpack, spawn) say nothing about the function's output.
+    if (['unpack', 'spawn'].includes(sa.error?.kind ?? '') || ['unpack', 'spawn'].includes(sb.error?.kind ?? '')) continue;
+    compared++;
+    if (canonicalJson(sa.output) !== canonicalJson(sb.output)) outputDifferences.push(sa.run);
+  }
+  return { identicalOutputs: compared === 0 ? null : outputDifferences.length === 0, outputDifferences };
 }
 
 export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
@@ -185,7 +201,7 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
     limits,
   };
   try {
-    for (let i = -warmupRuns; i < runs; i++) {
+    for (let i = 0 - warmupRuns; i < runs; i++) { // 0 - 0 is +0: a run index of -0 would not equal 0 in deep comparisons
       for (const p of packages) {
         const r = await coldStart(p.input, p.handler, event.payload, { ...common, run: i < 0 ? -1 : i });
         const sample = toSample(r);
@@ -212,17 +228,9 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
   let identicalOutputs: boolean | null = null;
   const outputDifferences: number[] = [];
   if (packages.length === 2) {
-    const [a, b] = packages;
-    let compared = 0;
-    for (let i = 0; i < runs; i++) {
-      const sa = a.samples[i];
-      const sb = b.samples[i];
-      // Failures of the measurement itself (unpack, spawn) say nothing about the function's output.
-      if (['unpack', 'spawn'].includes(sa.error?.kind ?? '') || ['unpack', 'spawn'].includes(sb.error?.kind ?? '')) continue;
-      compared++;
-      if (canonicalJson(sa.output) !== canonicalJson(sb.output)) outputDifferences.push(i);
-    }
-    identicalOutputs = compared === 0 ? null : outputDifferences.length === 0;
+    const agreement = outputAgreement(packages[0].samples, packages[1].samples);
+    identicalOutputs = agreement.identicalOutputs;
+    outputDifferences.push(...agreement.outputDifferences);
     if (!identicalOutputs)
       diagnostics.push(diag('FL301', 'error', `A and B answered differently on run(s) ${outputDifferences.join(', ')}`, { note: 'compare the outputs in the JSON result' }));
   }

@@ -54,6 +54,27 @@ export interface Sample {
   runtimeClient?: RuntimeClientKind;
   /** Wall-clock start (ms since the epoch), to line samples up with the machine's other activity. */
   startedAt?: number;
+  /** Cloud runs only (`faaslight invoke`): what the platform reported and what the client saw. */
+  cloud?: CloudSample;
+}
+
+/** Per-sample figures of a cloud invoke: the REPORT line on AWS, client-side timings everywhere. */
+export interface CloudSample {
+  /** Memory size the function ran with (REPORT "Memory Size", or the deployed setting). */
+  memorySizeMb: number;
+  /** REPORT "Max Memory Used" (AWS). */
+  maxMemoryUsedMb?: number;
+  /** REPORT "Billed Duration" of the cold invoke, init included (added when the REPORT left it out). */
+  billedMs?: number;
+  warmBilledMs?: number;
+  /** Client-side latency of the cold and the warm call (request sent → response read), network included. */
+  clientMs: number | null;
+  warmClientMs?: number | null;
+  /** Cost of this cold / warm invocation in USD per million invocations, from the price options. */
+  coldCostPerMillionUsd?: number;
+  warmCostPerMillionUsd?: number;
+  /** Request id of the cold invoke, to find it in the platform's logs. */
+  requestId?: string;
 }
 
 export interface PackageSummary {
@@ -65,6 +86,11 @@ export interface PackageSummary {
   unpackMs: Summary | null;
   warmMs: Summary | null;
   peakRssKb: Summary | null;
+  /** Cloud runs only: client-side latencies and cost per million invocations. */
+  clientMs?: Summary | null;
+  warmClientMs?: Summary | null;
+  coldCostPerMillionUsd?: Summary | null;
+  warmCostPerMillionUsd?: Summary | null;
 }
 
 /** One node of the init-time import tree. */
@@ -154,6 +180,33 @@ export interface MeasureResult {
   machine: { cpus: number; node: string; platform: string; python?: string };
   startedAt: string;
   wallMs: number;
+  /** Set by `faaslight invoke`: where the functions ran. Absent for local measurements. */
+  cloud?: CloudRun;
+}
+
+export interface CloudRun {
+  provider: Platform;
+  /** AWS region or GCP location. */
+  region: string;
+  /** Overridden API endpoint (a local Lambda API), when not the provider's own. */
+  endpoint?: string;
+  /** GCP project. */
+  project?: string;
+  /** Deployed function name per package label. */
+  functions: Record<'A' | 'B', string>;
+  /** The deployed runtime id (nodejs20.x, python3.12, nodejs20 …) and architecture. */
+  runtimeId: string;
+  architecture?: string;
+  /** Price inputs the costs were computed from (USD). */
+  pricing?: { gbSecondUsd: number; requestUsd: number; source: string };
+  /** Forced cold invokes whose REPORT had no Init Duration (an instance was reused): left out. */
+  droppedCold: number;
+  /** Warm invokes that landed on a new instance (Init Duration present): left out. */
+  droppedWarm: number;
+  /** Requests retried after throttling (429). */
+  throttleRetries: number;
+  /** Whether the functions were deleted afterwards (false with --keep). */
+  cleanedUp: boolean;
 }
 
 export type ProgressEvent =

@@ -1,0 +1,112 @@
+// `faaslight load`: a thin shell over runLoad(): closed loop (--users --loops --ramp-up) or open loop
+// (--rate --duration), against a local pool of Lambda instances; prints the text report or the JSON
+// (kind 'faaslight.load'). Exit 0 when every request succeeded, 1 when some failed (throttling
+// included), 2 for usage errors.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../diagnostics.js';
+import { formatLoadText, runLoad, type LoadReport, type Workload } from '../load/index.js';
+
+function positive(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number`);
+    return n;
+  };
+}
+
+function nonNegative(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number ≥ 0`);
+    return n;
+  };
+}
+
+function int(name: string) {
+  return (v: string) => {
+    if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${name} must be a positive whole number`);
+    return Number(v);
+  };
+}
+
+function envPair(v: string, prev: Record<string, string> = {}): Record<string, string> {
+  const i = v.indexOf('=');
+  if (i <= 0) throw new InvalidArgumentError('use NAME=value');
+  return { ...prev, [v.slice(0, i)]: v.slice(i + 1) };
+}
+
+export function exitCodeOfLoad(r: LoadReport): 0 | 1 {
+  return r.runs.some((x) => Object.keys(x.errors).length > 0) ? 1 : 0;
+}
+
+export function registerLoad(program: Command): Command {
+  const io = program.configureOutput();
+  const write = (s: string) => (io.writeOut ? io.writeOut(s) : process.stdout.write(s));
+  const writeErr = (s: string) => (io.writeErr ? io.writeErr(s) : process.stderr.write(s));
+  return program
+    .command('load')
+    .argument('<pkg>', 'function package: folder or .zip')
+    .description(
+      'load-test a function on a local pool of Lambda instances (real cold starts, idle expiry, throttling at a concurrency limit): throughput, goodput, errors, latency, cold starts, compared with the model; A/B with --vs',
+    )
+    .option('--vs <other>', 'second package (B), run after A with the same arrivals')
+    .option('--handler <handler>', 'handler string (file.export)')
+    .option('--event <file>', 'event JSON file (default: {})')
+    .option('--users <n>', 'closed loop: concurrent users', int('--users'))
+    .option('--loops <n>', 'closed loop: requests per user', int('--loops'))
+    .option('--ramp-up <s>', 'closed loop: seconds over which the users start', nonNegative('--ramp-up'), 0)
+    .option('--rate <r>', 'open loop: Poisson arrivals per second', positive('--rate'))
+    .option('--duration <s>', 'open loop: seconds of arrivals', positive('--duration'))
+    .option('--idle-timeout <s>', 'idle seconds before an instance is removed', positive('--idle-timeout'), 10)
+    .option('--max-concurrency <n>', 'concurrency limit: more requests at once are throttled (429)', int('--max-concurrency'), 10)
+    .option('--timeout <s>', 'per-invoke timeout, seconds', positive('--timeout'))
+    .option('--init-timeout <s>', 'time allowed to reach the first /next, seconds', positive('--init-timeout'))
+    .option('--max-requests <n>', 'hard bound on requests sent per package', int('--max-requests'), 5000)
+    .option('--max-time <s>', 'hard bound on the run per package, seconds (then in-flight requests finish and all stops)', positive('--max-time'), 300)
+    .option('--seed <n>', 'seed of the Poisson arrivals and the simulation', int('--seed'), 1)
+    .addOption(new Option('--runtime-client <kind>', 'Node runtime client').choices(['auto', 'ric', 'builtin']).default('auto'))
+    .option('--python <path>', 'Python interpreter (run with -S)', '/usr/bin/python3')
+    .option('--memory <mb>', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE seen by the function', int('--memory'))
+    .option('--env <NAME=value>', 'extra environment variable for the function (repeatable)', envPair)
+    .option('--records', 'include every request in the JSON')
+    .option('--no-model', 'skip the comparison with the model')
+    .option('--json', 'print the result as JSON')
+    .option('--quiet', 'no progress lines')
+    .action(async (pkg: string, o: Record<string, any>) => {
+      const closed = o.users !== undefined || o.loops !== undefined;
+      const open = o.rate !== undefined || o.duration !== undefined;
+      if (closed === open) throw new UsageError('choose one workload: --users N --loops M [--ramp-up S] (closed loop) or --rate R --duration S (open loop)');
+      let workload: Workload;
+      if (closed) {
+        if (o.users === undefined || o.loops === undefined) throw new UsageError('closed loop needs both --users and --loops');
+        workload = { kind: 'closed', users: o.users, loops: o.loops, rampUpMs: Math.round(o.rampUp * 1000) };
+      } else {
+        if (o.rate === undefined || o.duration === undefined) throw new UsageError('open loop needs both --rate and --duration');
+        workload = { kind: 'open', rate: o.rate, durationMs: Math.round(o.duration * 1000) };
+      }
+      const report = await runLoad({
+        input: pkg,
+        vs: o.vs,
+        handler: o.handler,
+        event: o.event,
+        workload,
+        idleTimeoutMs: Math.round(o.idleTimeout * 1000),
+        maxConcurrency: o.maxConcurrency,
+        timeoutMs: o.timeout !== undefined ? Math.round(o.timeout * 1000) : undefined,
+        initTimeoutMs: o.initTimeout !== undefined ? Math.round(o.initTimeout * 1000) : undefined,
+        maxRequests: o.maxRequests,
+        maxTimeMs: Math.round(o.maxTime * 1000),
+        seed: o.seed,
+        runtimeClient: o.runtimeClient,
+        python: o.python,
+        memoryMb: o.memory,
+        env: o.env,
+        records: Boolean(o.records),
+        noModel: o.model === false,
+        onProgress: o.quiet ? undefined : (l) => writeErr(`${l}\n`),
+      });
+      write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatLoadText(report));
+      const code = exitCodeOfLoad(report);
+      if (code) process.exitCode = code;
+    });
+}

@@ -1,0 +1,111 @@
+// `faaslight model`: a thin shell over buildModelReport(): service times from the command line or
+// from a measurement (--from), arrival rates from --arrival-rate or --sweep, the simulation with
+// --simulate; prints the table or the JSON (kind 'faaslight.model'). Bad input is a usage error (2).
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../diagnostics.js';
+import { buildModelReport, DEFAULT_PRICES, formatModelText, serviceTimesFrom, sweepRates, validateInputs, type ServiceTimes } from '../model/index.js';
+
+function positive(name: string, allowInfinity = false) {
+  return (v: string) => {
+    const n = allowInfinity && /^(inf|infinity)$/i.test(v) ? Infinity : Number(v);
+    if (!(n > 0) || (!allowInfinity && !Number.isFinite(n))) throw new InvalidArgumentError(`${name} must be a positive number`);
+    return n;
+  };
+}
+
+function nonNegative(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number ≥ 0`);
+    return n;
+  };
+}
+
+function int(name: string) {
+  return (v: string) => {
+    if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${name} must be a positive whole number`);
+    return Number(v);
+  };
+}
+
+/** "0.1,1,10" or repeated flags. */
+function rates(v: string, prev: number[] = []): number[] {
+  const xs = v.split(',').map(positive('--arrival-rate'));
+  return [...prev, ...xs];
+}
+
+/** "from:to:points", a geometric sweep. */
+function sweep(v: string): number[] {
+  const m = /^([^:]+):([^:]+):(\d+)$/.exec(v);
+  if (!m) throw new InvalidArgumentError('use from:to:points, e.g. 0.01:100:21');
+  const from = positive('sweep start')(m[1]);
+  const to = positive('sweep end')(m[2]);
+  const points = Number(m[3]);
+  if (to <= from || points < 2 || points > 500) throw new InvalidArgumentError('need from < to and 2 to 500 points');
+  return sweepRates(from, to, points);
+}
+
+export function registerModel(program: Command): Command {
+  const io = program.configureOutput();
+  const write = (s: string) => (io.writeOut ? io.writeOut(s) : process.stdout.write(s));
+  return program
+    .command('model')
+    .description(
+      'predict cold-start probability, response time, instance counts and cost under Poisson load (pacsltk steady-state model; --simulate cross-checks it), from given service times or from a measurement (--from)',
+    )
+    .option('--arrival-rate <r>', 'requests per second (comma list or repeatable)', rates)
+    .option('--sweep <from:to:points>', 'geometric sweep of arrival rates (the curves as data)', sweep)
+    .option('--warm <s>', 'warm service time, seconds', positive('--warm'))
+    .option('--cold <s>', 'cold service time (init + invoke), seconds', positive('--cold'))
+    .option('--init <s>', 'init part of the cold time, seconds (only for the cost when init is not billed)', nonNegative('--init'))
+    .option('--idle-timeout <s>', 'idle time before an instance is removed, seconds ("inf" for never)', positive('--idle-timeout', true))
+    .option('--max-concurrency <n>', 'concurrency limit (requests beyond it are throttled)', int('--max-concurrency'), 1000)
+    .option('--from <file>', 'faaslight measure --json result (or a batch result holding one): original and optimized times')
+    .addOption(new Option('--stat <which>', 'with --from: statistic of the runs to use').choices(['mean', 'median']).default('mean'))
+    .option('--app <part>', 'with --from on a file holding several results: the one whose package path contains this')
+    .option('--gb-second-price <usd>', 'USD per GB-second', nonNegative('--gb-second-price'), DEFAULT_PRICES.gbSecond)
+    .option('--request-price <usd>', 'USD per request', nonNegative('--request-price'), DEFAULT_PRICES.request)
+    .option('--memory <mb>', 'memory size for the cost, MB', int('--memory'), DEFAULT_PRICES.memoryMb)
+    .option('--no-init-billed', 'do not bill the init phase of a cold start')
+    .option('--simulate', 'also run the discrete-event simulation of the same system')
+    .option('--seed <n>', 'simulation seed', int('--seed'), 1)
+    .option('--horizon <s>', 'simulated seconds (default: ~200k arrivals, at most a day)', positive('--horizon'))
+    .addOption(new Option('--routing <policy>', 'simulation: which idle instance takes a request').choices(['oldest', 'newest']).default('oldest'))
+    .addOption(new Option('--service <dist>', 'simulation: service time distribution').choices(['exponential', 'deterministic']).default('exponential'))
+    .option('--json', 'print the result as JSON')
+    .action(async (o: Record<string, any>) => {
+      if (o.idleTimeout === undefined) throw new UsageError('--idle-timeout is required (seconds; "inf" for never)');
+      const arrivalRates: number[] = [...(o.arrivalRate ?? []), ...(o.sweep ?? [])];
+      if (!arrivalRates.length) throw new UsageError('give --arrival-rate <r> or --sweep from:to:points');
+      let sides: ServiceTimes[];
+      let source: string;
+      let app: string | undefined;
+      if (o.from) {
+        if (o.warm !== undefined || o.cold !== undefined) throw new UsageError('--from takes the times from the measurement: drop --warm/--cold');
+        sides = await serviceTimesFrom(o.from, o.app, o.stat);
+        source = o.from;
+        app = sides[0].input ? path.basename(path.resolve(sides[0].input)) : undefined;
+      } else {
+        if (o.warm === undefined || o.cold === undefined) throw new UsageError('give --warm and --cold (seconds), or --from <measure result>');
+        if (o.init !== undefined && o.init > o.cold) throw new UsageError('--init cannot exceed --cold');
+        sides = [{ label: 'function', warm: o.warm, cold: o.cold, init: o.init ?? o.cold - o.warm, source: 'command line' }];
+        source = 'command line';
+      }
+      for (const s of sides) {
+        const bad = validateInputs({ arrivalRate: arrivalRates[0], warm: s.warm, cold: s.cold, idleTimeout: o.idleTimeout, maxConcurrency: o.maxConcurrency });
+        if (bad) throw new UsageError(bad);
+      }
+      const report = buildModelReport({
+        arrivalRates,
+        idleTimeout: o.idleTimeout,
+        maxConcurrency: o.maxConcurrency,
+        sides,
+        source,
+        app,
+        prices: { gbSecond: o.gbSecondPrice, request: o.requestPrice, memoryMb: o.memory, initBilled: o.initBilled !== false },
+        simulate: o.simulate ? { seed: o.seed, horizon: o.horizon, routing: o.routing, service: o.service } : undefined,
+      });
+      write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatModelText(report));
+    });
+}
