@@ -10,12 +10,12 @@ import { discoverApps, naturalCompare, shardApps } from './discover.js';
 import { toCsv, toMarkdown } from './format.js';
 import { MeasureLock, pool } from './lock.js';
 import { runApp } from './run-app.js';
-import { summarizeRows } from './summary.js';
+import { summarizeRows, withReportView } from './summary.js';
 import { BATCH_RESULT_VERSION, RESULT_FILE, type AppResultFile, type BatchOptions, type BatchResults, type BatchRow } from './types.js';
 
 export * from './types.js';
 export { discoverApps, naturalCompare, parseShard, shardApps } from './discover.js';
-export { geometricMean, ratios, summarizeRows, summaryLine } from './summary.js';
+export { geometricMean, ratios, reportRow, summarizeRows, summaryLine, withReportView } from './summary.js';
 export { BATCH_REPORTERS, csvField, toCsv, toMarkdown, toText } from './format.js';
 
 export const RESULTS_FILES = ['results.json', 'results.csv', 'results.md'] as const;
@@ -111,7 +111,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResults> {
   });
   const byApp = new Map([...previous, ...toRun.map((a, i) => [a, fresh[i]] as const)]);
   const rows = selected.map((a) => byApp.get(a)!);
-  const results: BatchResults = {
+  const results = withReportView({
     version: BATCH_RESULT_VERSION,
     createdAt: new Date().toISOString(),
     source: [dir],
@@ -121,7 +121,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResults> {
     summary: summarizeRows(rows),
     notes: previous.size ? [`${previous.size} app(s) kept from an earlier run (--force re-runs them): ${[...previous.keys()].join(', ')}`] : [],
     machine: machine(),
-  };
+  });
   await writeResults(out, results);
   return results;
 }
@@ -169,7 +169,7 @@ export async function mergeResults(dirs: readonly string[], outDir: string): Pro
   const rows = [...picked.values()].map((r) => r.row).sort((a, b) => naturalCompare(a.app, b.app));
   const any = [...picked.values()][0];
   const corpusList = [...corpus].sort(naturalCompare);
-  const results: BatchResults = {
+  const results = withReportView({
     version: BATCH_RESULT_VERSION,
     createdAt: new Date().toISOString(),
     source: sources,
@@ -179,7 +179,7 @@ export async function mergeResults(dirs: readonly string[], outDir: string): Pro
     summary: summarizeRows(rows, corpusList),
     notes,
     machine: machine(),
-  };
+  });
   for (const { from, ...r } of picked.values()) if (from !== out) await writeAppResult(path.join(out, r.row.app), r);
   await writeResults(out, results);
   return results;

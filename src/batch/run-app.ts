@@ -92,7 +92,7 @@ function fillFromMeasure(row: BatchRow, m: MeasureResult, event: string): void {
     e2e: pair(med(a, 'e2eMs'), med(b, 'e2eMs')),
     peakRssKb: pair(med(a, 'peakRssKb'), med(b, 'peakRssKb')),
     failedRuns: { before: a.summary.failed, after: b.summary.failed },
-    ...(iv && m.comparison ? { e2eInterval: { low: iv.low, high: iv.high, significant: m.comparison.significant } } : {}),
+    ...(iv && m.comparison ? { e2eInterval: { low: iv.low, high: iv.high, level: iv.level, significant: m.comparison.significant } } : {}),
   };
   if (m.identicalOutputs === false) {
     row.identical = false;

@@ -1,7 +1,9 @@
 // Corpus-level figures: ratios are after/before per app, combined by the median and the geometric
 // mean (the mean that treats 0.5× and 2× as symmetric, the usual way to average speed-up ratios).
 import { median, round } from '../measure/stats.js';
-import type { BatchRow, BatchSummary, Pair, Ratios } from './types.js';
+import type { BatchAppRow, BatchResults as ReportBatchResults } from '../report/html/types.js';
+import type { Runtime } from '../types.js';
+import type { BatchResults, BatchRow, BatchSummary, Pair, Ratios } from './types.js';
 
 export function ratioOf(before: number | null | undefined, after: number | null | undefined): number | null {
   if (before == null || after == null || !(before > 0) || !Number.isFinite(after) || after < 0) return null;
@@ -71,4 +73,47 @@ export function summaryLine(s: BatchSummary): string {
   if (s.worst) parts.push(`worst: ${s.worst.app} (end-to-end ×${fmtRatio(s.worst.e2eRatio)})`);
   if (s.missing.length) parts.push(`missing: ${s.missing.join(', ')}`);
   return parts.join(' · ');
+}
+
+const ba = (before: number | null | undefined, after: number | null | undefined) => ({ before: before ?? null, after: after ?? null });
+
+/** A row in the HTML report's flat batch shape (src/report/html/types.ts BatchAppRow). */
+export function reportRow(r: BatchRow): BatchAppRow {
+  const c = r.cold;
+  const p = r.package;
+  return {
+    app: r.app,
+    runtime: (r.runtime ?? 'nodejs') as Runtime,
+    ...(r.error ? { error: `${r.error.phase}: ${r.error.message}` } : r.status === 'differs' ? { error: `outputs differ: ${(r.differences ?? []).join(', ') || 'expected/'}` } : {}),
+    ...(p ? { files: ba(p.before.files, p.after.files), bytes: ba(p.before.bytes, p.after.bytes), zipBytes: ba(p.before.zipBytes, p.after.zipBytes) } : {}),
+    ...(r.counts ? { counts: { eager: r.counts.eager, lazy: r.counts.lazy, stubbed: r.counts.stubbed, stripped: r.counts.stripped } } : {}),
+    ...(r.analysisMs !== undefined ? { analysisMs: r.analysisMs } : {}),
+    ...(c
+      ? {
+          initMs: ba(c.init.before, c.init.after),
+          firstInvokeMs: ba(c.firstInvoke.before, c.firstInvoke.after),
+          e2eMs: ba(c.e2e.before, c.e2e.after),
+          peakRssKb: ba(c.peakRssKb.before, c.peakRssKb.after),
+          ratio: c.e2e.ratio,
+          ...(c.e2eInterval ? { interval: { low: c.e2eInterval.low, high: c.e2eInterval.high, level: c.e2eInterval.level ?? 0.95 } } : {}),
+        }
+      : {}),
+    identical: r.identical,
+    fallbackLoads: r.fallbackLoads,
+  };
+}
+
+/** Adds the report's view (kind, apps, summary ratios) to a batch result. */
+export function withReportView(r: Omit<BatchResults, 'kind' | 'apps' | 'runs' | 'startedAt' | 'summary'> & { summary: BatchSummary }): BatchResults {
+  const s = r.summary;
+  const out: BatchResults = {
+    kind: 'faaslight.batch',
+    ...r,
+    runs: r.options.runs,
+    startedAt: r.createdAt,
+    apps: r.rows.map(reportRow),
+    summary: { ...s, medianRatio: s.e2e.median, geomeanRatio: s.e2e.geomean, worstApp: s.worst?.app ?? null, failed: s.errors + s.differs },
+  };
+  const asReportInput: ReportBatchResults = out; // compile-time check of the report's input contract
+  return asReportInput === out ? out : out;
 }

@@ -2,6 +2,7 @@
 // <resultsDir>/<app>/result.json (the resume marker) and in what `batch merge` reads back.
 import type { PackageStats } from '../types.js';
 import type { RuntimeClientChoice } from '../measure/types.js';
+import type { BatchAppRow } from '../report/html/types.js';
 
 export const BATCH_RESULT_VERSION = 1;
 /** Per-app result file: written last, so its presence means the app ran to the end. */
@@ -51,7 +52,7 @@ export interface BatchRow {
     peakRssKb: Pair;
     failedRuns: { before: number; after: number };
     /** Bootstrap interval of the end-to-end ratio, and whether it leaves out 1.0. */
-    e2eInterval?: { low: number; high: number; significant: boolean };
+    e2eInterval?: { low: number; high: number; level: number; significant: boolean };
   };
   notes: string[];
   startedAt: string;
@@ -90,6 +91,8 @@ export interface BatchOptionsRecord {
 }
 
 export interface BatchResults {
+  /** `faaslight report results.json` reads this file (src/report/html/types.ts: kind, apps, summary …). */
+  kind: 'faaslight.batch';
   version: typeof BATCH_RESULT_VERSION;
   createdAt: string;
   /** The corpus folder (absolute), or the merged folders. */
@@ -98,7 +101,11 @@ export interface BatchResults {
   /** The apps this run was meant to cover before --shard split them (the corpus, or its --only part): lets merge name what is missing. */
   corpus: string[];
   rows: BatchRow[];
-  summary: BatchSummary;
+  /** The rows in the report's flat shape (BatchAppRow). */
+  apps: BatchAppRow[];
+  runs: number;
+  startedAt: string;
+  summary: BatchSummary & { medianRatio: number | null; geomeanRatio: number | null; worstApp: string | null; failed: number };
   /** Things the reader should know (shards run with different --runs, duplicate rows on merge …). */
   notes: string[];
   machine: { cpus: number; node: string; platform: string };

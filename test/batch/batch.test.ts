@@ -23,6 +23,7 @@ import {
 } from '../../src/batch/index.js';
 import { MeasureLock, pool } from '../../src/batch/lock.js';
 import { batchExitCode, progressPrinter } from '../../src/cli/batch.js';
+import { detectKind } from '../../src/report/html/inputs.js';
 
 const CORPUS = path.resolve(__dirname, '../../fixtures/batch/corpus');
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-batch-test-'));
@@ -338,7 +339,15 @@ describe('runBatch on the fixture corpus', () => {
     expect(events.filter((e) => e.type === 'done').map((e) => (e as { app: string }).app).sort()).toEqual(['alpha', 'beta', 'broken', 'gamma']);
     for (const f of ['results.json', 'results.csv', 'results.md', 'alpha/result.json', 'alpha/optimize.json', 'alpha/measure.json', 'alpha/opt.zip', 'alpha/opt/handler.js'])
       expect(fs.existsSync(path.join(out, f)), f).toBe(true);
-    expect(JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')).rows).toHaveLength(4);
+    const written = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+    expect(written.rows).toHaveLength(4);
+    // results.json is also an input of `faaslight report` (its flat batch shape).
+    expect(detectKind(written)).toBe('faaslight.batch');
+    expect(written.summary).toMatchObject({ medianRatio: r.summary.e2e.median, geomeanRatio: r.summary.e2e.geomean, failed: 2 });
+    const alphaApp = written.apps.find((a: any) => a.app === 'alpha');
+    expect(alphaApp).toMatchObject({ runtime: 'nodejs', identical: true, ratio: by.alpha.cold!.e2e.ratio, e2eMs: { before: by.alpha.cold!.e2e.before, after: by.alpha.cold!.e2e.after } });
+    expect(alphaApp.error).toBeUndefined();
+    expect(written.apps.find((a: any) => a.app === 'broken').error).toMatch(/^optimize: .*missing\.handler/);
 
     // Resume: finished apps are kept as they are, error rows are retried.
     const alphaResult = fs.readFileSync(path.join(out, 'alpha', 'result.json'), 'utf8');
