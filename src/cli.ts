@@ -119,6 +119,7 @@ async function registerOptional(program: Command): Promise<void> {
     ['./cli/invoke.js', 'registerInvoke'],
     ['./cli/model.js', 'registerModel'],
     ['./cli/load.js', 'registerLoad'],
+    ['./cli/batch.js', 'registerBatch'],
   ] as const) {
     try {
       const m = await import(mod);

@@ -8,3 +8,5 @@ export { REPORTERS } from './report/reporters.js';
 export { why } from './report/why.js';
 export { DIAGNOSTICS, FaaslightError, UsageError } from './diagnostics.js';
 export type * from './types.js';
+export { runBatch, mergeResults, summarizeRows, summaryLine, BATCH_REPORTERS } from './batch/index.js';
+export type { BatchOptions, BatchResults, BatchRow, BatchSummary } from './batch/index.js';
