@@ -4,30 +4,11 @@
 // included), 2 for usage errors.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../diagnostics.js';
+import { int, nonNegative, positive } from './args.js';
 import { formatLoadText, runLoad, type LoadReport, type Workload } from '../load/index.js';
 
-function positive(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number`);
-    return n;
-  };
-}
 
-function nonNegative(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number ≥ 0`);
-    return n;
-  };
-}
 
-function int(name: string) {
-  return (v: string) => {
-    if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${name} must be a positive whole number`);
-    return Number(v);
-  };
-}
 
 function envPair(v: string, prev: Record<string, string> = {}): Record<string, string> {
   const i = v.indexOf('=');

@@ -4,30 +4,11 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../diagnostics.js';
+import { int, nonNegative, positive } from './args.js';
 import { buildModelReport, DEFAULT_PRICES, formatModelText, serviceTimesFrom, sweepRates, validateInputs, type ServiceTimes } from '../model/index.js';
 
-function positive(name: string, allowInfinity = false) {
-  return (v: string) => {
-    const n = allowInfinity && /^(inf|infinity)$/i.test(v) ? Infinity : Number(v);
-    if (!(n > 0) || (!allowInfinity && !Number.isFinite(n))) throw new InvalidArgumentError(`${name} must be a positive number`);
-    return n;
-  };
-}
 
-function nonNegative(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number ≥ 0`);
-    return n;
-  };
-}
 
-function int(name: string) {
-  return (v: string) => {
-    if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${name} must be a positive whole number`);
-    return Number(v);
-  };
-}
 
 /** "0.1,1,10" or repeated flags. */
 function rates(v: string, prev: number[] = []): number[] {
