@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../diagnostics.js';
 import { BATCH_REPORTERS, mergeResults, parseShard, runBatch } from '../batch/index.js';
 import { firstLine } from '../batch/format.js';
+import { writeBatchReport } from '../batch/report.js';
 import type { BatchProgress, BatchResults, BatchRow } from '../batch/types.js';
 
 function int(name: string, min = 0) {
@@ -73,9 +74,10 @@ export function registerBatch(program: Command): Command {
   const write = (s: string) => (io.writeOut ? io.writeOut(s) : process.stdout.write(s));
   const writeErr = (s: string) => (io.writeErr ? io.writeErr(s) : process.stderr.write(s));
   const formats = new Option('--format <name>', 'table format on stdout').choices(Object.keys(BATCH_REPORTERS)).default('text');
-  const finish = (r: BatchResults, o: Record<string, any>, out: string) => {
+  const finish = async (r: BatchResults, o: Record<string, any>, out: string) => {
     write(reporter(o)(r));
-    if (!o.json && o.format === 'text') write(`results: ${out}/results.{json,csv,md}\n`);
+    const report = o.report === false ? undefined : await writeBatchReport(out);
+    if (!o.json && o.format === 'text') write(`results: ${out}/results.{json,csv,md}${report ? `, ${report}` : ''}\n`);
     const code = batchExitCode(r);
     if (code) process.exitCode = code;
   };
@@ -95,6 +97,7 @@ export function registerBatch(program: Command): Command {
     .option('--python <path>', 'Python interpreter (run with -S)')
     .option('--memory <mb>', 'Lambda memory size (CPU share = memory / 1769 MB where cgroups or taskset allow)', int('--memory', 128))
     .option('--json', 'print the results as JSON')
+    .option('--no-report', 'do not write <out>/report.html')
     .addOption(formats)
     .option('--quiet', 'no progress lines')
     .action(async (dir: string, o: Record<string, any>) => {
@@ -113,7 +116,7 @@ export function registerBatch(program: Command): Command {
         memoryMb: o.memory,
         onProgress: o.quiet ? undefined : progressPrinter(writeErr, Boolean(process.stderr.isTTY)),
       });
-      finish(r, o, o.out);
+      await finish(r, o, o.out);
     });
 
   batch
@@ -128,7 +131,7 @@ export function registerBatch(program: Command): Command {
       const o = cmd.optsWithGlobals();
       if (!o.out) throw new UsageError('batch merge needs --out <results folder>');
       const r = await mergeResults(dirs, o.out);
-      finish(r, o, o.out);
+      await finish(r, o, o.out);
     });
   return batch;
 }

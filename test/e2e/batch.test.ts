@@ -74,6 +74,10 @@ describe.skipIf(!installed('App23JS'))(`faaslight batch on ${APPS.join(', ')} (C
     expect(md).toMatch(/^Summary: \d+ apps?: \d+ ok, 0 differ, 0 errors · after\/before over \d+ measured: end-to-end cold start median/);
     for (const a of APPS) expect(md).toMatch(new RegExp(`^\\| ${a} \\| \\w+ \\| ok \\|`, 'm'));
     for (const a of APPS) for (const f of ['result.json', 'optimize.json', 'measure.json', 'opt.zip']) expect(fs.existsSync(path.join(out, a, f)), `${a}/${f}`).toBe(true);
+    // The HTML report is written by default, with every app's cold-start samples.
+    const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+    for (const a of APPS) expect(html).toContain(a);
+    expect(html).toContain('Cold-start distributions');
 
     // A second run resumes: nothing left to do, same table.
     const again = cli(['batch', path.join(ROOT, 'apps'), '--out', out, '--only', APPS.join(','), '--runs', '2', '--warmup', '0', '--json']);
