@@ -23,6 +23,8 @@ function jobOptions(app: string, o: Record<string, any>): JobOptions {
     lazy: o.lazy,
     nodeVersion: o.nodeVersion,
     esmFallback: o.esmFallback,
+    bundle: o.bundle,
+    minify: o.minify,
   };
 }
 
@@ -58,6 +60,8 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('-o, --out <dir>', 'output folder (default: <app>.opt)')
     .option('--zip <file>', 'zip path (default: <out>.zip)')
     .option('--verify <events>', 'run original and optimized handlers on these event files (globs) and fail if any output differs (repeatable)', collect)
+    .option('--bundle', 'bundle what each handler loads at init, and each lazily loaded package, with esbuild (native addons, opaque and shared files stay files)')
+    .option('--minify', 'minify the bundles (with --bundle)')
     .option('--esm-fallback', 'also restore stripped files for import() (registers ESM loader hooks: costs ~40-100 ms per ESM cold start)')
     .action(async (app: string, o: Record<string, any>) => {
       const fmt = format(o);

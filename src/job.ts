@@ -1,3 +1,4 @@
+import type { BundleResult } from './bundle/index.js';
 import type { AppModel, Diagnostic, FileAnalysis, ModuleGraph, BindingSite, Plan, TraceResult, PackageResult, VerifyResult } from './types.js';
 
 /** Options of one optimize/analyze run, after defaults are applied. */
@@ -25,6 +26,10 @@ export interface JobOptions {
    * starts a loader thread that costs ~40–100 ms on every ESM cold start, and static imports cannot be rescued anyway.
    */
   esmFallback?: boolean;
+  /** Bundle what each handler and each lazy target loads with esbuild (src/bundle). */
+  bundle?: boolean;
+  /** Minify the bundles (only with bundle). */
+  minify?: boolean;
 }
 
 /** One job object carried through every stage: options, caches and the growing results. */
@@ -39,6 +44,7 @@ export interface Job {
   plan?: Plan;
   packageResult?: PackageResult;
   verify?: VerifyResult;
+  bundle?: BundleResult;
   diagnostics: Diagnostic[];
   /** Milliseconds per stage, in order. */
   timings: { stage: string; ms: number }[];

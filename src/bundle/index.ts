@@ -1,0 +1,66 @@
+// Bundle stage (`optimize --bundle`): after the lazy rewrite, each handler file is replaced by an esbuild
+// bundle of what it loads that no lazy target shares, and each lazy target by a bundle of what only it
+// loads. Files that must keep their path (native addons, opaque packages, positional code, anything two
+// roots share) stay files and are required by exact relative path; bundled files move into the fallback
+// store, so a request the analysis did not see still finds them.
+import type { Job } from '../job.js';
+import { createResolver } from '../analyze/js/resolve.js';
+import { diag } from '../diagnostics.js';
+import type { Diagnostic, Reason } from '../types.js';
+import { buildUnit } from './build.js';
+import { planUnits, type BundleUnit } from './units.js';
+
+export { planUnits, unbundleableReason, positionalUse, type BundleUnit, type BundlePlan } from './units.js';
+export { buildUnit, withOwnDirname } from './build.js';
+
+export interface BundleOptions {
+  nodeVersion: string;
+  minify?: boolean;
+  readSource: (file: string) => string | undefined;
+}
+
+export interface BundleResult {
+  /** Root file → bundle text (replaces the lazily rewritten or original source). */
+  code: Map<string, string>;
+  /** Files now inside a bundle (roots excluded): move to the fallback store. */
+  bundled: string[];
+  units: (BundleUnit & { externals: string[]; bytes: number })[];
+  unbundled: Record<string, Reason>;
+  diagnostics: Diagnostic[];
+}
+
+/** Plans and builds every unit; a unit esbuild rejects is dropped (its files stay files) with FL203. */
+export async function bundleApp(job: Job, transformed: ReadonlyMap<string, string>, o: BundleOptions): Promise<BundleResult> {
+  const app = job.app!;
+  const graph = job.graph!;
+  const handlers = [...new Set(app.handlers.map((h) => h.file))];
+  const plan = planUnits({
+    graph,
+    imports: job.plan!.imports,
+    handlers,
+    readSource: (f) => transformed.get(f) ?? o.readSource(f),
+    parseError: (f) => job.analyses.get(f)?.parseError,
+    dynamicRequest: (f) => job.analyses.get(f)?.imports.some((r) => r.pattern !== undefined || r.unknown === true) ?? false,
+  });
+  const resolver = createResolver(app.root, { nodeVersion: o.nodeVersion });
+  const nodeMajor = Number(o.nodeVersion.replace(/^v/, '').split('.')[0]) || 20;
+  const result: BundleResult = { code: new Map(), bundled: [], units: [], unbundled: plan.unbundled, diagnostics: [] };
+  for (const unit of plan.units) {
+    try {
+      const r = await buildUnit({ root: app.root, unit, resolver, transformed, nodeMajor, minify: o.minify });
+      result.code.set(unit.root, r.code);
+      result.bundled.push(...unit.files.filter((f) => f !== unit.root && !f.endsWith('.json')));
+      result.units.push({ ...unit, externals: r.externals, bytes: Buffer.byteLength(r.code) });
+    } catch (e) {
+      const text = ((e as { errors?: { text: string }[] }).errors?.map((x) => x.text).join('; ') || (e as Error).message).split('\n')[0];
+      result.diagnostics.push(
+        diag('FL203', 'warning', `${unit.root}: not bundled (${text}); its ${unit.files.length} files stay files`, {
+          file: unit.root,
+          note: 'the package still works unbundled; report the esbuild error if it looks wrong',
+        }),
+      );
+    }
+  }
+  result.bundled.sort();
+  return result;
+}
