@@ -95,7 +95,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
 
 async function registerOptional(program: Command): Promise<void> {
   // Subcommands owned by their stages register themselves; a stage that is not built yet is simply absent.
-  for (const [mod, fn] of [['./cli/measure.js', 'registerMeasure']] as const) {
+  for (const [mod, fn] of [['./cli/measure.js', 'registerMeasure'], ['./cli/compare.js', 'registerCompare']] as const) {
     try {
       const m = await import(mod);
       m[fn]?.(program);
