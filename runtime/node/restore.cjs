@@ -218,6 +218,47 @@ function toMirror(i, p) {
   return inside(ROOT, p) ? path.join(i.mirror, path.relative(ROOT, p)) : p;
 }
 
+let stored = null; // { names: package names with stored files, files: stored paths } from the index
+function storedIndex() {
+  if (stored !== null) return stored;
+  const files = Object.keys(JSON.parse(fs.readFileSync(path.join(STORE, 'index.json'), 'utf8')).files);
+  const names = new Set();
+  for (const f of files) {
+    const parts = f.split('/');
+    for (let k = 0; k < parts.length - 1; k++) {
+      if (parts[k] !== 'node_modules') continue;
+      names.add(parts[k + 1].startsWith('@') ? `${parts[k + 1]}/${parts[k + 2]}` : parts[k + 1]);
+    }
+  }
+  return (stored = { names, files });
+}
+
+/** False only when no stored file could answer `request`: no package of that name, no file at or below that path. */
+function couldBeStored(request, from) {
+  const { names, files } = storedIndex();
+  if (request.startsWith('#')) return true; // package imports: any stored file could be the target
+  const relative = request === '.' || request === '..' || request.startsWith('./') || request.startsWith('../') || path.isAbsolute(request);
+  if (!relative) {
+    const parts = request.replace(/^node:/, '').split('/');
+    return names.has(request.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]) || files.length > 0 && selfName() === parts[0];
+  }
+  const target = path.isAbsolute(request) ? request : path.resolve(path.dirname(from), request);
+  if (!inside(ROOT, target)) return true;
+  const rel = path.relative(ROOT, target).split(path.sep).join('/');
+  if (rel === '') return true;
+  for (const f of files) if (f === rel || f.startsWith(`${rel}.`) || f.startsWith(`${rel}/`)) return true;
+  return false;
+}
+
+/** The app's own package name (a self-reference resolves into the app). */
+function selfName() {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).name;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * CommonJS: after `resolve` failed for a parent in R, resolve again as if the parent were its twin in
  * M. Returns the restored file's path, or undefined (the caller rethrows the original error).
@@ -229,6 +270,9 @@ function retry(resolve, self, request, parent, isMain, options) {
     const absRequest = path.isAbsolute(request) && inside(ROOT, request);
     const withPaths = options !== null && typeof options === 'object' && Array.isArray(options.paths);
     if (!fromRoot && !absRequest && !withPaths) return undefined; // M is complete: a miss there is real
+    // Optional requires in try/catch (debug → supports-color) miss on every cold start: answer those
+    // from the index alone instead of building the overlay (thousands of placeholders) for nothing.
+    if (!withPaths && !couldBeStored(request, from)) return undefined;
     const i = overlay();
     let twin = parent;
     if (fromRoot) {
