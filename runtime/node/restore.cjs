@@ -299,6 +299,8 @@ function twinImport(specifier, parentURL) {
   const fromRoot = typeof parentURL === 'string' && parentURL.startsWith('file:') && inside(ROOT, url.fileURLToPath(parentURL));
   const absRequest = specifier.startsWith('file:') && inside(ROOT, url.fileURLToPath(specifier));
   if (!fromRoot && !absRequest) return undefined;
+  const request = absRequest ? url.fileURLToPath(specifier) : specifier;
+  if (fromRoot && !couldBeStored(request, url.fileURLToPath(parentURL))) return undefined;
   const i = overlay();
   return {
     specifier: absRequest ? mapUrl(i, specifier) : specifier,
