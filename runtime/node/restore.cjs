@@ -300,7 +300,8 @@ function twinImport(specifier, parentURL) {
   const absRequest = specifier.startsWith('file:') && inside(ROOT, url.fileURLToPath(specifier));
   if (!fromRoot && !absRequest) return undefined;
   const request = absRequest ? url.fileURLToPath(specifier) : specifier;
-  if (fromRoot && !couldBeStored(request, url.fileURLToPath(parentURL))) return undefined;
+  // (percent-encoded specifiers are left to the overlay: the index holds decoded paths)
+  if (fromRoot && !specifier.includes('%') && !couldBeStored(request, url.fileURLToPath(parentURL))) return undefined;
   const i = overlay();
   return {
     specifier: absRequest ? mapUrl(i, specifier) : specifier,
