@@ -221,7 +221,8 @@ function toMirror(i, p) {
 let stored = null; // { names: package names with stored files, files: stored paths } from the index
 function storedIndex() {
   if (stored !== null) return stored;
-  const files = Object.keys(JSON.parse(fs.readFileSync(path.join(STORE, 'index.json'), 'utf8')).files);
+  // Only files a module loader can be asked for (a stored README cannot answer a require).
+  const files = Object.keys(JSON.parse(fs.readFileSync(path.join(STORE, 'index.json'), 'utf8')).files).filter((f) => /\.(?:c|m)?js$|\.json$|\.node$/.test(f));
   const names = new Set();
   for (const f of files) {
     const parts = f.split('/');
