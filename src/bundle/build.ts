@@ -14,6 +14,8 @@ export interface BuildUnitOptions {
   root: string;
   unit: BundleUnit;
   resolver: Resolver;
+  /** Files that share their instance with their path through require.cache (BundlePlan.registered). */
+  registered?: ReadonlySet<string>;
   /** Transformed sources (lazy rewrites) used instead of the files' contents. */
   transformed: ReadonlyMap<string, string>;
   /** Node major of the target, for esbuild's `target`. */
@@ -30,25 +32,37 @@ function relFromRoot(unitRoot: string, file: string): string {
 }
 
 /**
- * CommonJS files that read __dirname / __filename get their own values back: one line after the
- * directive prologue, so 'use strict' stays a directive and line numbers stay put.
+ * The line put after the directive prologue of a bundled CommonJS file (so 'use strict' stays a directive
+ * and line numbers stay put): its own __dirname / __filename when it reads them, and, for a file an
+ * unknown require may also load by path, one instance shared with that file through require.cache.
  */
-export function withOwnDirname(code: string, file: string, unitRoot: string): string {
-  if (!/\b__(?:dirname|filename)\b/.test(code)) return code;
-  const r = JSON.stringify(relFromRoot(unitRoot, file));
-  const line = `var __filename = require("path").join(${ROOT_VAR}, ${r}), __dirname = require("path").dirname(__filename);`;
+export function modulePreamble(code: string, file: string, unitRoot: string, registered: boolean): string {
+  const wantsDirname = /\b__(?:dirname|filename)\b/.test(code);
+  if (!wantsDirname && !registered) return code;
+  const self = `require("path").join(${ROOT_VAR}, ${JSON.stringify(relFromRoot(unitRoot, file))})`;
+  const parts: string[] = [];
+  if (wantsDirname) parts.push(`var __filename = ${self}, __dirname = require("path").dirname(__filename);`);
+  if (registered)
+    parts.push(`var __faaslightSelf = ${self}; if (require.cache[__faaslightSelf]) { module.exports = require.cache[__faaslightSelf].exports; return; } ${REGISTER}(__faaslightSelf, module);`);
+  const line = parts.join(' ');
   const end = prologueEnd(code, false);
-  return `${code.slice(0, end)}${end > 0 && code[end - 1] !== '\n' ? ' ' : ''}${line}${code.slice(end)}`;
+  // `;` ends a directive written without one ('use strict'\nvar x …); after the prologue it is harmless.
+  return `${code.slice(0, end)}${end > 0 ? ';' : ''}${line}${code.slice(end)}`;
 }
 
+const REGISTER = '__faaslightRegister';
+/** A real Module in require.cache whose exports are the bundled module's, so a load by path finds it. */
+const REGISTER_FN = `function ${REGISTER}(f, m) { var M = require("module"); var r = new M(f, null); r.filename = f; r.loaded = true; r.paths = M._nodeModulePaths(require("path").dirname(f)); Object.defineProperty(r, "exports", { get: function () { return m.exports; }, set: function (v) { m.exports = v; }, enumerable: true, configurable: true }); require.cache[f] = r; }`;
+
 function banner(format: 'cjs' | 'esm'): string {
-  if (format === 'cjs') return `var ${ROOT_VAR} = __dirname;`;
+  if (format === 'cjs') return `var ${ROOT_VAR} = __dirname; ${REGISTER_FN}`;
   // esbuild's ESM output calls a free `require` for CommonJS modules it bundles and for externals.
   return [
     `import { createRequire as __faaslightCreateRequire } from "node:module";`,
     `import { fileURLToPath as __faaslightFileURLToPath } from "node:url";`,
     `const require = __faaslightCreateRequire(import.meta.url);`,
     `const ${ROOT_VAR} = require("path").dirname(__faaslightFileURLToPath(import.meta.url));`,
+    REGISTER_FN,
   ].join(' ');
 }
 
@@ -62,6 +76,7 @@ export interface BuildUnitResult {
 export async function buildUnit(o: BuildUnitOptions): Promise<BuildUnitResult> {
   const { root, unit, resolver } = o;
   const inUnit = new Set(unit.files);
+  const registered = o.registered ?? new Set<string>();
   const externals = new Set<string>();
   const plugin: esbuild.Plugin = {
     name: 'faaslight-unit',
@@ -87,7 +102,7 @@ export async function buildUnit(o: BuildUnitOptions): Promise<BuildUnitResult> {
         const file = rel(root, args.path);
         if (file.endsWith('.json')) return { contents: fs.readFileSync(args.path, 'utf8'), loader: 'json' };
         let code = o.transformed.get(file) ?? fs.readFileSync(args.path, 'utf8');
-        if (file !== unit.root && !/\.mjs$/.test(file)) code = withOwnDirname(code, file, unit.root);
+        if (file !== unit.root && !/\.mjs$/.test(file)) code = modulePreamble(code, file, unit.root, registered.has(file));
         return { contents: code, loader: 'js', resolveDir: path.dirname(args.path) };
       });
     },

@@ -11,7 +11,7 @@ import { buildUnit } from './build.js';
 import { planUnits, type BundleUnit } from './units.js';
 
 export { planUnits, unbundleableReason, positionalUse, type BundleUnit, type BundlePlan } from './units.js';
-export { buildUnit, withOwnDirname } from './build.js';
+export { buildUnit, modulePreamble } from './build.js';
 
 export interface BundleOptions {
   nodeVersion: string;
@@ -25,6 +25,8 @@ export interface BundleResult {
   /** Files now inside a bundle (roots excluded): move to the fallback store. */
   bundled: string[];
   units: (BundleUnit & { externals: string[]; bytes: number })[];
+  /** Bundled files that also stay on disk, sharing one instance through require.cache. */
+  registered: string[];
   unbundled: Record<string, Reason>;
   diagnostics: Diagnostic[];
 }
@@ -42,14 +44,16 @@ export async function bundleApp(job: Job, transformed: ReadonlyMap<string, strin
     parseError: (f) => job.analyses.get(f)?.parseError,
     dynamicRequest: (f) => job.analyses.get(f)?.imports.some((r) => r.pattern !== undefined || r.unknown === true) ?? false,
   });
+  const registered = new Set(plan.registered);
   const resolver = createResolver(app.root, { nodeVersion: o.nodeVersion });
   const nodeMajor = Number(o.nodeVersion.replace(/^v/, '').split('.')[0]) || 20;
-  const result: BundleResult = { code: new Map(), bundled: [], units: [], unbundled: plan.unbundled, diagnostics: [] };
+  const result: BundleResult = { code: new Map(), bundled: [], units: [], registered: plan.registered, unbundled: plan.unbundled, diagnostics: [] };
   for (const unit of plan.units) {
     try {
-      const r = await buildUnit({ root: app.root, unit, resolver, transformed, nodeMajor, minify: o.minify });
+      const r = await buildUnit({ root: app.root, unit, resolver, transformed, nodeMajor, minify: o.minify, registered });
       result.code.set(unit.root, r.code);
-      result.bundled.push(...unit.files.filter((f) => f !== unit.root && !f.endsWith('.json')));
+      // Registered files stay on disk: a load by path must find the file to find its cache entry.
+      result.bundled.push(...unit.files.filter((f) => f !== unit.root && !f.endsWith('.json') && !registered.has(f)));
       result.units.push({ ...unit, externals: r.externals, bytes: Buffer.byteLength(r.code) });
     } catch (e) {
       const text = ((e as { errors?: { text: string }[] }).errors?.map((x) => x.text).join('; ') || (e as Error).message).split('\n')[0];

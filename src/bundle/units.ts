@@ -24,6 +24,11 @@ export interface BundlePlan {
   units: BundleUnit[];
   /** Why a reached JS file was left as a file (absent: bundled). */
   unbundled: Record<string, Reason>;
+  /**
+   * Bundled files an unknown require (in a package kept whole) could also load by path: they stay on disk
+   * and register in require.cache, so both ways give the same instance.
+   */
+  registered: string[];
 }
 
 export interface UnitsInput {
@@ -34,6 +39,8 @@ export interface UnitsInput {
   readSource: (file: string) => string | undefined;
   /** Parse errors per file (from the analysis cache). */
   parseError?: (file: string) => string | undefined;
+  /** Files an unknown require could load (opaque packages, their dependencies, and below): filled by planUnits. */
+  registered?: Set<string>;
   /** True when the file has a require/import whose specifier is not a literal (widened or unknown). */
   dynamicRequest?: (file: string) => boolean;
 }
@@ -85,10 +92,10 @@ export function unbundleableReason(file: string, input: UnitsInput, isRoot: bool
   const r = (code: string, text: string): Reason => ({ code, text, parent: file });
   if (!node) return r('not-in-graph', 'not reached by the analysis');
   if (node.kind !== 'js' && node.kind !== 'json') return r('not-js', `a ${node.kind} file: loaded from its own path`);
-  if (node.reasons.some((x) => x.code === 'opaque-package' || x.code === 'opaque-dependency'))
-    return r('opaque', 'part of (or loaded by) a package kept whole: it may load files by paths analysis cannot see');
-  const pkg = packageDirOf(file);
-  if (pkg && input.graph.packages[pkg]?.opaque) return r('opaque', `package ${input.graph.packages[pkg].name} is kept whole`);
+  // Files an unknown require may reach are bundled only as CommonJS modules that share one instance
+  // with their file through require.cache (see build.ts); JSON and ES modules cannot, so they stay files.
+  if (input.registered?.has(file) && (node.kind === 'json' || node.isESM))
+    return r('opaque', `${node.kind === 'json' ? 'a JSON file' : 'an ES module'} an unknown require may load: one instance, so a file`);
   if (node.kind === 'json') return undefined;
   if (input.parseError?.(file)) return r('parse-error', 'does not parse');
   const code = input.readSource(file);
@@ -125,6 +132,14 @@ export function planUnits(input: UnitsInput): BundlePlan {
     if (e) lazyEdges.add(e);
     lazyRoots.add(d.target);
   }
+  // What an unknown require could load: the files of packages kept whole, their declared dependencies,
+  // and everything those load.
+  const registered = new Set<string>();
+  const seeds = Object.entries(graph.files)
+    .filter(([f, n]) => n.reasons.some((x) => x.code === 'opaque-package' || x.code === 'opaque-dependency') || graph.packages[packageDirOf(f) ?? '']?.opaque)
+    .map(([f]) => f);
+  for (const seed of seeds) for (const f of closure(seed, out, new Set())) registered.add(f);
+  input = { ...input, registered };
   const roots = [...new Set([...input.handlers, ...lazyRoots])];
   const owners = new Map<string, string[]>();
   const reach = new Map<string, Set<string>>();
@@ -173,5 +188,6 @@ export function planUnits(input: UnitsInput): BundlePlan {
     if (files.length < 2) continue;
     units.push({ root, kind, format: isEsm ? 'esm' : 'cjs', files });
   }
-  return { units, unbundled };
+  const bundled = new Set(units.flatMap((u) => u.files));
+  return { units, unbundled, registered: [...registered].filter((f) => bundled.has(f)).sort() };
 }

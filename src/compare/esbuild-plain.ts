@@ -1,6 +1,9 @@
 // Variant (b) of `compare`: what a user gets from a plain esbuild bundle with serverless-esbuild's default
-// settings (bundle, platform node, CommonJS, target = the runtime's Node, no minify, no externals).
-// The package is the app without node_modules, with each handler file replaced by its bundle. An ES
+// settings (bundle, platform node, CommonJS, target = the runtime's Node, no minify), including its default
+// exclude: `@aws-sdk/*` for nodejs18.x and later, whose runtime provides SDK v3. Locally nothing provides it,
+// so the package keeps the app's node_modules, where excluded modules load from files as they would from
+// the runtime's own folder (no other module is looked up there: everything else is in the bundle).
+// Each handler file is replaced by its bundle. An ES
 // module handler gets format esm and the usual createRequire banner: CommonJS output of an ES module
 // that reads import.meta does not run, and that is the change every such user makes.
 import fs from 'node:fs';
@@ -29,8 +32,8 @@ function isEsmHandler(app: AppModel, file: string): boolean {
 
 export async function buildPlainBundle(app: AppModel, outDir: string, nodeMajor: number, opts: { minify?: boolean } = {}): Promise<PlainBundleResult> {
   await fs.promises.rm(outDir, { recursive: true, force: true });
+  const exclude = nodeMajor >= 18 ? ['@aws-sdk/*'] : ['aws-sdk'];
   for (const f of app.files) {
-    if (f.startsWith('node_modules/')) continue;
     const dst = abs(outDir, f);
     await fs.promises.mkdir(path.dirname(dst), { recursive: true });
     await fs.promises.copyFile(abs(app.root, f), dst);
@@ -50,6 +53,7 @@ export async function buildPlainBundle(app: AppModel, outDir: string, nodeMajor:
         outfile: abs(outDir, file),
         absWorkingDir: app.root,
         logLevel: 'silent',
+        external: exclude,
         ...(esm ? { banner: { js: ESM_BANNER } } : {}),
       });
       warnings += r.warnings.length;

@@ -43,6 +43,8 @@ interface Case {
   handlerUnit: string[];
   /** Reason code of some files that stay files. */
   stays: Record<string, string>;
+  /** Bundled files that also stay on disk, one instance through require.cache. */
+  registered?: string[];
   /** Bundles of lazily loaded packages: root → files. */
   lazyUnits?: Record<string, string[]>;
 }
@@ -50,8 +52,14 @@ interface Case {
 const CASES: Case[] = [
   {
     name: 'dynamic',
-    handlerUnit: ['handler.js', 'lib/format.js'],
-    stays: { 'node_modules/greeter/index.js': 'dynamic-request', 'node_modules/greeter/locales/fr.js': 'below-file', 'node_modules/greeter/plugins/shout.js': 'below-file' },
+    handlerUnit: ['handler.js', 'lib/format.js', 'node_modules/registry/index.js', 'node_modules/registry/state.js'],
+    stays: {
+      'node_modules/greeter/index.js': 'dynamic-request',
+      'node_modules/greeter/locales/fr.js': 'below-file',
+      'node_modules/greeter/plugins/shout.js': 'below-file',
+      'node_modules/registry/loader.js': 'dynamic-request',
+    },
+    registered: ['node_modules/registry/index.js', 'node_modules/registry/state.js'],
   },
   {
     name: 'dirname',
@@ -67,7 +75,7 @@ const CASES: Case[] = [
   {
     name: 'native',
     handlerUnit: ['handler.js', 'summary.js'],
-    stays: { 'node_modules/tree-sitter/index.js': 'opaque', 'node_modules/tree-sitter-python/bindings/node/index.js': 'opaque' },
+    stays: { 'node_modules/tree-sitter/index.js': 'dynamic-request', 'node_modules/tree-sitter-python/bindings/node/index.js': 'dynamic-request' },
   },
 ];
 
@@ -86,14 +94,16 @@ describe('optimize --bundle on the cases that break a plain bundler', () => {
         ...Object.entries(c.lazyUnits ?? {}).map(([root, files]) => ({ root, files })),
       ]);
       for (const [file, code] of Object.entries(c.stays)) expect(job.bundle!.unbundled[file]?.code, file).toBe(code);
+      expect(job.bundle!.registered).toEqual(c.registered ?? []);
       // Bundled files leave the package for the fallback store; files that stay are still there.
       const index = await readFallbackIndex(out);
       const roots = new Set(units.map((u) => u.root));
-      for (const f of units.flatMap((u) => u.files).filter((f) => !roots.has(f))) {
+      for (const f of units.flatMap((u) => u.files).filter((f) => !roots.has(f) && !c.registered?.includes(f))) {
         expect(fs.existsSync(path.join(out, f)), f).toBe(false);
         expect(index?.files[f], f).toBeDefined();
       }
-      for (const f of Object.keys(c.stays)) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+      for (const f of [...Object.keys(c.stays), ...(c.registered ?? [])]) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+      if (c.name === 'dynamic') expect(job.verify!.events.map((e) => (e.optimized.output as { sameInstance: boolean }).sameInstance)).toEqual([true, true]);
 
       const plain = path.join(tmp, `${c.name}.esbuild`);
       const built = await buildPlainBundle(job.app!, plain, 20);
