@@ -25,6 +25,7 @@ function jobOptions(app: string, o: Record<string, any>): JobOptions {
     esmFallback: o.esmFallback,
     bundle: o.bundle,
     minify: o.minify,
+    codeCache: o.codeCache,
   };
 }
 
@@ -62,6 +63,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('--verify <events>', 'run original and optimized handlers on these event files (globs) and fail if any output differs (repeatable)', collect)
     .option('--bundle', 'bundle what each handler loads at init, and each lazily loaded package, with esbuild (native addons, opaque and shared files stay files)')
     .option('--minify', 'minify the bundles (with --bundle)')
+    .option('--code-cache', 'ship a V8 code cache for CommonJS handler bundles (with --bundle; used only when the deployed Node has the same V8 build)')
     .option('--esm-fallback', 'also restore stripped files for import() (registers ESM loader hooks: costs ~40-100 ms per ESM cold start)')
     .action(async (app: string, o: Record<string, any>) => {
       const fmt = format(o);

@@ -30,6 +30,8 @@ export interface JobOptions {
   bundle?: boolean;
   /** Minify the bundles (only with bundle). */
   minify?: boolean;
+  /** V8 code cache for CommonJS handler bundles (only with bundle; src/bundle/code-cache.ts). */
+  codeCache?: boolean;
 }
 
 /** One job object carried through every stage: options, caches and the growing results. */

@@ -11,7 +11,7 @@ import { traceApp } from './analyze/js/trace.js';
 import { makePlan } from './plan/plan.js';
 import { rewriteLazy } from './transform/js/index.js';
 import { writePackage } from './package/index.js';
-import { bundleApp } from './bundle/index.js';
+import { bundleApp, codeCacheStage } from './bundle/index.js';
 import { verify, verifyDiagnostics, expandEvents, type HarnessOutcome } from './verify/index.js';
 import { diag, FaaslightError, UsageError } from './diagnostics.js';
 import { abs, isInside } from './util/paths.js';
@@ -181,6 +181,8 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
       esmHooks: o.esmFallback === true,
     }),
   );
+
+  if (o.bundle && o.codeCache) await stage(job, 'code-cache', () => codeCacheStage(job, o.out!, o.zipPath!));
 
   if (o.verifyEvents?.length) {
     const events = await expandEvents(o.verifyEvents);

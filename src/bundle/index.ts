@@ -9,9 +9,12 @@ import { diag } from '../diagnostics.js';
 import type { Diagnostic, Reason } from '../types.js';
 import { buildUnit } from './build.js';
 import { planUnits, type BundleUnit } from './units.js';
+import { addCodeCache, type CodeCacheResult } from './code-cache.js';
+import { writeZip } from '../package/zip.js';
 
 export { planUnits, unbundleableReason, positionalUse, type BundleUnit, type BundlePlan } from './units.js';
 export { buildUnit, modulePreamble } from './build.js';
+export { addCodeCache, stubSource, type CodeCacheResult } from './code-cache.js';
 
 export interface BundleOptions {
   nodeVersion: string;
@@ -67,4 +70,16 @@ export async function bundleApp(job: Job, transformed: ReadonlyMap<string, strin
   }
   result.bundled.sort();
   return result;
+}
+
+/** After packaging: V8 code cache for the CommonJS handler bundles, then the zip is written again. */
+export async function codeCacheStage(job: Job, outDir: string, zipPath: string): Promise<CodeCacheResult[]> {
+  const handlers = [...new Set(job.app!.handlers.map((h) => h.file))].filter(
+    (h) => job.bundle?.code.has(h) && job.bundle.units.find((u) => u.root === h)?.format === 'cjs',
+  );
+  const results = addCodeCache(outDir, handlers);
+  for (const r of results.filter((x) => !x.ok))
+    job.diagnostics.push(diag('FL203', 'warning', `${r.handler}: no code cache (${r.error}); the bundle is loaded as usual`, { file: r.handler }));
+  if (results.some((r) => r.ok) && job.packageResult) job.packageResult.after.zipBytes = (await writeZip(outDir, zipPath)).bytes;
+  return results;
 }

@@ -19,9 +19,9 @@ import type { AppModel } from '../types.js';
 import { listTree } from '../package/zip.js';
 import { buildPlainBundle } from './esbuild-plain.js';
 
-export type VariantName = 'original' | 'esbuild' | 'lazy' | 'bundle' | 'esbuild-minify' | 'bundle-minify';
+export type VariantName = 'original' | 'esbuild' | 'lazy' | 'bundle' | 'esbuild-minify' | 'bundle-minify' | 'bundle-cache';
 export const BASE_VARIANTS: VariantName[] = ['original', 'esbuild', 'lazy', 'bundle'];
-export const EXTRA_VARIANTS: VariantName[] = ['esbuild-minify', 'bundle-minify'];
+export const EXTRA_VARIANTS: VariantName[] = ['esbuild-minify', 'bundle-minify', 'bundle-cache'];
 
 const LABELS: Record<VariantName, string> = {
   original: '(a) original',
@@ -30,6 +30,7 @@ const LABELS: Record<VariantName, string> = {
   bundle: '(d) faaslight --bundle',
   'esbuild-minify': '(b+) esbuild --minify',
   'bundle-minify': '(d+) faaslight --bundle --minify',
+  'bundle-cache': '(d*) faaslight --bundle --code-cache',
 };
 
 export interface CompareOptions {
@@ -123,7 +124,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
       try {
         const { job } = await optimizeApp({
           input, out, zipPath: `${out}.zip`, handlers: opts.handlers, nodeVersion: opts.nodeVersion,
-          bundle: name !== 'lazy', minify: name === 'bundle-minify',
+          bundle: name !== 'lazy', minify: name === 'bundle-minify', codeCache: name === 'bundle-cache',
         });
         app ??= job.app;
         if (name === 'lazy') lazyImports = job.plan!.imports.filter((d) => d.decision === 'lazy').length;

@@ -127,6 +127,22 @@ describe('optimize --bundle on the cases that break a plain bundler', () => {
   });
 });
 
+describe('optimize --bundle --code-cache', () => {
+  it('the handler file becomes a stub that runs the bundle with V8 cached data: same outputs, cache accepted', async () => {
+    const app = fixture('dirname', 'dirname-cache');
+    const out = path.join(tmp, 'dirname-cache.opt');
+    const { job } = await optimizeApp({ input: app, out, handlers: ['handler.handler'], bundle: true, codeCache: true, verifyEvents: events(app) });
+    expect(job.verify!.ok).toBe(true);
+    const bundle = path.join(out, '.faaslight/bundle/handler.js');
+    expect(fs.readFileSync(path.join(out, 'handler.js'), 'utf8')).toContain("require('path').join(__dirname, \".faaslight/bundle/handler.js\")");
+    const check = `const vm = require('vm'), fs = require('fs'), M = require('module');
+      const s = new vm.Script(M.wrap(fs.readFileSync(process.argv[1], 'utf8')), { filename: 'x', cachedData: fs.readFileSync(process.argv[1] + '.cache'), importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+      process.stdout.write(String(s.cachedDataRejected));`;
+    const r = spawnSync(process.execPath, ['-e', check, bundle], { encoding: 'utf8', env: cleanEnv() });
+    expect(r.stdout).toBe('false');
+  });
+});
+
 describe('positionalUse: code that means something else inside a bundle', () => {
   const table: [string, string | undefined][] = [
     ['const x = require("x");', undefined],
