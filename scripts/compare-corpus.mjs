@@ -38,7 +38,7 @@ for (const app of APPS.filter((a) => !only || only.includes(a))) {
     console.error(`${app}: compare failed (exit ${r.status}): ${r.stderr.split('\n').slice(-5).join('\n')}`);
     continue;
   }
-  results.push({ app, ...JSON.parse(fs.readFileSync(out, 'utf8')) });
+  results.push({ ...JSON.parse(fs.readFileSync(out, 'utf8')), app });
 }
 
 const med = (v) => v?.e2eMs?.median;
