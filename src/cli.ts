@@ -28,6 +28,9 @@ function jobOptions(app: string, o: Record<string, any>): JobOptions {
     runtime: o.runtime,
     stubs: o.stubs,
     precompile: o.precompile,
+    bundle: o.bundle,
+    minify: o.minify,
+    codeCache: o.codeCache,
   };
 }
 
@@ -74,6 +77,9 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('--measure [runs]', 'then measure the cold start before/after locally: fresh processes, interleaved, median of [runs] (default 10)')
     .option('--measure-event <file>', 'event for --measure (default: the first --verify event)')
     .option('--precompile', 'Python: ship byte code (.pyc, unchecked-hash) compiled by the target interpreter')
+    .option('--bundle', 'bundle what each handler loads at init, and each lazily loaded package, with esbuild (native addons, opaque and shared files stay files)')
+    .option('--minify', 'minify the bundles (with --bundle)')
+    .option('--code-cache', 'ship a V8 code cache for CommonJS handler bundles (with --bundle; used only when the deployed Node has the same V8 build)')
     .option('--esm-fallback', 'also restore stripped files for import() (registers ESM loader hooks: costs ~40-100 ms per ESM cold start)')
     .option('--no-report', 'with --verify: do not write the HTML report <out>.report.html')
     .action(async (app: string, o: Record<string, any>) => {
@@ -120,6 +126,7 @@ async function registerOptional(program: Command): Promise<void> {
     ['./cli/model.js', 'registerModel'],
     ['./cli/load.js', 'registerLoad'],
     ['./cli/batch.js', 'registerBatch'],
+    ['./cli/compare.js', 'registerCompare'],
   ] as const) {
     try {
       const m = await import(mod);

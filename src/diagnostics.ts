@@ -25,6 +25,7 @@ export const DIAGNOSTICS = {
   // 2xx: plan and transform
   FL201: 'import kept eager',
   FL202: 'rewrite failed: file kept as is',
+  FL203: 'bundle: a root could not be bundled, its files kept as files',
   // 3xx: verify and measure
   FL301: 'output differs after optimization',
   FL302: 'fallback load during verification',

@@ -1,5 +1,6 @@
 import type { MeasureResult } from './measure/types.js';
 import type { StubCandidate } from './analyze/python/stubs.js';
+import type { BundleResult } from './bundle/index.js';
 import type { AppModel, Diagnostic, FileAnalysis, ModuleGraph, BindingSite, Plan, TraceResult, PackageResult, VerifyResult, Runtime } from './types.js';
 
 /** Options of one optimize/analyze run, after defaults are applied. */
@@ -37,6 +38,12 @@ export interface JobOptions {
   stubs?: boolean;
   /** Python: ship unchecked-hash .pyc byte code for the target interpreter (default false). */
   precompile?: boolean;
+  /** Bundle what each handler and each lazy target loads with esbuild (src/bundle). */
+  bundle?: boolean;
+  /** Minify the bundles (only with bundle). */
+  minify?: boolean;
+  /** V8 code cache for CommonJS handler bundles (only with bundle; src/bundle/code-cache.ts). */
+  codeCache?: boolean;
 }
 
 /** One job object carried through every stage: options, caches and the growing results. */
@@ -54,6 +61,7 @@ export interface Job {
   measure?: MeasureResult;
   /** Python: never-reached functions replaced by stubs (after the transform, the ones really rewritten). */
   stubs?: StubCandidate[];
+  bundle?: BundleResult;
   diagnostics: Diagnostic[];
   /** Milliseconds per stage, in order. */
   timings: { stage: string; ms: number }[];

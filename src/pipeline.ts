@@ -12,6 +12,7 @@ import { traceApp } from './analyze/js/trace.js';
 import { makePlan } from './plan/plan.js';
 import { rewriteLazy } from './transform/js/index.js';
 import { writePackage } from './package/index.js';
+import { bundleApp, codeCacheStage } from './bundle/index.js';
 import { verify, verifyDiagnostics, expandEvents, type HarnessOutcome } from './verify/index.js';
 import { diag, FaaslightError, UsageError } from './diagnostics.js';
 import { abs, isInside } from './util/paths.js';
@@ -173,8 +174,16 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
     return out;
   });
 
-  const keep = plan.files.filter((f) => f.decision === 'keep').map((f) => f.file);
-  const strip = plan.files.filter((f) => f.decision === 'strip').map((f) => f.file);
+  if (o.bundle) {
+    const nodeVersion = nodeVersionFor(app.handlers[0]?.runtimeId, o.nodeVersion ?? app.config.nodeVersion);
+    const readSource = (f: string) => fs.readFileSync(abs(app.root, f), 'utf8');
+    job.bundle = await stage(job, 'bundle', () => bundleApp(job, transformed, { nodeVersion, minify: o.minify, readSource }));
+    for (const [f, code] of job.bundle.code) transformed.set(f, code);
+    job.diagnostics.push(...job.bundle.diagnostics);
+  }
+  const bundled = new Set(job.bundle?.bundled);
+  const keep = plan.files.filter((f) => f.decision === 'keep' && !bundled.has(f.file)).map((f) => f.file);
+  const strip = [...plan.files.filter((f) => f.decision === 'strip').map((f) => f.file), ...bundled];
   const handlerFiles = [...new Set(app.handlers.map((h) => h.file))];
   job.packageResult = await stage(job, 'package', () =>
     writePackage({
@@ -189,6 +198,8 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
       esmHooks: o.esmFallback === true,
     }),
   );
+
+  if (o.bundle && o.codeCache) await stage(job, 'code-cache', () => codeCacheStage(job, o.out!, o.zipPath!));
 
   await verifyStage(job);
   await measureStage(job);

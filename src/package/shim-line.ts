@@ -14,7 +14,7 @@ export function shimStatement(relSpecifier: string, isESM: boolean): string {
  * file does not parse, only the hashbang is skipped (a file that does not parse is not runnable
  * anyway, so nothing can be broken by the position).
  */
-function prologueEnd(code: string, isESM: boolean): number {
+export function prologueEnd(code: string, isESM: boolean): number {
   const hashbang = /^#![^\n]*(\n|$)/.exec(code);
   let end = hashbang ? hashbang[0].length : 0;
   try {

@@ -1,0 +1,85 @@
+// Bundle stage (`optimize --bundle`): after the lazy rewrite, each handler file is replaced by an esbuild
+// bundle of what it loads that no lazy target shares, and each lazy target by a bundle of what only it
+// loads. Files that must keep their path (native addons, opaque packages, positional code, anything two
+// roots share) stay files and are required by exact relative path; bundled files move into the fallback
+// store, so a request the analysis did not see still finds them.
+import type { Job } from '../job.js';
+import { createResolver } from '../analyze/js/resolve.js';
+import { diag } from '../diagnostics.js';
+import type { Diagnostic, Reason } from '../types.js';
+import { buildUnit } from './build.js';
+import { planUnits, type BundleUnit } from './units.js';
+import { addCodeCache, type CodeCacheResult } from './code-cache.js';
+import { writeZip } from '../package/zip.js';
+
+export { planUnits, unbundleableReason, positionalUse, type BundleUnit, type BundlePlan } from './units.js';
+export { buildUnit, modulePreamble } from './build.js';
+export { addCodeCache, stubSource, type CodeCacheResult } from './code-cache.js';
+
+export interface BundleOptions {
+  nodeVersion: string;
+  minify?: boolean;
+  readSource: (file: string) => string | undefined;
+}
+
+export interface BundleResult {
+  /** Root file → bundle text (replaces the lazily rewritten or original source). */
+  code: Map<string, string>;
+  /** Files now inside a bundle (roots excluded): move to the fallback store. */
+  bundled: string[];
+  units: (BundleUnit & { externals: string[]; bytes: number })[];
+  /** Bundled files that also stay on disk, sharing one instance through require.cache. */
+  registered: string[];
+  unbundled: Record<string, Reason>;
+  diagnostics: Diagnostic[];
+}
+
+/** Plans and builds every unit; a unit esbuild rejects is dropped (its files stay files) with FL203. */
+export async function bundleApp(job: Job, transformed: ReadonlyMap<string, string>, o: BundleOptions): Promise<BundleResult> {
+  const app = job.app!;
+  const graph = job.graph!;
+  const handlers = [...new Set(app.handlers.map((h) => h.file))];
+  const plan = planUnits({
+    graph,
+    imports: job.plan!.imports,
+    handlers,
+    readSource: (f) => transformed.get(f) ?? o.readSource(f),
+    parseError: (f) => job.analyses.get(f)?.parseError,
+    dynamicRequest: (f) => job.analyses.get(f)?.imports.some((r) => r.pattern !== undefined || r.unknown === true) ?? false,
+  });
+  const registered = new Set(plan.registered);
+  const resolver = createResolver(app.root, { nodeVersion: o.nodeVersion });
+  const nodeMajor = Number(o.nodeVersion.replace(/^v/, '').split('.')[0]) || 20;
+  const result: BundleResult = { code: new Map(), bundled: [], units: [], registered: plan.registered, unbundled: plan.unbundled, diagnostics: [] };
+  for (const unit of plan.units) {
+    try {
+      const r = await buildUnit({ root: app.root, unit, resolver, transformed, nodeMajor, minify: o.minify, registered });
+      result.code.set(unit.root, r.code);
+      // Registered files stay on disk: a load by path must find the file to find its cache entry.
+      result.bundled.push(...unit.files.filter((f) => f !== unit.root && !f.endsWith('.json') && !registered.has(f)));
+      result.units.push({ ...unit, externals: r.externals, bytes: Buffer.byteLength(r.code) });
+    } catch (e) {
+      const text = ((e as { errors?: { text: string }[] }).errors?.map((x) => x.text).join('; ') || (e as Error).message).split('\n')[0];
+      result.diagnostics.push(
+        diag('FL203', 'warning', `${unit.root}: not bundled (${text}); its ${unit.files.length} files stay files`, {
+          file: unit.root,
+          note: 'the package still works unbundled; report the esbuild error if it looks wrong',
+        }),
+      );
+    }
+  }
+  result.bundled.sort();
+  return result;
+}
+
+/** After packaging: V8 code cache for the CommonJS handler bundles, then the zip is written again. */
+export async function codeCacheStage(job: Job, outDir: string, zipPath: string): Promise<CodeCacheResult[]> {
+  const handlers = [...new Set(job.app!.handlers.map((h) => h.file))].filter(
+    (h) => job.bundle?.code.has(h) && job.bundle.units.find((u) => u.root === h)?.format === 'cjs',
+  );
+  const results = addCodeCache(outDir, handlers);
+  for (const r of results.filter((x) => !x.ok))
+    job.diagnostics.push(diag('FL203', 'warning', `${r.handler}: no code cache (${r.error}); the bundle is loaded as usual`, { file: r.handler }));
+  if (results.some((r) => r.ok) && job.packageResult) job.packageResult.after.zipBytes = (await writeZip(outDir, zipPath)).bytes;
+  return results;
+}

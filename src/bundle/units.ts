@@ -1,0 +1,193 @@
+// Which files go into which bundle. Pure: graph + plan + sources in, units out, a reason for every file
+// left out. A unit is a root (a handler file, or the target of a lazy import) plus the files only that
+// root reaches; the bundle replaces the root file in place, so whatever required the root by its path
+// (the handler string, a lazy loader) gets the bundle, and __dirname of the root is unchanged.
+//
+// Module identity is the invariant: a module must never exist both inside a bundle and as a file, or
+// inside two bundles (two instances = two states). Hence a file is bundled only when exactly one root
+// reaches it and nothing below it has to stay a file; files reached by several roots stay files, and
+// the set of files that stay files is closed downwards (a file's dependencies load as files too).
+import type { ImportDecision, ModuleGraph, Reason, ResolvedEdge } from '../types.js';
+import { parse } from '@babel/parser';
+import { packageDirOf } from '../plan/plan.js';
+
+export interface BundleUnit {
+  /** The file replaced by the bundle (handler file or lazy target). */
+  root: string;
+  kind: 'handler' | 'lazy';
+  format: 'cjs' | 'esm';
+  /** Files bundled, the root included, sorted. */
+  files: string[];
+}
+
+export interface BundlePlan {
+  units: BundleUnit[];
+  /** Why a reached JS file was left as a file (absent: bundled). */
+  unbundled: Record<string, Reason>;
+  /**
+   * Bundled files an unknown require (in a package kept whole) could also load by path: they stay on disk
+   * and register in require.cache, so both ways give the same instance.
+   */
+  registered: string[];
+}
+
+export interface UnitsInput {
+  graph: ModuleGraph;
+  imports: ImportDecision[];
+  /** Handler files (entries). */
+  handlers: string[];
+  readSource: (file: string) => string | undefined;
+  /** Parse errors per file (from the analysis cache). */
+  parseError?: (file: string) => string | undefined;
+  /** Files an unknown require could load (opaque packages, their dependencies, and below): filled by planUnits. */
+  registered?: Set<string>;
+  /** True when the file has a require/import whose specifier is not a literal (widened or unknown). */
+  dynamicRequest?: (file: string) => boolean;
+}
+
+// Code whose meaning depends on where its file is, or on the real module system: bundled, it would
+// see the bundle's location or esbuild's stand-in `module` object. A cheap text test picks candidates;
+// Babel's tokens then confirm (a hit in a comment or a string is not a use).
+const CANDIDATE = /\b(?:require|module|eval|__non_webpack_require__|mainModule|Module|import)\b/;
+const MODULE_FIELDS = new Set(['parent', 'paths', 'children', 'filename', 'id', 'require', 'constructor', 'loaded']);
+const MODULE_INTERNALS = new Set(['_load', '_resolveFilename', '_extensions', '_cache', '_findPath', '_nodeModulePaths']);
+
+/** The first use of the module system that a bundle would change, as text; undefined when none. */
+export function positionalUse(code: string, isESM: boolean, isRoot: boolean): string | undefined {
+  if (!CANDIDATE.test(code)) return undefined;
+  let tokens: { type: { label: string } | string; value?: unknown }[];
+  try {
+    tokens = parse(code, { sourceType: isESM ? 'module' : 'script', tokens: true, errorRecovery: true, allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, plugins: ['jsx'] }).tokens as typeof tokens;
+  } catch {
+    return 'source that does not parse';
+  }
+  const t = tokens.filter((x) => !/^Comment/.test(label(x)));
+  for (let i = 0; i < t.length; i++) {
+    const l = label(t[i]);
+    const v = t[i].value;
+    const prev = i > 0 ? label(t[i - 1]) : '';
+    const next = label(t[i + 1] ?? { type: 'eof' });
+    const after = t[i + 2]?.value;
+    if (l === 'import' && next === '.' && after === 'meta' && !isRoot) return 'import.meta';
+    if (l !== 'name' || prev === '.' || prev === '?.') continue;
+    if (v === 'require') {
+      if (next === '.' && (after === 'resolve' || after === 'cache')) return `require.${after}`;
+      if (next === '(' || next === '.' || prev === 'typeof') continue;
+      if (next === ':' && (prev === '{' || prev === ',')) continue; // an object key
+      return 'require as a value';
+    }
+    if (v === 'module' && next === '.' && MODULE_FIELDS.has(String(after))) return `module.${after}`;
+    if (v === 'eval' && next === '(') return 'direct eval';
+    if (v === '__non_webpack_require__') return String(v);
+    if (v === 'process' && next === '.' && after === 'mainModule') return 'process.mainModule';
+    if (v === 'Module' && next === '.' && MODULE_INTERNALS.has(String(after))) return `Module.${after}`;
+  }
+  return undefined;
+}
+const label = (x: { type: { label: string } | string }): string => (typeof x.type === 'string' ? x.type : x.type.label);
+
+/** Why `file` cannot be inside a bundle (undefined when it can). Roots keep their place, so __dirname and import.meta are fine there. */
+export function unbundleableReason(file: string, input: UnitsInput, isRoot: boolean): Reason | undefined {
+  const node = input.graph.files[file];
+  const r = (code: string, text: string): Reason => ({ code, text, parent: file });
+  if (!node) return r('not-in-graph', 'not reached by the analysis');
+  if (node.kind !== 'js' && node.kind !== 'json') return r('not-js', `a ${node.kind} file: loaded from its own path`);
+  // Files an unknown require may reach are bundled only as CommonJS modules that share one instance
+  // with their file through require.cache (see build.ts); JSON and ES modules cannot, so they stay files.
+  if (input.registered?.has(file) && (node.kind === 'json' || node.isESM))
+    return r('opaque', `${node.kind === 'json' ? 'a JSON file' : 'an ES module'} an unknown require may load: one instance, so a file`);
+  if (node.kind === 'json') return undefined;
+  if (input.parseError?.(file)) return r('parse-error', 'does not parse');
+  const code = input.readSource(file);
+  if (code === undefined) return r('unreadable', 'source not readable');
+  if (input.dynamicRequest?.(file)) return r('dynamic-request', 'computes a require/import path: resolved from its own folder at run time');
+  const use = positionalUse(code, node.isESM === true, isRoot);
+  if (use) return r('positional', `uses ${use}, which means something else inside a bundle`);
+  return undefined;
+}
+
+/** Files reached from `root` over edges that are not lazy, not require.resolve, and resolved. */
+function closure(root: string, out: Map<string, ResolvedEdge[]>, lazy: Set<ResolvedEdge>): Set<string> {
+  const seen = new Set<string>();
+  const queue = [root];
+  while (queue.length) {
+    const f = queue.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const e of out.get(f) ?? []) if (!lazy.has(e)) for (const t of e.to) if (!seen.has(t)) queue.push(t);
+  }
+  return seen;
+}
+
+export function planUnits(input: UnitsInput): BundlePlan {
+  const { graph } = input;
+  const out = new Map<string, ResolvedEdge[]>();
+  for (const e of graph.edges) out.set(e.from, [...(out.get(e.from) ?? []), e]);
+  const edgeOf = new Map(graph.edges.filter((e) => e.record.specifier !== undefined).map((e) => [`${e.from}\0${e.record.specifier}\0${e.record.line}`, e]));
+  const lazyEdges = new Set<ResolvedEdge>();
+  const lazyRoots = new Set<string>();
+  for (const d of input.imports) {
+    if (d.decision !== 'lazy' || !d.target) continue;
+    const e = edgeOf.get(`${d.site.file}\0${d.site.specifier}\0${d.site.line}`);
+    if (e) lazyEdges.add(e);
+    lazyRoots.add(d.target);
+  }
+  // What an unknown require could load: the files of packages kept whole, their declared dependencies,
+  // and everything those load.
+  const registered = new Set<string>();
+  const seeds = Object.entries(graph.files)
+    .filter(([f, n]) => n.reasons.some((x) => x.code === 'opaque-package' || x.code === 'opaque-dependency') || graph.packages[packageDirOf(f) ?? '']?.opaque)
+    .map(([f]) => f);
+  for (const seed of seeds) for (const f of closure(seed, out, new Set())) registered.add(f);
+  input = { ...input, registered };
+  const roots = [...new Set([...input.handlers, ...lazyRoots])];
+  const owners = new Map<string, string[]>();
+  const reach = new Map<string, Set<string>>();
+  for (const root of roots) {
+    const c = closure(root, out, lazyEdges);
+    reach.set(root, c);
+    for (const f of c) owners.set(f, [...(owners.get(f) ?? []), root]);
+  }
+  // Files reached by no root's non-lazy closure (e.g. only by edges from opaque packages) are files anyway.
+  const unbundled: Record<string, Reason> = {};
+  const pinned: string[] = [];
+  for (const [f, who] of owners) {
+    const why = who.length > 1
+      ? { code: 'shared', text: `reached from ${who.length} roots (${who.slice(0, 3).join(', ')}): one instance, so a file`, parent: who[0] }
+      : unbundleableReason(f, input, f === who[0]);
+    if (why) {
+      unbundled[f] = why;
+      pinned.push(f);
+    }
+  }
+  // Close downwards: what a file loads, it loads as a file.
+  const queue = [...pinned];
+  while (queue.length) {
+    const f = queue.pop()!;
+    for (const e of out.get(f) ?? []) {
+      if (e.record.kind === 'require.resolve') continue;
+      for (const t of e.to) {
+        if (unbundled[t] || !owners.has(t)) continue;
+        unbundled[t] = { code: 'below-file', text: `loaded by ${f}, which stays a file`, parent: f };
+        queue.push(t);
+      }
+    }
+  }
+  const units: BundleUnit[] = [];
+  for (const root of roots) {
+    if (unbundled[root]) continue;
+    const isEsm = graph.files[root]?.isESM === true;
+    const kind = input.handlers.includes(root) ? 'handler' : 'lazy';
+    // A lazy target that is an ES module is loaded by require(esm) or import(): left as files.
+    if (kind === 'lazy' && isEsm) {
+      unbundled[root] = { code: 'esm-lazy-root', text: 'lazy target is an ES module: loaded as files', parent: root };
+      continue;
+    }
+    const files = [...reach.get(root)!].filter((f) => !unbundled[f] && owners.get(f)?.length === 1 && graph.files[f]).sort();
+    // Bundling one file buys nothing.
+    if (files.length < 2) continue;
+    units.push({ root, kind, format: isEsm ? 'esm' : 'cjs', files });
+  }
+  const bundled = new Set(units.flatMap((u) => u.files));
+  return { units, unbundled, registered: [...registered].filter((f) => bundled.has(f)).sort() };
+}

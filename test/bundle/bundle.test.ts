@@ -1,0 +1,166 @@
+// Bundle mode on the cases that break a plain bundler: each fixture app is optimized with --bundle and
+// run against the original on its events (identical outputs), the plain esbuild variant of `compare` is
+// built too and shown to break on the same fixture (so the case really is a bundler failure case), and
+// the bundle plan is asserted whole: which files went into which bundle, and why the others stayed.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { optimizeApp } from '../../src/pipeline.js';
+import { buildPlainBundle } from '../../src/compare/esbuild-plain.js';
+import { verify } from '../../src/verify/index.js';
+import { positionalUse } from '../../src/bundle/index.js';
+import { readFallbackIndex } from '../../src/package/index.js';
+import { cleanEnv } from '../../src/util/env.js';
+import { repo } from '../graph/helpers.js';
+
+const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'faaslight-bundle-')));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Copies fixtures/bundle/<name> (with `_node_modules` → `node_modules`) and returns the copy. */
+function fixture(name: string, as = name): string {
+  const dest = path.join(tmp, as);
+  fs.cpSync(path.join(repo, 'fixtures/bundle', name), dest, { recursive: true });
+  for (const dir of fs.readdirSync(dest, { recursive: true }) as string[])
+    if (path.basename(dir) === '_node_modules') fs.renameSync(path.join(dest, dir), path.join(dest, path.dirname(dir), 'node_modules'));
+  if (name === 'native') {
+    // Real packages with real prebuilt addons: the repository's own tree-sitter dependencies.
+    for (const pkg of ['tree-sitter', 'tree-sitter-python', 'node-gyp-build'])
+      fs.cpSync(path.join(repo, 'node_modules', pkg), path.join(dest, 'node_modules', pkg), {
+        recursive: true,
+        filter: (src) => !/prebuilds[\\/](?!linux-x64)[^\\/]+$/.test(src),
+      });
+  }
+  return dest;
+}
+
+const events = (dir: string) => fs.readdirSync(path.join(dir, 'events')).sort().map((e) => path.join(dir, 'events', e));
+
+interface Case {
+  name: string;
+  /** Files bundled into the handler's bundle (root included). */
+  handlerUnit: string[];
+  /** Reason code of some files that stay files. */
+  stays: Record<string, string>;
+  /** Bundled files that also stay on disk, one instance through require.cache. */
+  registered?: string[];
+  /** Bundles of lazily loaded packages: root → files. */
+  lazyUnits?: Record<string, string[]>;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'dynamic',
+    handlerUnit: ['handler.js', 'lib/format.js', 'node_modules/registry/index.js', 'node_modules/registry/state.js'],
+    stays: {
+      'node_modules/greeter/index.js': 'dynamic-request',
+      'node_modules/greeter/locales/fr.js': 'below-file',
+      'node_modules/greeter/plugins/shout.js': 'below-file',
+      'node_modules/registry/loader.js': 'dynamic-request',
+    },
+    registered: ['node_modules/registry/index.js', 'node_modules/registry/state.js'],
+  },
+  {
+    name: 'dirname',
+    handlerUnit: ['handler.js', 'node_modules/wordlist/lib/index.js', 'src/render.js'],
+    stays: {},
+    lazyUnits: { 'node_modules/slugger/index.js': ['node_modules/slugger/index.js', 'node_modules/slugger/lib/table.js'] },
+  },
+  {
+    name: 'conditions',
+    handlerUnit: ['handler.js', 'node_modules/dual/cjs/index.js', 'node_modules/dual/feature/node.js'],
+    stays: {},
+  },
+  {
+    name: 'native',
+    handlerUnit: ['handler.js', 'summary.js'],
+    stays: { 'node_modules/tree-sitter/index.js': 'dynamic-request', 'node_modules/tree-sitter-python/bindings/node/index.js': 'dynamic-request' },
+  },
+];
+
+describe('optimize --bundle on the cases that break a plain bundler', () => {
+  for (const c of CASES) {
+    it(`${c.name}: identical outputs, bundle plan as expected, plain esbuild breaks`, async () => {
+      const app = fixture(c.name);
+      const out = path.join(tmp, `${c.name}.opt`);
+      const { job } = await optimizeApp({ input: app, out, handlers: ['handler.handler'], bundle: true, verifyEvents: events(app) });
+      expect(job.verify!.events.map((e) => [e.event, e.identical, e.original.ok, e.fallbackLoads])).toEqual(
+        events(app).map((e) => [path.basename(e), true, true, []]),
+      );
+      const units = job.bundle!.units.map((u) => ({ root: u.root, files: u.files }));
+      expect(units).toEqual([
+        { root: 'handler.js', files: c.handlerUnit },
+        ...Object.entries(c.lazyUnits ?? {}).map(([root, files]) => ({ root, files })),
+      ]);
+      for (const [file, code] of Object.entries(c.stays)) expect(job.bundle!.unbundled[file]?.code, file).toBe(code);
+      expect(job.bundle!.registered).toEqual(c.registered ?? []);
+      // Bundled files leave the package for the fallback store; files that stay are still there.
+      const index = await readFallbackIndex(out);
+      const roots = new Set(units.map((u) => u.root));
+      for (const f of units.flatMap((u) => u.files).filter((f) => !roots.has(f) && !c.registered?.includes(f))) {
+        expect(fs.existsSync(path.join(out, f)), f).toBe(false);
+        expect(index?.files[f], f).toBeDefined();
+      }
+      for (const f of [...Object.keys(c.stays), ...(c.registered ?? [])]) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+      if (c.name === 'dynamic') expect(job.verify!.events.map((e) => (e.optimized.output as { sameInstance: boolean }).sameInstance)).toEqual([true, true]);
+
+      const plain = path.join(tmp, `${c.name}.esbuild`);
+      const built = await buildPlainBundle(job.app!, plain, 20);
+      if (built.ok) {
+        const v = await verify(app, plain, job.app!.handlers, events(app));
+        expect(v.ok, 'plain esbuild bundle should break on this fixture').toBe(false);
+      } else expect(built.error).toBeTruthy();
+    });
+  }
+
+  it('the CLI writes a bundle that runs where it is deployed (zip round trip through the real loader)', () => {
+    const app = fixture('dirname', 'dirname-cli');
+    const out = path.join(tmp, 'dirname-cli.opt');
+    const r = spawnSync(process.execPath, [path.join(repo, 'bin/faaslight.js'), 'optimize', app, '--out', out, '--handler', 'handler.handler', '--bundle', '--verify', path.join(app, 'events/*.json')], {
+      encoding: 'utf8',
+      env: cleanEnv(),
+    });
+    expect(r.stderr + r.stdout).toMatch(/verify: outputs identical/);
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'handler.js'), 'utf8')).toMatch(/__faaslightRoot/);
+  });
+});
+
+describe('optimize --bundle --code-cache', () => {
+  it('the handler file becomes a stub that runs the bundle with V8 cached data: same outputs, cache accepted', async () => {
+    const app = fixture('dirname', 'dirname-cache');
+    const out = path.join(tmp, 'dirname-cache.opt');
+    const { job } = await optimizeApp({ input: app, out, handlers: ['handler.handler'], bundle: true, codeCache: true, verifyEvents: events(app) });
+    expect(job.verify!.ok).toBe(true);
+    const bundle = path.join(out, '.faaslight/bundle/handler.js');
+    expect(fs.readFileSync(path.join(out, 'handler.js'), 'utf8')).toContain("require('path').join(__dirname, \".faaslight/bundle/handler.js\")");
+    const check = `const vm = require('vm'), fs = require('fs'), M = require('module');
+      const s = new vm.Script(M.wrap(fs.readFileSync(process.argv[1], 'utf8')), { filename: 'x', cachedData: fs.readFileSync(process.argv[1] + '.cache'), importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+      process.stdout.write(String(s.cachedDataRejected));`;
+    const r = spawnSync(process.execPath, ['-e', check, bundle], { encoding: 'utf8', env: cleanEnv() });
+    expect(r.stdout).toBe('false');
+  });
+});
+
+describe('positionalUse: code that means something else inside a bundle', () => {
+  const table: [string, string | undefined][] = [
+    ['const x = require("x");', undefined],
+    ['/* global define, require */ var a = require("a");', undefined],
+    ['if (typeof require !== "undefined" && require.extensions) {}', undefined],
+    ['const o = { require: 1, x: obj.require };', undefined],
+    ['const msg = "require.resolve is not used here";', undefined],
+    ['const p = require.resolve("./x");', 'require.resolve'],
+    ['delete require.cache[k];', 'require.cache'],
+    ['const r = require; r(name);', 'require as a value'],
+    ['if (module.parent) {}', 'module.parent'],
+    ['eval("1")', 'direct eval'],
+    ['obj.eval("1")', undefined],
+    ['Module._load("x")', 'Module._load'],
+  ];
+  for (const [code, expected] of table) it(code, () => expect(positionalUse(code, false, false)).toBe(expected));
+  it('import.meta is positional except in the root', () => {
+    expect(positionalUse('const u = import.meta.url;', true, false)).toBe('import.meta');
+    expect(positionalUse('const u = import.meta.url;', true, true)).toBeUndefined();
+  });
+});
