@@ -2,6 +2,7 @@
 // measures them interleaved, prints the table or the JSON; exit 1 when (d) does not give the original's
 // outputs on every event.
 import fs from 'node:fs';
+import { writeReport } from '../report/html/index.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { compare, formatCompareText, EXTRA_VARIANTS, type VariantName } from '../compare/index.js';
 
@@ -26,7 +27,8 @@ export function registerCompare(program: Command): Command {
     .option('--node-version <version>', 'target Node.js version')
     .option('--extra <variant>', `extra variant to build and measure (repeatable): ${EXTRA_VARIANTS.join(', ')}`, collect)
     .option('--work <dir>', 'build the variants here and keep them (default: a temporary folder)')
-    .option('--out <file>', 'also write the JSON result to this file')
+    .option('--out <file>', 'also write the JSON result to this file (and <file>.report.html next to it)')
+    .option('--no-report', 'with --out: do not write the HTML report')
     .option('--json', 'print the JSON result')
     .option('--quiet', 'no progress lines')
     .action(async (app: string, o: Record<string, any>) => {
@@ -42,7 +44,11 @@ export function registerCompare(program: Command): Command {
         work: o.work,
         onProgress: o.quiet ? undefined : (l) => writeErr(`${l}\n`),
       });
-      if (o.out) fs.writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
+      if (o.out) {
+        fs.writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
+        // The HTML report goes next to the JSON unless --no-report.
+        if (o.report !== false) await writeReport([o.out], o.out.replace(/\.json$/i, '') + '.report.html');
+      }
       write(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatCompareText(result));
       if (!result.variants.find((v) => v.name === 'bundle')?.works) process.exitCode = 1;
     });

@@ -34,7 +34,37 @@ const required: Record<ReportKind, string[]> = {
 export function toInput(source: string, v: unknown): ReportInput {
   const kind = detectKind(v);
   if (typeof kind !== 'string') throw new UsageError(`${source}: not a faaslight result: ${kind.error}`);
-  return { kind, source, data: v } as ReportInput;
+  return { kind, source, data: kind === 'faaslight.compare' ? compareVariants(v as Record<string, any>) : v } as ReportInput;
+}
+
+/**
+ * `faaslight compare` (src/compare) writes its variants as { name, built, buildError, works, files,
+ * bytes, e2eMs, initMs, failedRuns, samples }: read them as the report's CompareVariant.
+ */
+function compareVariants(v: Record<string, any>): Record<string, any> {
+  const variants = (v.variants as Record<string, any>[]).map((x) =>
+    'id' in x || !('name' in x)
+      ? x
+      : {
+          id: x.name,
+          label: x.label ?? x.name,
+          error: x.built === false ? (x.buildError ?? 'not built') : undefined,
+          identical: x.built === false ? null : x.works === true,
+          package: typeof x.files === 'number' ? { files: x.files, bytes: x.bytes ?? 0, zipBytes: x.zipBytes } : undefined,
+          summary: {
+            ok: (x.samples?.length ?? 0) - (x.failedRuns ?? 0),
+            failed: x.failedRuns ?? 0,
+            initMs: x.initMs ?? null,
+            durationMs: null,
+            e2eMs: x.e2eMs ?? null,
+            unpackMs: null,
+            warmMs: null,
+            peakRssKb: null,
+          },
+          samples: x.samples ?? [],
+        },
+  );
+  return { ...v, variants };
 }
 
 export async function readInputs(files: string[]): Promise<ReportInput[]> {
