@@ -5,6 +5,7 @@
 // RunError on the sample, with the runtime's output tail; nothing here can hang past its timeouts.
 import path from 'node:path';
 import { findHandlerFile, handlerCandidates } from '../app/handler-string.js';
+import { emptySample } from './sample.js';
 import type { HandlerSpec } from '../types.js';
 import { awsRun } from './aws.js';
 import { gcfRun } from './gcf.js';
@@ -36,18 +37,10 @@ export async function coldStart(
   opts: ColdStartOptions = {},
 ): Promise<ColdStartResult> {
   const result: ColdStartResult = {
-    run: opts.run ?? 0,
-    initMs: null,
-    durationMs: null,
-    e2eMs: null,
-    unpackMs: null,
-    warmMs: null,
-    peakRssKb: null,
-    output: null,
+    ...emptySample(opts.run ?? 0),
     runtimeClient: undefined,
     protocol: [],
     taskRoot: null,
-    startedAt: Date.now(),
   };
   const payload = eventPayload(event);
   if (typeof payload !== 'string') {

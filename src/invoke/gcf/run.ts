@@ -7,6 +7,7 @@ import { promises as fsp } from 'node:fs';
 import { diag, UsageError } from '../../diagnostics.js';
 import { readEvent } from '../../measure/index.js';
 import { round } from '../../measure/stats.js';
+import { emptySample } from '../../measure/sample.js';
 import type { MeasureResult, Sample } from '../../measure/types.js';
 import type { Diagnostic } from '../../types.js';
 import type { Prepared, PreparedPackage } from '../prepare.js';
@@ -264,18 +265,7 @@ export async function invokeGcf(opts: InvokeOptions, prepared: Prepared): Promis
 }
 
 async function coldAndWarm(ctx: Ctx, uri: string, payload: string, run: number, memoryMb: number): Promise<Sample> {
-  const sample: Sample = {
-    run: run < 0 ? -1 : run,
-    initMs: null,
-    durationMs: null,
-    e2eMs: null,
-    unpackMs: null,
-    warmMs: null,
-    peakRssKb: null,
-    output: null,
-    startedAt: Date.now(),
-    cloud: { memorySizeMb: memoryMb, clientMs: null },
-  };
+  const sample: Sample = { ...emptySample(run < 0 ? -1 : run), cloud: { memorySizeMb: memoryMb, clientMs: null } };
   const cold = await call(ctx, 'cold call', () => httpCall(ctx, uri, payload)).catch((e: Error) => e);
   if (cold instanceof Error) {
     sample.error = { kind: 'crash', phase: 'invoke', message: `request failed: ${cold.message}` };
