@@ -88,6 +88,7 @@ function mayBeStored(request, from) {
         storedPackages.add(parts[k + 1].startsWith('@') ? `${parts[k + 1]}/${parts[k + 2]}` : parts[k + 1]);
     }
   }
+  if (request.startsWith('#')) return true; // a package "imports" alias: its target could be any stored file
   const segs = request.split('/');
   return storedPackages.has(request.startsWith('@') ? `${segs[0]}/${segs[1]}` : segs[0]);
 }
