@@ -97,7 +97,7 @@ export function toMarkdown(results: BatchResults): string {
   const lines = [
     `Summary: ${summaryLine(results.summary)}`,
     '',
-    `Cold starts: medians of ${results.options.runs} fresh instance(s) per side after ${results.options.warmup} warm-up pair(s), before and after interleaved; ratio = after / before; n.s. = the 95% bootstrap interval of the end-to-end ratio contains 1. ${results.machine.cpus} CPU(s), Node ${results.machine.node}, ${results.machine.platform}, ${results.createdAt}.`,
+    `Cold starts: medians of ${results.options.runsRange ? results.options.runsRange.join('–') : results.options.runs} fresh instance(s) per side after ${results.options.warmup} warm-up pair(s), before and after interleaved; ratio = after / before; n.s. = the 95% bootstrap interval of the end-to-end ratio contains 1. ${results.machine.cpus} CPU(s), Node ${results.machine.node}, ${results.machine.platform}, ${results.createdAt}.`,
     '',
     `| ${head.join(' | ')} |`,
     `|${head.map((h, i) => (i < 3 || i >= 12 ? '---' : '--:')).join('|')}|`,

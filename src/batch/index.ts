@@ -173,7 +173,7 @@ export async function mergeResults(dirs: readonly string[], outDir: string): Pro
     version: BATCH_RESULT_VERSION,
     createdAt: new Date().toISOString(),
     source: sources,
-    options: { runs: any?.options.runs ?? 0, warmup: any?.options.warmup ?? 0, jobs },
+    options: { runs: any?.options.runs ?? 0, warmup: any?.options.warmup ?? 0, jobs, ...runsRange([...picked.values()].map((r) => r.options.runs)) },
     corpus: corpusList,
     rows,
     summary: summarizeRows(rows, corpusList),
@@ -183,4 +183,11 @@ export async function mergeResults(dirs: readonly string[], outDir: string): Pro
   for (const { from, ...r } of picked.values()) if (from !== out) await writeAppResult(path.join(out, r.row.app), r);
   await writeResults(out, results);
   return results;
+}
+
+/** The spread of --runs over merged folders, when they differ (the header then says "5–10"). */
+function runsRange(runs: number[]): { runs?: number; runsRange?: [number, number] } {
+  const lo = Math.min(...runs);
+  const hi = Math.max(...runs);
+  return runs.length && lo !== hi ? { runs: lo, runsRange: [lo, hi] } : {};
 }

@@ -85,6 +85,8 @@ export interface BatchSummary {
 export interface BatchOptionsRecord {
   runs: number;
   warmup: number;
+  /** Merged folders measured with different --runs: the smallest and the largest (runs is the smallest). */
+  runsRange?: [number, number];
   jobs: number;
   shard?: { index: number; count: number };
   only?: string[];

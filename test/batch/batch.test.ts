@@ -298,6 +298,8 @@ describe('merge (hand-written shard folders)', () => {
     expect(r.summary.missing).toEqual(['App3']);
     expect(r.notes.join('\n')).toMatch(/App2 appears in more than one folder/);
     expect(r.notes.join('\n')).toMatch(/different settings/);
+    expect(r.options).toMatchObject({ runs: 3, runsRange: [3, 5] });
+    expect(fs.readFileSync(path.join(out, 'results.md'), 'utf8')).toContain('medians of 3–5 fresh instance(s)');
     expect(batchExitCode(r)).toBe(1);
     for (const f of ['results.json', 'results.csv', 'results.md']) expect(fs.existsSync(path.join(out, f))).toBe(true);
     expect((await readAppResult(path.join(out, 'App2', 'result.json')))?.row.status).toBe('ok');
