@@ -7,6 +7,7 @@ import { REPORTERS } from './report/reporters.js';
 import { why } from './report/why.js';
 import { FaaslightError } from './diagnostics.js';
 import type { JobOptions } from './job.js';
+import { int } from './cli/args.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -23,7 +24,7 @@ function jobOptions(app: string, o: Record<string, any>): JobOptions {
     lazy: o.lazy,
     nodeVersion: o.nodeVersion,
     esmFallback: o.esmFallback,
-    measureRuns: o.measure === undefined ? undefined : o.measure === true ? 10 : positiveInt(o.measure, '--measure'),
+    measureRuns: o.measure === true ? 10 : o.measure,
     measureEvent: o.measureEvent,
     runtime: o.runtime,
     stubs: o.stubs,
@@ -32,12 +33,6 @@ function jobOptions(app: string, o: Record<string, any>): JobOptions {
     minify: o.minify,
     codeCache: o.codeCache,
   };
-}
-
-function positiveInt(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, 'faaslight.format', `${flag} takes a whole number of runs ≥ 1 (got "${v}")`);
-  return n;
 }
 
 function format(o: Record<string, any>): string {
@@ -74,7 +69,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('-o, --out <dir>', 'output folder (default: <app>.opt)')
     .option('--zip <file>', 'zip path (default: <out>.zip)')
     .option('--verify <events>', 'run original and optimized handlers on these event files (globs) and fail if any output differs (repeatable)', collect)
-    .option('--measure [runs]', 'then measure the cold start before/after locally: fresh processes, interleaved, median of [runs] (default 10)')
+    .option('--measure [runs]', 'then measure the cold start before/after locally: fresh processes, interleaved, median of [runs] (default 10)', int('--measure'))
     .option('--measure-event <file>', 'event for --measure (default: the first --verify event)')
     .option('--precompile', 'Python: ship byte code (.pyc, unchecked-hash) compiled by the target interpreter')
     .option('--bundle', 'bundle what each handler loads at init, and each lazily loaded package, with esbuild (native addons, opaque and shared files stay files)')
