@@ -1,3 +1,4 @@
+import type { LazyValue } from './transform/js/index.js';
 import type { MeasureResult } from './measure/types.js';
 import type { StubCandidate } from './analyze/python/stubs.js';
 import type { BundleResult } from './bundle/index.js';
@@ -62,6 +63,8 @@ export interface Job {
   /** Python: never-reached functions replaced by stubs (after the transform, the ones really rewritten). */
   stubs?: StubCandidate[];
   bundle?: BundleResult;
+  /** Module-scope values built at first use instead of at init (src/transform/js). */
+  lazyValues?: LazyValue[];
   diagnostics: Diagnostic[];
   /** Milliseconds per stage, in order. */
   timings: { stage: string; ms: number }[];

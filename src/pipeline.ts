@@ -161,6 +161,7 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
       const code = fs.readFileSync(abs(app.root, file), 'utf8');
       try {
         const r = rewriteLazy(file, code, decisions, { isESM: job.graph!.files[file]?.isESM });
+        (job.lazyValues ??= []).push(...r.values);
         for (const s of r.skipped) {
           const d = decisions.find((x) => x.site.id === s.id);
           if (d) Object.assign(d, { decision: 'eager', mechanism: undefined, reason: { code: 'rewrite-skipped', text: s.reason, parent: file } });

@@ -30,6 +30,11 @@ function text(s: OptimizeSummary): string {
     L.push('', 'lazy (heaviest first):');
     for (const l of s.heaviestLazy) L.push(`  ${l.file}:${l.line}  '${l.specifier}'  defers ${l.deferredFiles} files, ${formatBytes(l.deferredBytes)}  [${l.mechanism}]`);
   }
+  const values = s.lazyValues ?? [];
+  if (values.length) {
+    L.push('', 'lazy values (built at first use instead of at init):');
+    for (const v of values) L.push(`  ${v.file}:${v.line}  ${v.name} (reads ${v.deps.join(', ')})${v.applied ? '' : `  kept at init: ${v.reason}`}`);
+  }
   const eager = s.eagerReasons.filter((e) => e.code !== 'side-effect' && e.code !== 'usage-init');
   if (eager.length) {
     L.push('', 'kept eager although not obviously needed at init:');
@@ -73,6 +78,8 @@ function markdown(s: OptimizeSummary): string {
     L.push('', '| lazy import | where | defers |', '|---|---|---:|');
     for (const l of s.heaviestLazy) L.push(`| \`${l.specifier}\` | ${l.file}:${l.line} | ${formatBytes(l.deferredBytes)} |`);
   }
+  const built = (s.lazyValues ?? []).filter((v) => v.applied);
+  if (built.length) L.push('', `Built at first use instead of at init: ${built.map((v) => `\`${v.name}\` (${v.file}:${v.line})`).join(', ')}.`);
   if (s.verify) L.push('', `Verify: ${s.verify.ok ? 'outputs identical on every event' : s.verify.initFailed ? '**the handler throws at init**' : '**outputs differ**'}.`);
   return L.join('\n') + '\n';
 }

@@ -35,6 +35,8 @@ export interface OptimizeSummary {
   /** Files evaluated at init, estimated statically from the graph, before and after the lazy rewrites. */
   initFiles: { before: number; after: number; bytesBefore: number; bytesAfter: number };
   heaviestLazy: LazyItem[];
+  /** Module-scope values (SDK clients …) built at first use because what they need became lazy. */
+  lazyValues: { file: string; line: number; name: string; deps: string[]; applied: boolean; reason?: string }[];
   heaviestStripped: { file: string; bytes: number }[];
   eagerReasons: { file: string; line: number; specifier: string; reason: string; code: string }[];
   package?: { outDir: string; zipPath: string; before: PackageStats; after: PackageStats; stripped: number; fallbackBytes: number };
@@ -86,6 +88,10 @@ export function summarize(job: Job): OptimizeSummary {
       code: d.reason.code,
       reason: d.reason.text,
     })),
+    ...(job.lazyValues ?? []).map((v): PlanRow => ({
+      decision: v.applied ? 'lazy' : 'eager', file: v.file, line: v.line, specifier: `value ${v.name}`,
+      code: v.applied ? 'lazy-value' : 'value-kept', reason: v.applied ? `built at first use (reads ${v.deps.join(', ')})` : v.reason ?? '',
+    })),
     ...stripped.map((f): PlanRow => ({ decision: 'stripped', file: f.file, bytes: f.bytes, code: f.reason.code, reason: f.reason.text })),
   ];
   return {
@@ -101,6 +107,7 @@ export function summarize(job: Job): OptimizeSummary {
     },
     initFiles: { before: before.size, after: after.size, bytesBefore: bytesOf(before), bytesAfter: bytesOf(after) },
     heaviestLazy: heaviestLazy.slice(0, 10),
+    lazyValues: (job.lazyValues ?? []).map(({ file, line, name, deps, applied, reason }) => ({ file, line, name, deps, applied, ...(reason ? { reason } : {}) })),
     heaviestStripped: [...stripped].sort((a, b) => b.bytes - a.bytes).slice(0, 10).map((f) => ({ file: f.file, bytes: f.bytes })),
     eagerReasons: plan.imports
       .filter((d) => d.decision === 'eager')

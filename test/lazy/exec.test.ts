@@ -21,6 +21,8 @@ interface CaseSpec {
   before?: string;
   /** Loads the rewritten file still does before init ends (default none): the rest must be lazy. */
   initLoads?: string[];
+  /** Lazy values the rewrite must apply. */
+  values?: number;
   /** Exact output of each rewritten run. */
   after?: RunOutput[];
 }
@@ -82,6 +84,7 @@ describe('rewritten code behaves like the original', () => {
     const { dir, spec, before, after, rewrite, code } = prepare(name);
     expect(rewrite.skipped).toEqual([]);
     expect(rewrite.applied).toHaveLength(spec.applied);
+    expect(rewrite.values.filter((v) => v.applied)).toHaveLength(spec.values ?? 0);
     expect(rewrite.code).not.toBe(code);
     spec.runs.forEach((events, i) => {
       const b = run(dir, before, events);

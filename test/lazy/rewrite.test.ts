@@ -21,6 +21,7 @@ describe('exact output', () => {
         'exports.h = () => __fl_m().x;\n',
       applied: ['f.js#0'],
       skipped: [],
+      values: [],
     });
   });
 
@@ -42,6 +43,7 @@ describe('exact output', () => {
         'export async function h() { return [__fl_a(), (0, __fl_c().b)(), ns.x]; }\n',
       applied: ['f.js#0', 'f.js#1'],
       skipped: [{ id: 'f.js#2', reason: "namespace import of a CommonJS module: Node's namespace object (exports found by cjs-module-lexer) cannot be rebuilt exactly" }],
+      values: [],
     });
   });
 
@@ -57,7 +59,7 @@ describe('exact output', () => {
 test('no lazy decision: the input string is returned unchanged', () => {
   const code = "const m = require('m');\nexports.h = () => m;\n";
   const { sites } = analyzeBindings('f.js', code);
-  expect(rewriteLazy('f.js', code, [{ site: sites[0], decision: 'eager', reason: { code: 't', text: 't' } }])).toEqual({ code, applied: [], skipped: [] });
+  expect(rewriteLazy('f.js', code, [{ site: sites[0], decision: 'eager', reason: { code: 't', text: 't' } }])).toEqual({ code, applied: [], skipped: [], values: [] });
 });
 
 describe('skipped sites stay byte for byte, the others still apply', () => {

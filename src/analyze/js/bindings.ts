@@ -75,10 +75,30 @@ export interface SiteInfo {
   refs: Record<string, NodePath<t.Identifier>[]>;
 }
 
+/**
+ * A module-scope `const x = new C(…)` / `C.make(…)` whose callee comes from an import and whose inputs
+ * cannot change after init (literals, primitive consts, imports, earlier lazy values): evaluating it at
+ * first use gives the same value, so when `x` is used only after init it can become a memoised getter,
+ * and the import it needs stops being needed at init (SDK clients built at module scope).
+ */
+export interface ValueSiteInfo {
+  name: string;
+  line: number;
+  statement: t.VariableDeclaration;
+  init: t.Expression;
+  /** Import-site names and earlier value names the initialiser reads. */
+  deps: string[];
+  usage: BindingUsage;
+  usageReason: string;
+  refs: NodePath<t.Identifier>[];
+}
+
 export interface FileBindings {
   parsed: ParsedFile;
   program: NodePath<t.Program>;
   sites: SiteInfo[];
+  /** Candidate lazy values, in source order. */
+  values: ValueSiteInfo[];
   /** Every identifier name in the file: generated names must avoid all of them. */
   names: Set<string>;
 }
@@ -415,6 +435,124 @@ export function inAsyncBody(ref: NodePath): boolean {
   return false;
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Lazy values
+
+const PRIMITIVE_GLOBALS = new Set(['undefined', 'NaN', 'Infinity']);
+
+/** `process.env.X` / `process.env['X']` with the global `process`. */
+function isEnvRead(n: t.Node, scope: NodePath['scope']): boolean {
+  return n.type === 'MemberExpression' && n.object.type === 'MemberExpression' && !n.object.computed &&
+    n.object.object.type === 'Identifier' && n.object.object.name === 'process' && !scope.getBinding('process') &&
+    n.object.property.type === 'Identifier' && n.object.property.name === 'env' &&
+    (!n.computed || n.property.type === 'StringLiteral');
+}
+
+/** A module-scope const/let, never reassigned, declared before `before`, whose value is a primitive computed from literals and env reads. */
+function isPrimitiveConst(name: string, program: NodePath<t.Program>, before: number, seen = new Set<string>()): boolean {
+  const b = program.scope.getBinding(name);
+  if (!b || b.scope !== program.scope || (b.kind !== 'const' && b.kind !== 'let') || b.constantViolations.length || seen.has(name)) return false;
+  const d = b.path.node;
+  if (d.type !== 'VariableDeclarator' || d.id.type !== 'Identifier' || !d.init || d.end! > before) return false;
+  seen.add(name);
+  const prim = (n: t.Node): boolean => {
+    switch (n.type) {
+      case 'StringLiteral': case 'NumericLiteral': case 'BooleanLiteral': case 'NullLiteral': case 'BigIntLiteral': return true;
+      case 'TemplateLiteral': return n.expressions.every(prim);
+      case 'UnaryExpression': return n.operator !== 'delete' && prim(n.argument);
+      case 'BinaryExpression': return n.left.type !== 'PrivateName' && prim(n.left) && prim(n.right) && n.operator !== 'in' && n.operator !== 'instanceof';
+      case 'LogicalExpression': return prim(n.left) && prim(n.right);
+      case 'ConditionalExpression': return prim(n.test) && prim(n.consequent) && prim(n.alternate);
+      case 'ParenthesizedExpression': return prim(n.expression);
+      case 'MemberExpression': return isEnvRead(n, program.scope);
+      case 'Identifier': return (PRIMITIVE_GLOBALS.has(n.name) && !program.scope.getBinding(n.name)) || isPrimitiveConst(n.name, program, d.start!, seen);
+      default: return false;
+    }
+  };
+  return prim(d.init);
+}
+
+/** `this`, `arguments`, `super` or `new.target` outside a non-arrow function: they would mean the getter's own. */
+function readsContext(n: t.Node): boolean {
+  let found = false;
+  const walk = (x: t.Node | null | undefined): void => {
+    if (!x || found || typeof x !== 'object') return;
+    if (x.type === 'ThisExpression' || x.type === 'Super' || x.type === 'MetaProperty' || (x.type === 'Identifier' && x.name === 'arguments')) { found = true; return; }
+    if ((x.type === 'FunctionExpression' || x.type === 'ObjectMethod' || x.type === 'ClassMethod') && x !== n) return;
+    for (const k of Object.keys(x) as (keyof typeof x)[]) {
+      if (k === 'loc' || k === 'leadingComments' || k === 'trailingComments' || k === 'innerComments' || k === 'extra') continue;
+      const v = x[k] as unknown;
+      if (Array.isArray(v)) v.forEach((e) => walk(e as t.Node));
+      else if (v && typeof v === 'object' && 'type' in (v as object)) walk(v as t.Node);
+    }
+  };
+  walk(n);
+  return found;
+}
+
+/**
+ * The names an initialiser depends on when evaluating it later is equivalent (undefined when it is not):
+ * literals, object/array literals, functions, operators, primitive consts, and calls / `new` / member
+ * reads rooted at an import binding or an earlier lazy value. Globals (Date, Math, JSON…) are refused:
+ * their results may differ later.
+ */
+function deferrableDeps(init: t.Expression, program: NodePath<t.Program>, known: Set<string>, start: number): Set<string> | undefined {
+  const deps = new Set<string>();
+  const ok = (n: t.Node | null | undefined): boolean => {
+    if (!n) return true;
+    switch (n.type) {
+      case 'StringLiteral': case 'NumericLiteral': case 'BooleanLiteral': case 'NullLiteral': case 'BigIntLiteral': case 'RegExpLiteral': return true;
+      case 'TemplateLiteral': return n.expressions.every(ok);
+      case 'ArrowFunctionExpression': case 'FunctionExpression': return true; // a closure over the same module scope, whenever created
+      case 'ObjectExpression':
+        return n.properties.every((p) => p.type === 'ObjectMethod' ? p.kind === 'method' && (!p.computed || ok(p.key))
+          : p.type === 'ObjectProperty' && (!p.computed || ok(p.key)) && ok(p.value));
+      case 'ArrayExpression': return n.elements.every((e) => e === null || (e.type !== 'SpreadElement' && ok(e)));
+      case 'UnaryExpression': return n.operator !== 'delete' && ok(n.argument);
+      case 'BinaryExpression': return n.left.type !== 'PrivateName' && ok(n.left) && ok(n.right);
+      case 'LogicalExpression': return ok(n.left) && ok(n.right);
+      case 'ConditionalExpression': return ok(n.test) && ok(n.consequent) && ok(n.alternate);
+      case 'ParenthesizedExpression': return ok(n.expression);
+      case 'MemberExpression': case 'OptionalMemberExpression':
+        return n.property.type !== 'PrivateName' && ok(n.object) && (!n.computed || ok(n.property));
+      case 'CallExpression': case 'OptionalCallExpression': case 'NewExpression':
+        return n.callee.type !== 'V8IntrinsicIdentifier' && n.callee.type !== 'Super' && n.callee.type !== 'Import' && ok(n.callee) &&
+          n.arguments.every((a) => a.type !== 'SpreadElement' && a.type !== 'ArgumentPlaceholder' && ok(a));
+      case 'Identifier': {
+        if (known.has(n.name)) { deps.add(n.name); return true; }
+        const b = program.scope.getBinding(n.name);
+        if (!b) return PRIMITIVE_GLOBALS.has(n.name);
+        if (b.kind === 'hoisted' && b.path.isFunctionDeclaration() && !b.constantViolations.length) return true;
+        return isPrimitiveConst(n.name, program, start);
+      }
+      default: return false;
+    }
+  };
+  if (init.type !== 'NewExpression' && init.type !== 'CallExpression') return;
+  if (!ok(init) || readsContext(init) || !deps.size) return;
+  return deps;
+}
+
+/** Module-scope single-declarator const/let statements whose initialiser may run at first use instead. */
+function collectValues(program: NodePath<t.Program>, importNames: Set<string>): Omit<ValueSiteInfo, 'usage' | 'usageReason' | 'refs'>[] {
+  const known = new Set(importNames);
+  const out: Omit<ValueSiteInfo, 'usage' | 'usageReason' | 'refs'>[] = [];
+  for (const stmt of program.node.body) {
+    if (stmt.type !== 'VariableDeclaration' || stmt.kind === 'var' || stmt.declarations.length !== 1) continue;
+    const d = stmt.declarations[0];
+    if (d.id.type !== 'Identifier' || !d.init || known.has(d.id.name)) continue;
+    const deps = deferrableDeps(d.init, program, known, stmt.start!);
+    if (!deps) continue;
+    const b = program.scope.getBinding(d.id.name);
+    // A self-reference would re-enter the getter while it constructs.
+    if (!b || b.constantViolations.length || b.referencePaths.some((r) => r.node.start! >= d.init!.start! && r.node.end! <= d.init!.end!)) continue;
+    known.add(d.id.name);
+    out.push({ name: d.id.name, line: line(d), statement: stmt, init: d.init, deps: [...deps] });
+  }
+  return out;
+}
+
 /** Analyses one file; the internal shape shared with the lazy rewriter. */
 export function analyzeFile(file: string, code: string, opts: { isESM?: boolean } = {}): FileBindings {
   const parsed = parseJs(code, opts.isESM);
@@ -483,6 +621,48 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
   };
 
   const raw = collectSites(program, parsed.isESM);
+
+  // Lazy values: usage by the same rule as imports, except that a reference inside the initialiser of a
+  // value that is itself deferred does not run at init. Values only depend on earlier ones, so one pass
+  // in source order, then a recheck until nothing flips to 'init', settles it.
+  const candidates = collectValues(program, new Set(raw.flatMap((r) => r.names)));
+  const values: ValueSiteInfo[] = candidates.map((c) => ({ ...c, usage: 'unused', usageReason: 'never referenced', refs: [] }));
+  const holder = (ref: NodePath): ValueSiteInfo | undefined =>
+    values.find((v) => ref.node.start! >= v.init.start! && ref.node.end! <= v.init.end!);
+  const isLater = (v: ValueSiteInfo) => v.usage === 'deferred' || v.usage === 'unused';
+  const initRef = (ref: NodePath): boolean => {
+    const v = holder(ref);
+    return v ? !isLater(v) : running.has(unitOf(ref));
+  };
+  const classifyValue = (v: ValueSiteInfo): void => {
+    const b = program.scope.getBinding(v.name)!;
+    v.refs = b.referencePaths as NodePath<t.Identifier>[];
+    const set = (usage: BindingUsage, reason: string) => { v.usage = usage; v.usageReason = reason; };
+    if (evalLine) return set('unknown', `direct eval at line ${evalLine} may read it`);
+    const odd = v.refs.map(unknownUse).find(Boolean);
+    if (odd) return set('unknown', odd);
+    if (!v.refs.length) return set('unused', 'never referenced');
+    const at = v.refs.find(initRef);
+    if (at) {
+      const u = unitOf(at);
+      const inValue = holder(at);
+      return set('init', inValue ? `read by ${inValue.name} (line ${inValue.line}), built at init`
+        : u.type === 'Program' ? `referenced at top level, line ${line(at.node)}`
+          : `referenced at line ${line(at.node)} in ${describeUnit(u, parents)}, which runs at init: ${whyRuns(u)}`);
+    }
+    const lines = [...new Set(v.refs.map((ref) => line(ref.node)))];
+    set('deferred', `referenced only after init (line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''})`);
+  };
+  for (const v of values) { v.usage = 'deferred'; }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const v of values) {
+      const before = v.usage;
+      classifyValue(v);
+      if (isLater({ usage: before } as ValueSiteInfo) && !isLater(v)) changed = true;
+    }
+  }
+
   const sites: SiteInfo[] = raw.map((r, index) => {
     const refs: Record<string, NodePath<t.Identifier>[]> = {};
     const violations: NodePath[] = [];
@@ -505,21 +685,27 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
       const odd = all.map(unknownUse).find(Boolean);
       if (odd) set('unknown', odd);
       else if (all.length) {
-        const initRef = all.find((ref) => running.has(unitOf(ref)));
-        if (initRef) {
-          const u = unitOf(initRef);
-          set('init', u.type === 'Program' ? `referenced at top level, line ${line(initRef.node)}`
-            : `referenced at line ${line(initRef.node)} in ${describeUnit(u, parents)}, which runs at init: ${whyRuns(u)}`);
+        const first = all.find(initRef);
+        if (first) {
+          const u = unitOf(first);
+          const inValue = holder(first);
+          set('init', inValue ? `read by ${inValue.name} (line ${inValue.line}), built at init: ${inValue.usageReason}`
+            : u.type === 'Program' ? `referenced at top level, line ${line(first.node)}`
+              : `referenced at line ${line(first.node)} in ${describeUnit(u, parents)}, which runs at init: ${whyRuns(u)}`);
         } else {
-          const lines = [...new Set(all.map((ref) => line(ref.node)))];
-          set('deferred', `referenced only inside functions not run at init (line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''})`);
+          const lines = [...new Set(all.filter((ref) => !holder(ref)).map((ref) => line(ref.node)))];
+          const via = [...new Set(all.map(holder).filter((v): v is ValueSiteInfo => !!v).map((v) => `${v.name} (line ${v.line})`))];
+          set('deferred', [
+            lines.length ? `referenced only inside functions not run at init (line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''})` : '',
+            via.length ? `read at init only to build ${via.join(', ')}, which ${via.length > 1 ? 'are' : 'is'} used only after init (lazy value)` : '',
+          ].filter(Boolean).join('; '));
         }
       }
     }
     if (parsed.isESM) site.allRefsInAsync = r.kind !== 'side-effect' && all.every(inAsyncBody);
     return { site, ...r.info, refs };
   });
-  return { parsed, program, sites, names };
+  return { parsed, program, sites, values, names };
 }
 
 /**

@@ -33,6 +33,14 @@ export const valueLoader = (getter: string, cache: string, expr: string): string
   `var ${cache}; function ${getter}() { if (!${cache}) ${cache} = { v: ${expr} }; return ${cache}.v; }`;
 
 /**
+ * A lazy value keeps its initialiser text in place between these two: `<prefix>new C(…)<suffix>`, so the
+ * edits inside the initialiser (references to lazy imports) stay where they are.
+ */
+export const lazyValuePrefix = (getter: string, cache: string, name: string, original: string): string =>
+  `/* faaslight: lazy value ${name} (before: ${beforeNote(original)}) */ var ${cache}; function ${getter}() { if (!${cache}) ${cache} = { v: `;
+export const lazyValueSuffix = (cache: string): string => ` }; return ${cache}.v; }`;
+
+/**
  * Loader for a destructuring declaration: the original pattern runs once at first use and the values are
  * kept as a snapshot (the original read them once at init). Returns an object keyed by local names.
  */

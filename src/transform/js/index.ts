@@ -12,7 +12,7 @@ import type { NodePath } from '@babel/traverse';
 import type { ImportDecision, LazyMechanism } from '../../types.js';
 import { analyzeFile, inAsyncBody, type SiteInfo, type FileBindings } from '../../analyze/js/bindings.js';
 import {
-  comment, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
+  comment, lazyValuePrefix, lazyValueSuffix, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
   type Access,
 } from './emit.js';
 import { refEdit, type Edit } from './refs.js';
@@ -23,6 +23,19 @@ export interface RewriteResult {
   applied: string[];
   /** Lazy decisions left as they were, with the reason. */
   skipped: { id: string; reason: string }[];
+  /** Module-scope values now built at first use (they needed a lazy import). */
+  values: LazyValue[];
+}
+
+export interface LazyValue {
+  file: string;
+  name: string;
+  line: number;
+  /** The lazy imports and earlier lazy values it reads. */
+  deps: string[];
+  applied: boolean;
+  /** Why it stays as it was (when not applied). */
+  reason?: string;
 }
 
 /** What one site becomes: the loader text and the edits at its references. */
@@ -148,7 +161,7 @@ const overlaps = (a: { start: number; end: number }, b: { start: number; end: nu
  */
 export function rewriteLazy(file: string, code: string, decisions: ImportDecision[], opts: { isESM?: boolean } = {}): RewriteResult {
   const lazy = decisions.filter((d) => d.decision === 'lazy');
-  if (!lazy.length) return { code, applied: [], skipped: [] };
+  if (!lazy.length) return { code, applied: [], skipped: [], values: [] };
   const fb = analyzeFile(file, code, opts);
   const isESM = fb.parsed.isESM;
   const name = makeNamer(fb.names);
@@ -190,13 +203,62 @@ export function rewriteLazy(file: string, code: string, decisions: ImportDecisio
     taken.push(...ranges);
     plans.push({ info, loader, refEdits, needsRequire });
   }
-  if (!plans.length) return { code, applied: [], skipped };
+  if (!plans.length) return { code, applied: [], skipped, values: [] };
 
+  const { values, valueEdits } = planValues(file, code, fb, plans, taken, name);
   const s = new MagicString(code);
   for (const p of plans) for (const e of p.refEdits) s.overwrite(e.start, e.end, e.text);
+  for (const e of valueEdits.refs) s.overwrite(e.start, e.end, e.text);
   replaceStatements(s, code, plans);
+  // Last: appendLeft at the end of an initialiser must follow any overwrite that ends there.
+  for (const v of valueEdits.wraps) {
+    s.overwrite(v.start, v.initStart, v.prefix);
+    s.appendLeft(v.initEnd, v.suffix);
+  }
   if (plans.some((p) => p.needsRequire)) s.prependLeft(fb.program.node.body[0].start!, createRequireHeader(createRequireName!, requireName!));
-  return { code: s.toString(), applied: plans.map((p) => p.info.site.id), skipped };
+  return { code: s.toString(), applied: plans.map((p) => p.info.site.id), skipped, values };
+}
+
+/**
+ * Which lazy values to build at first use: those the analysis found used only after init that read an
+ * import made lazy here (or an earlier such value). One left as it is stays correct: it calls the lazy
+ * import's getter while the module evaluates, which only loses the gain.
+ */
+function planValues(file: string, code: string, fb: FileBindings, plans: SitePlan[], taken: { start: number; end: number }[], name: (b: string) => string) {
+  const lazyNames = new Set<string>();
+  for (const p of plans) {
+    // `await` getters (dynamic import) cannot run inside the synchronous value getter.
+    const awaits = p.refEdits.some((e) => e.text.includes('await '));
+    if (!awaits) for (const n of p.info.site.names) lazyNames.add(n);
+  }
+  const values: LazyValue[] = [];
+  const refs: Edit[] = [];
+  const wraps: { start: number; initStart: number; initEnd: number; prefix: string; suffix: string }[] = [];
+  for (const v of fb.values) {
+    const base = { file, name: v.name, line: v.line, deps: v.deps };
+    if (!v.deps.some((d) => lazyNames.has(d))) continue;
+    if (v.usage !== 'deferred' && v.usage !== 'unused') { values.push({ ...base, applied: false, reason: `usage is '${v.usage}': ${v.usageReason}` }); continue; }
+    const getter = name(`__fl_${v.name}`);
+    const cache = name(`${getter}_cache`);
+    const edits: Edit[] = [];
+    let error: string | undefined;
+    for (const r of v.refs) {
+      const e = refEdit(r, { text: `${getter}()`, member: false });
+      if ('error' in e) { error = e.error; break; }
+      edits.push(e);
+    }
+    const head = { start: v.statement.start!, end: v.init.start! };
+    if (!error && [head, ...edits].some((r) => taken.some((t) => overlaps(r, t)))) error = 'its edits overlap another rewrite';
+    if (error) { values.push({ ...base, applied: false, reason: error }); continue; }
+    taken.push(head, ...edits);
+    refs.push(...edits);
+    const original = src(code, v.statement);
+    const prefix = lazyValuePrefix(getter, cache, v.name, original);
+    wraps.push({ start: head.start, initStart: head.end, initEnd: v.init.end!, prefix: prefix + padLines(code.slice(head.start, head.end), prefix), suffix: lazyValueSuffix(cache) });
+    lazyNames.add(v.name);
+    values.push({ ...base, applied: true });
+  }
+  return { values, valueEdits: { refs, wraps } };
 }
 
 /**

@@ -1,0 +1,58 @@
+// Lazy values as a table: which module-scope values may be built at first use, and what that does to
+// the import they read. `values` lists candidates with their usage; a value missing from it is not a
+// candidate (its initialiser could give something else later, or could not be moved).
+import { describe, expect, test } from 'vitest';
+import { analyzeFile } from '../../src/analyze/js/bindings.js';
+
+interface Case {
+  name: string;
+  code: string;
+  isESM?: boolean;
+  values: Record<string, string>;
+  /** Usage of the import of 'sdk'. */
+  sdk: string;
+}
+
+const H = '\nexports.handler = async () => c.send();\n';
+const cases: Case[] = [
+  { name: 'constructor with literal options', code: "const { C } = require('sdk');\nconst c = new C({ region: 'x', n: [1, 2] });" + H, values: { c: 'deferred' }, sdk: 'deferred' },
+  { name: 'primitive consts and env through a const', code: "const { C } = require('sdk');\nconst R = process.env.R || 'eu';\nconst N = 3;\nconst c = new C({ region: R, n: N * 2, s: `${R}-1` });" + H, values: { c: 'deferred' }, sdk: 'deferred' },
+  { name: 'static factory over an earlier value', code: "const sdk = require('sdk');\nconst base = new sdk.C();\nconst c = sdk.D.from(base, { x: true });" + H, values: { base: 'deferred', c: 'deferred' }, sdk: 'deferred' },
+  { name: 'functions in the options', code: "const { C } = require('sdk');\nfunction log(m) { return m; }\nconst c = new C({ logger: log, retry: (n) => n + 1 });" + H, values: { c: 'deferred' }, sdk: 'deferred' },
+  { name: 'unused value', code: "const { C } = require('sdk');\nconst c = new C();\nexports.handler = async () => 1;\n", values: { c: 'unused' }, sdk: 'deferred' },
+  { name: 'used at top level', code: "const { C } = require('sdk');\nconst c = new C();\nc.start();" + H, values: { c: 'init' }, sdk: 'init' },
+  { name: 'used by a function called at init', code: "const { C } = require('sdk');\nconst c = new C();\nfunction warm() { return c.ping(); }\nwarm();" + H, values: { c: 'init' }, sdk: 'init' },
+  { name: 'exported', code: "const { C } = require('sdk');\nconst c = new C();\nmodule.exports.client = c;" + H, values: { c: 'unknown' }, sdk: 'init' },
+  { name: 'a later value built at init pulls the earlier one', code: "const { C } = require('sdk');\nconst a = new C();\nconst c = C.wrap(a);\nc.start();" + H, values: { a: 'init', c: 'init' }, sdk: 'init' },
+  { name: 'clock read in the options', code: "const { C } = require('sdk');\nconst c = new C({ at: Date.now() });" + H, values: {}, sdk: 'init' },
+  { name: 'direct env read in the options', code: "const { C } = require('sdk');\nconst c = new C({ region: process.env.R });" + H, values: {}, sdk: 'init' },
+  { name: 'mutable object const', code: "const { C } = require('sdk');\nconst opts = { region: 'x' };\nconst c = new C(opts);" + H, values: {}, sdk: 'init' },
+  { name: 'reassigned let', code: "const { C } = require('sdk');\nlet c = new C();\nc = null;" + H, values: {}, sdk: 'init' },
+  { name: 'var', code: "const { C } = require('sdk');\nvar c = new C();" + H, values: {}, sdk: 'init' },
+  { name: 'this in an arrow (module.exports at top level)', code: "const { C } = require('sdk');\nconst c = new C({ owner: () => this });" + H, values: {}, sdk: 'init' },
+  { name: 'self reference', code: "const { C } = require('sdk');\nconst c = new C({ me: () => c });" + H, values: {}, sdk: 'init' },
+  { name: 'multi-declarator', code: "const { C } = require('sdk');\nconst x = 1, c = new C();" + H, values: {}, sdk: 'init' },
+  { name: 'no import read: nothing to gain', code: "const { C } = require('sdk');\nclass L {}\nconst c = new L();\nexports.handler = async () => [c, C];\n", values: {}, sdk: 'deferred' },
+  { name: 'eval anywhere', code: "const { C } = require('sdk');\nconst c = new C();\nexports.handler = async (e) => eval(e) || c;\n", values: { c: 'unknown' }, sdk: 'unknown' },
+  {
+    name: 'ES module import', isESM: true,
+    code: "import { C } from 'sdk';\nconst c = new C({ a: 1 });\nexport const handler = async () => c.send();\n", values: { c: 'deferred' }, sdk: 'deferred',
+  },
+  {
+    name: 'exported ES binding', isESM: true,
+    code: "import { C } from 'sdk';\nexport const c = new C();\nexport const handler = async () => c.send();\n", values: {}, sdk: 'init',
+  },
+];
+
+describe('lazy values', () => {
+  test.each(cases)('$name', ({ code, isESM, values, sdk }) => {
+    const fb = analyzeFile('f.js', code, { isESM });
+    expect(Object.fromEntries(fb.values.map((v) => [v.name, v.usage]))).toEqual(values);
+    expect(fb.sites.find((s) => s.site.specifier === 'sdk')!.site.usage).toBe(sdk);
+  });
+});
+
+test('the reason names the value an import is read for', () => {
+  const fb = analyzeFile('f.js', "const { C } = require('sdk');\nconst c = new C();" + H);
+  expect(fb.sites[0].site.usageReason).toBe('read at init only to build c (line 2), which is used only after init (lazy value)');
+});
