@@ -36,8 +36,10 @@ export function nodeVersionFor(runtimeId: string | undefined, configured?: strin
   if (configured) return configured;
   const m = /^nodejs(\d+)\.x$/.exec(runtimeId ?? '');
   if (!m) return process.versions.node;
-  // Lambda's nodejs20.x minor is not guaranteed to be ≥ 20.19 (require(esm)); nodejs22.x is ≥ 22.12.
-  return Number(m[1]) >= 22 ? `${m[1]}.12.0` : `${m[1]}.0.0`;
+  // Only the major is known, and Lambda starts nodejs20.x and nodejs22.x with
+  // --no-experimental-require-module: no require(esm) there whatever the minor (24+ has it unflagged).
+  // A user who re-enables it through NODE_OPTIONS says so with the "nodeVersion" setting.
+  return `${m[1]}.0.0`;
 }
 
 function withDefaults(options: JobOptions): JobOptions {

@@ -48,6 +48,18 @@ export function functionsFrameworkMain(): string {
   return path.join(path.dirname(require.resolve('@google-cloud/functions-framework')), 'main.js');
 }
 
+/**
+ * Node flags the Lambda runtime itself passes: nodejs20.x and nodejs22.x run with
+ * --no-experimental-require-module (require() of an ES module throws there even where Node enables it),
+ * so local runs do the same. Only when this Node knows the flag; a handler without a Lambda runtime id
+ * (or a GCF one) gets none.
+ */
+export function lambdaNodeFlags(handler: Pick<HandlerSpec, 'runtimeId' | 'style'>): string[] {
+  const m = /^nodejs(\d+)\.x$/.exec(handler.runtimeId ?? '');
+  if (!m || handler.style === 'gcf' || (m[1] !== '20' && m[1] !== '22')) return [];
+  return process.allowedNodeEnvironmentFlags.has('--experimental-require-module') ? ['--no-experimental-require-module'] : [];
+}
+
 export interface LaunchSpec {
   cmd: string;
   args: string[];
@@ -79,7 +91,7 @@ export function awsLaunch(handler: HandlerSpec, opts: LaunchOptions): LaunchSpec
     args.push(PYTHON_BOOTSTRAP);
     return { cmd: opts.python ?? DEFAULT_PYTHON, args, client: 'python', env: { PYTHONUNBUFFERED: '1' } };
   }
-  const pre = opts.profile ? ['-r', NODE_PROFILE_HOOK] : [];
+  const pre = [...lambdaNodeFlags(handler), ...(opts.profile ? ['-r', NODE_PROFILE_HOOK] : [])];
   const env: Record<string, string> = opts.profile && opts.profileOut ? { FAASLIGHT_PROFILE_OUT: opts.profileOut } : {};
   const client = resolveRuntimeClient(opts.runtimeClient ?? 'auto', opts.ricBin ?? findRic());
   if (client.kind === 'ric') return { cmd: process.execPath, args: [...pre, client.bin!, handler.handler], client: 'ric', env };

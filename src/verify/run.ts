@@ -1,3 +1,4 @@
+import { lambdaNodeFlags } from '../measure/launch.js';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { HandlerSpec, InvokeOutcome } from '../types.js';
@@ -39,7 +40,7 @@ export function harnessCommand(
       args: ['-S', runtimeFile('python/invoke.py'), taskRoot, handler.handler, eventFile, '--style', handler.style],
     };
   }
-  const args = [...nodeArgs, runtimeFile('node/invoke.cjs'), taskRoot, handler.handler, eventFile, '--style', handler.style];
+  const args = [...lambdaNodeFlags(handler), ...nodeArgs, runtimeFile('node/invoke.cjs'), taskRoot, handler.handler, eventFile, '--style', handler.style];
   // GCF names its file (package.json main) rather than a Lambda handler string.
   if (handler.style === 'gcf') args.push('--file', handler.file);
   return { command: process.execPath, args };
