@@ -629,7 +629,7 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
   const values: ValueSiteInfo[] = candidates.map((c) => ({ ...c, usage: 'unused', usageReason: 'never referenced', refs: [] }));
   const holder = (ref: NodePath): ValueSiteInfo | undefined =>
     values.find((v) => ref.node.start! >= v.init.start! && ref.node.end! <= v.init.end!);
-  const isLater = (v: ValueSiteInfo) => v.usage === 'deferred' || v.usage === 'unused';
+  const isLater = (v: ValueSiteInfo) => v.usage === 'deferred';
   const initRef = (ref: NodePath): boolean => {
     const v = holder(ref);
     return v ? !isLater(v) : running.has(unitOf(ref));
@@ -641,7 +641,8 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
     if (evalLine) return set('unknown', `direct eval at line ${evalLine} may read it`);
     const odd = v.refs.map(unknownUse).find(Boolean);
     if (odd) return set('unknown', odd);
-    if (!v.refs.length) return set('unused', 'never referenced');
+    // Never referenced: its construction may be the point (a server, a registration); left as it is.
+    if (!v.refs.length) return set('unused', 'never referenced: built at init as written, in case building it is what matters');
     const at = v.refs.find(initRef);
     if (at) {
       const u = unitOf(at);
@@ -649,6 +650,12 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
       return set('init', inValue ? `read by ${inValue.name} (line ${inValue.line}), built at init`
         : u.type === 'Program' ? `referenced at top level, line ${line(at.node)}`
           : `referenced at line ${line(at.node)} in ${describeUnit(u, parents)}, which runs at init: ${whyRuns(u)}`);
+    }
+    // What it reads must be read by nothing but lazy values: then no other code can run between init
+    // and its first use that sees (or changes) what building it does to them.
+    for (const d of v.deps) {
+      const other = (program.scope.getBinding(d)?.referencePaths ?? []).find((r) => { const h = holder(r); return !h || !isLater(h); });
+      if (other) return set('init', `${d} is also used outside lazy values (line ${line(other.node)}): building ${v.name} later could change what that code sees`);
     }
     const lines = [...new Set(v.refs.map((ref) => line(ref.node)))];
     set('deferred', `referenced only after init (line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''})`);

@@ -237,7 +237,7 @@ function planValues(file: string, code: string, fb: FileBindings, plans: SitePla
   for (const v of fb.values) {
     const base = { file, name: v.name, line: v.line, deps: v.deps };
     if (!v.deps.some((d) => lazyNames.has(d))) continue;
-    if (v.usage !== 'deferred' && v.usage !== 'unused') { values.push({ ...base, applied: false, reason: `usage is '${v.usage}': ${v.usageReason}` }); continue; }
+    if (v.usage !== 'deferred') { values.push({ ...base, applied: false, reason: `usage is '${v.usage}': ${v.usageReason}` }); continue; }
     const getter = name(`__fl_${v.name}`);
     const cache = name(`${getter}_cache`);
     const edits: Edit[] = [];
