@@ -12,6 +12,7 @@
  * known local object or class). Anything we cannot see calling a function leaves it deferred, except
  * where a doubt would be unsafe (reassigned or exported bindings, eval, with) — those are 'unknown'.
  */
+import { isBuiltin as isBuiltinSpecifier } from 'node:module';
 import { parse } from '@babel/parser';
 import type { ParserPlugin } from '@babel/parser';
 import _traverse from '@babel/traverse';
@@ -514,11 +515,9 @@ function deferrableDeps(init: t.Expression, program: NodePath<t.Program>, known:
       case 'LogicalExpression': return ok(n.left) && ok(n.right);
       case 'ConditionalExpression': return ok(n.test) && ok(n.consequent) && ok(n.alternate);
       case 'ParenthesizedExpression': return ok(n.expression);
-      case 'MemberExpression': case 'OptionalMemberExpression':
-        return n.property.type !== 'PrivateName' && ok(n.object) && (!n.computed || ok(n.property));
+      // A property read as a value (cfg.retries) could read state that changes after init: refused.
       case 'CallExpression': case 'OptionalCallExpression': case 'NewExpression':
-        return n.callee.type !== 'V8IntrinsicIdentifier' && n.callee.type !== 'Super' && n.callee.type !== 'Import' && ok(n.callee) &&
-          n.arguments.every((a) => a.type !== 'SpreadElement' && a.type !== 'ArgumentPlaceholder' && ok(a));
+        return callee(n.callee) && n.arguments.every((a) => a.type !== 'SpreadElement' && a.type !== 'ArgumentPlaceholder' && ok(a));
       case 'Identifier': {
         if (known.has(n.name)) { deps.add(n.name); return true; }
         const b = program.scope.getBinding(n.name);
@@ -528,6 +527,15 @@ function deferrableDeps(init: t.Expression, program: NodePath<t.Program>, known:
       }
       default: return false;
     }
+  };
+  /** What is called: an import or earlier value, a static property path on one, or a call's result. */
+  const callee = (c: t.Node): boolean => {
+    if (c.type === 'Identifier') { if (!known.has(c.name)) return false; deps.add(c.name); return true; }
+    if (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression')
+      return (!c.computed ? c.property.type === 'Identifier' : c.property.type === 'StringLiteral') && callee(c.object);
+    if (c.type === 'CallExpression' || c.type === 'OptionalCallExpression' || c.type === 'NewExpression') return ok(c);
+    if (c.type === 'ParenthesizedExpression') return callee(c.expression);
+    return false;
   };
   if (init.type !== 'NewExpression' && init.type !== 'CallExpression') return;
   if (!ok(init) || readsContext(init) || !deps.size) return;
@@ -625,7 +633,9 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
   // Lazy values: usage by the same rule as imports, except that a reference inside the initialiser of a
   // value that is itself deferred does not run at init. Values only depend on earlier ones, so one pass
   // in source order, then a recheck until nothing flips to 'init', settles it.
-  const candidates = collectValues(program, new Set(raw.flatMap((r) => r.names)));
+  // Only what comes from packages: a call into the app's own modules may read or change app state.
+  const fromPackages = raw.filter((r) => r.kind !== 'side-effect' && !/^(?:\.|\/|node:)/.test(r.specifier) && !isBuiltinSpecifier(r.specifier));
+  const candidates = collectValues(program, new Set(fromPackages.flatMap((r) => r.names)));
   const values: ValueSiteInfo[] = candidates.map((c) => ({ ...c, usage: 'unused', usageReason: 'never referenced', refs: [] }));
   const holder = (ref: NodePath): ValueSiteInfo | undefined =>
     values.find((v) => ref.node.start! >= v.init.start! && ref.node.end! <= v.init.end!);
