@@ -11,12 +11,13 @@ import { cleanEnv } from '../../src/util/env.js';
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'bin/faaslight.js');
 // [app, lazy bindings at least, events on which a lazy module must really load while the handler runs]
-// App24JS builds its AWS SDK clients at init and App25JS imports a dual ESM/CJS package with a
-// synchronous use: both correctly stay eager on nodejs20.x and gain from stripping alone.
+// App24JS builds its AWS SDK clients at module scope: they become lazy values, so each event loads only
+// the SDK it uses. App25JS imports a dual ESM/CJS package with a synchronous use: it correctly stays
+// eager on nodejs20.x and gains from stripping alone.
 const APPS: [string, number, string[]][] = [
   ['App18JS', 3, ['saturday.json']], // cheerio 0.22 + moment-timezone + request
   ['App23JS', 2, ['newsletter-signup-v2.json']], // express + serverless-http, lodash, validator
-  ['App24JS', 0, []], // @aws-sdk/client-dynamodb + lib-dynamodb + client-s3
+  ['App24JS', 4, ['daily-report.json', 'place-order.json']], // @aws-sdk/client-dynamodb + lib-dynamodb + client-s3
   ['App25JS', 0, []], // ESM: nunjucks, luxon, zod
   ['App26JS', 2, ['book-saturday.json']], // tsc output: ajv, date-fns, uuid
 ];
@@ -57,6 +58,11 @@ for (const [app, minLazy, lazyEvents] of APPS) {
       expect(s.verify.events.every((e: any) => e.identical)).toBe(true);
       expect(s.counts.lazy).toBeGreaterThanOrEqual(minLazy);
       for (const ev of lazyEvents) expect(s.verify.events.find((e: any) => e.event === ev)?.lazyLoads.length, ev).toBeGreaterThan(0);
+      if (app === 'App24JS') {
+        expect(s.lazyValues.filter((v: any) => v.applied).map((v: any) => v.name)).toEqual(['ddb', 'docClient', 's3']);
+        // The stream summary needs util-dynamodb only: neither client is built.
+        expect(s.verify.events.find((e: any) => e.event === 'stream-update.json').lazyLoads).toEqual(['handler.js:@aws-sdk/util-dynamodb']);
+      }
       expect(s.counts.stripped).toBeGreaterThan(0);
       expect(s.package.after.files).toBeLessThan(s.package.before.files);
       if (minLazy > 0) expect(s.initFiles.after).toBeLessThan(s.initFiles.before);
