@@ -180,7 +180,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
     if (client.note) notes.push(client.note);
     const samples = new Map<VariantName, Sample[]>(measured.map((n) => [n, []]));
     try {
-      for (let round = -warmup; round < runs; round++) {
+      for (let round = 0 - warmup || 0; round < runs; round++) {
         const ev = ((round % events.length) + events.length) % events.length;
         const order = measured.map((_, i) => measured[(i + Math.max(round, 0)) % measured.length]);
         const outputs = new Map<VariantName, string>();
@@ -239,6 +239,20 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
   }
 }
 
+/** Median end-to-end ms per variant and event (round r ran event r mod n); undefined where none succeeded. */
+export function perEventMedians(r: CompareResult): Map<VariantName, (number | undefined)[]> {
+  const out = new Map<VariantName, (number | undefined)[]>();
+  for (const v of r.variants) {
+    out.set(v.name, r.events.map((_, i) => {
+      const xs = v.samples.filter((s) => s.run % r.events.length === i && typeof s.e2eMs === 'number').map((s) => s.e2eMs as number).sort((a, b) => a - b);
+      if (!xs.length) return undefined;
+      const m = xs.length >> 1;
+      return xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
+    }));
+  }
+  return out;
+}
+
 /** A text table of one result. */
 export function formatCompareText(r: CompareResult): string {
   const pad = (s: string, n: number) => s.padEnd(n);
@@ -254,6 +268,13 @@ export function formatCompareText(r: CompareResult): string {
     );
   }
   lines.push(`best of (a),(b): ${r.best ?? 'none'}; (d)/best = ${r.bundleVsBest ?? '-'}; lazy imports: ${r.lazyImports}`);
+  // The medians above mix the events; laziness pays on the events that leave the lazy imports unused.
+  if (r.events.length > 1) {
+    const byEvent = perEventMedians(r);
+    lines.push(`median e2e ms by event: ${pad("", 14)}${r.variants.map((v) => pad(v.name, 10)).join('')}`);
+    for (const [i, ev] of r.events.entries())
+      lines.push(`  ${pad(ev, 36)}${r.variants.map((v) => pad(num(byEvent.get(v.name)?.[i]), 10)).join('')}`);
+  }
   for (const n of r.notes) lines.push(`note: ${n}`);
   return lines.join('\n') + '\n';
 }
