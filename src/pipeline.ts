@@ -8,6 +8,7 @@ import { loadApp } from './app/index.js';
 import { buildGraph } from './analyze/js/graph.js';
 import { createResolver } from './analyze/js/resolve.js';
 import { analyzeBindings } from './analyze/js/bindings.js';
+import { barrelExports, type BarrelMap } from './analyze/js/barrel.js';
 import { traceApp } from './analyze/js/trace.js';
 import { makePlan } from './plan/plan.js';
 import { rewriteLazy } from './transform/js/index.js';
@@ -27,7 +28,7 @@ function markLazyLoads(result: VerifyResult, imports: ImportDecision[]): void {
   const lazy = imports.filter((d) => d.decision === 'lazy' && d.target);
   for (const e of result.events) {
     const loaded = new Set(e.optimized.loadedAtInvoke ?? []);
-    e.lazyLoads = lazy.filter((d) => loaded.has(d.target!)).map((d) => `${d.site.file}:${d.site.specifier}`);
+    e.lazyLoads = lazy.filter((d) => loaded.has(d.target!) || d.narrow?.some((n) => loaded.has(n.file))).map((d) => `${d.site.file}:${d.site.specifier}`);
   }
 }
 
@@ -102,6 +103,15 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
 
   const resolver = createResolver(app.root);
   const sizes = new Map<string, number>();
+  const barrels = new Map<string, BarrelMap | undefined>();
+  const barrel = (file: string): BarrelMap | undefined => {
+    if (!barrels.has(file)) {
+      const code = readSource(file);
+      barrels.set(file, code === undefined || job.graph!.files[file]?.isESM ? undefined
+        : barrelExports({ code, resolve: (spec) => resolver.resolve(file, spec, 'require').file, readSource }));
+    }
+    return barrels.get(file);
+  };
   job.plan = await stage(job, 'plan', () =>
     makePlan({
       app,
@@ -112,6 +122,7 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
       lazy: o.lazy !== false,
       strip: o.strip !== false,
       resolveRequire: (from, spec) => resolver.resolve(from, spec, 'require').file,
+      barrel,
       readSource,
       sizeOf: (f) => {
         let s = sizes.get(f);

@@ -183,6 +183,11 @@ export interface BindingSite {
   usageReason: string;
   /** ESM only: every reference sits inside an async function (an `await import()` is possible there). */
   allRefsInAsync?: boolean;
+  /**
+   * CommonJS `const x = require('m')` whose every reference reads a fixed property (`x.format`,
+   * `(0, x.format)(…)`, never `x.f()` with x as `this`, never written): those property names, sorted.
+   */
+  props?: string[];
   /** Number of references to the bound names. */
   refCount: number;
 }
@@ -205,6 +210,11 @@ export interface ImportDecision {
   mechanism?: LazyMechanism;
   /** Resolved target file (relative), when resolved. */
   target?: string;
+  /**
+   * The target is a barrel and the site reads only these properties: each is loaded from the module that
+   * defines it (relative file, its export name) instead of loading the whole barrel.
+   */
+  narrow?: { prop: string; file: string; name: string }[];
   reason: Reason;
 }
 

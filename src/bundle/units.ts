@@ -130,7 +130,9 @@ export function planUnits(input: UnitsInput): BundlePlan {
     if (d.decision !== 'lazy' || !d.target) continue;
     const e = edgeOf.get(`${d.site.file}\0${d.site.specifier}\0${d.site.line}`);
     if (e) lazyEdges.add(e);
-    lazyRoots.add(d.target);
+    // A narrowed barrel is never loaded by this site: the modules it reads are the roots.
+    if (d.narrow) for (const n of d.narrow) lazyRoots.add(n.file);
+    else lazyRoots.add(d.target);
   }
   // What an unknown require could load: the files of packages kept whole, their declared dependencies,
   // and everything those load.

@@ -15,6 +15,7 @@ import { diag } from '../diagnostics.js';
 import { globalSideEffectReason, packageNameOf } from './side-effects.js';
 import { matchesAny } from '../util/glob.js';
 import { quirkFor } from './quirks.js';
+import type { BarrelMap } from '../analyze/js/barrel.js';
 
 export interface PlanInput {
   app: AppModel;
@@ -31,6 +32,8 @@ export interface PlanInput {
   readSource: (file: string) => string | undefined;
   sizeOf: (file: string) => number;
   diagnostics: Diagnostic[];
+  /** For a target file: which module defines each name it re-exports, when it is a barrel (src/analyze/js/barrel.ts). */
+  barrel?: (file: string) => BarrelMap | undefined;
   /** Files the runtime's shim can restore on demand (default: Node module files). */
   restorable?: (file: string) => boolean;
 }
@@ -94,6 +97,17 @@ function reaches(graph: ModuleGraph, start: string, target: string, out: Map<str
   return false;
 }
 
+/** The modules to load instead of a barrel, when the site reads only names the barrel maps exactly. */
+function narrowing(input: PlanInput, site: BindingSite, target: string): ImportDecision['narrow'] {
+  if (!site.props?.length || !input.barrel) return;
+  const map = input.barrel(target);
+  if (!map || !site.props.every((p) => map.has(p))) return;
+  const narrow = site.props.map((prop) => ({ prop, ...map.get(prop)! }));
+  // Loaded on their own, the defining modules must be as harmless as the barrel was.
+  if (narrow.some((n) => globalSideEffectReason(n.file, input.readSource(n.file)))) return;
+  return narrow;
+}
+
 function decideImports(input: PlanInput): ImportDecision[] {
   const { graph, sites, app } = input;
   const edges = edgeIndex(graph);
@@ -148,6 +162,11 @@ function decideImports(input: PlanInput): ImportDecision[] {
           return eager('dual-package', `"${site.specifier}" resolves to ${viaRequire ?? 'nothing'} under require but ${target} under import (dual package), and a use is outside async functions`);
         mechanism = 'require-esm';
       }
+    }
+    const narrow = mechanism === 'require' ? narrowing(input, site, target) : undefined;
+    if (narrow) {
+      const files = new Set(narrow.map((n) => n.file)).size;
+      return { site, decision: 'lazy', mechanism, target, narrow, reason: reason('deferred', `${site.usageReason}; reads ${site.props!.length} name(s) of the barrel ${target}: loads ${files} of its modules, not the barrel`, site.file) };
     }
     return { site, decision: 'lazy', mechanism, target, reason: reason('deferred', site.usageReason, site.file) };
   });

@@ -561,6 +561,24 @@ function collectValues(program: NodePath<t.Program>, importNames: Set<string>): 
   return out;
 }
 
+/** The property a reference reads (`x.name` as a value or in `(0, x.name)(…)`), or undefined for any other use. */
+function readProperty(ref: NodePath<t.Identifier>): string | undefined {
+  const m = ref.parent;
+  if ((m.type !== 'MemberExpression' && m.type !== 'OptionalMemberExpression') || m.object !== ref.node) return;
+  const name = !m.computed && m.property.type === 'Identifier' ? m.property.name : m.property.type === 'StringLiteral' ? m.property.value : undefined;
+  if (name === undefined || name === '__esModule') return;
+  const up = ref.parentPath!.parent;
+  // Written, deleted, or called as a method (`this` would be the module object).
+  if ((up.type === 'AssignmentExpression' && up.left === m) || up.type === 'UpdateExpression' || (up.type === 'UnaryExpression' && up.operator === 'delete')) return;
+  if ((up.type === 'CallExpression' || up.type === 'OptionalCallExpression') && up.callee === m) return;
+  if ((up.type === 'TaggedTemplateExpression' && up.tag === m) || up.type === 'Decorator') return;
+  if ((up.type === 'ForInStatement' || up.type === 'ForOfStatement') && up.left === m) return;
+  // A destructuring target (`[x.a] = …`, `({ k: x.a } = …)`).
+  if (up.type === 'ArrayPattern' || up.type === 'RestElement' || (up.type === 'AssignmentPattern' && up.left === m)) return;
+  if (up.type === 'ObjectProperty' && up.value === m && ref.parentPath!.parentPath!.parent.type === 'ObjectPattern') return;
+  return name;
+}
+
 /** Analyses one file; the internal shape shared with the lazy rewriter. */
 export function analyzeFile(file: string, code: string, opts: { isESM?: boolean } = {}): FileBindings {
   const parsed = parseJs(code, opts.isESM);
@@ -720,6 +738,10 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
       }
     }
     if (parsed.isESM) site.allRefsInAsync = r.kind !== 'side-effect' && all.every(inAsyncBody);
+    if (r.kind === 'cjs-require' && all.length) {
+      const props = all.map(readProperty);
+      if (props.every((p): p is string => p !== undefined)) site.props = [...new Set(props)].sort();
+    }
     return { site, ...r.info, refs };
   });
   return { parsed, program, sites, values, names };

@@ -41,6 +41,13 @@ export const lazyValuePrefix = (getter: string, cache: string, name: string, ori
 export const lazyValueSuffix = (cache: string): string => ` }; return ${cache}.v; }`;
 
 /**
+ * Loader for a barrel read by fixed names: an object whose getters read each name from the module that
+ * defines it, at each read (the barrel's own getters are live too); only the modules read are loaded.
+ */
+export const narrowLoader = (getter: string, cache: string, fields: { prop: string; request: string; name: string }[]): string =>
+  `var ${cache}; function ${getter}() { if (!${cache}) ${cache} = { ${fields.map((f) => `get ${key(f.prop)}() { return require(${f.request})${prop(f.name)}; }`).join(', ')} }; return ${cache}; }`;
+
+/**
  * Loader for a destructuring declaration: the original pattern runs once at first use and the values are
  * kept as a snapshot (the original read them once at init). Returns an object keyed by local names.
  */

@@ -6,13 +6,14 @@
  * the same range and is still 'deferred' or 'unused' by this very analysis — a stale or wrong decision
  * is skipped with a reason instead of producing broken code.
  */
+import path from 'node:path';
 import MagicString from 'magic-string';
 import type * as t from '@babel/types';
 import type { NodePath } from '@babel/traverse';
 import type { ImportDecision, LazyMechanism } from '../../types.js';
 import { analyzeFile, inAsyncBody, type SiteInfo, type FileBindings } from '../../analyze/js/bindings.js';
 import {
-  comment, lazyValuePrefix, lazyValueSuffix, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
+  comment, lazyValuePrefix, lazyValueSuffix, narrowLoader, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
   type Access,
 } from './emit.js';
 import { refEdit, type Edit } from './refs.js';
@@ -101,7 +102,7 @@ function isPlainPropertyRead(ref: NodePath<t.Identifier>): boolean {
 }
 
 /** Access text per local name plus the loader, for one site. */
-function planSite(ctx: Ctx, info: SiteInfo, mechanism: LazyMechanism): { loader: string; access: Record<string, Access>; needsRequire: boolean } {
+function planSite(ctx: Ctx, info: SiteInfo, mechanism: LazyMechanism, narrow?: ImportDecision['narrow']): { loader: string; access: Record<string, Access>; needsRequire: boolean } {
   const { code } = ctx;
   const { site } = info;
   const before = info.declarator && info.statement.type === 'VariableDeclaration' && info.statement.declarations.length > 1
@@ -120,6 +121,11 @@ function planSite(ctx: Ctx, info: SiteInfo, mechanism: LazyMechanism): { loader:
       return { loader: `${note} ${destructureLoader(getter, cache, src(code, info.declarator!.id), init, site.names)}`, access, needsRequire: false };
     }
     access[first] = { text: `${getter}()`, member: false };
+    if (narrow?.length && site.kind === 'cjs-require' && site.props?.every((p) => narrow.some((n) => n.prop === p))) {
+      const fields = narrow.map((n) => ({ prop: n.prop, request: JSON.stringify(relativeRequest(site.file, n.file)), name: n.name }));
+      const files = new Set(narrow.map((n) => n.file)).size;
+      return { loader: `${comment(`${src(code, requireCall(info.init))}, narrowed to ${files} module(s)`, before)} ${narrowLoader(getter, cache, fields)}`, access, needsRequire: false };
+    }
     return { loader: `${note} ${valueLoader(getter, cache, init)}`, access, needsRequire: false };
   }
 
@@ -151,6 +157,12 @@ function planSite(ctx: Ctx, info: SiteInfo, mechanism: LazyMechanism): { loader:
     else access[local] = { text: `${getter}()${prop(imp)}`, member: true }; // require(esm): live read of the namespace
   }
   return { loader: `${note} ${valueLoader(getter, cache, req)}`, access, needsRequire: true };
+}
+
+/** `./x` / `../x` from the folder of `from` to `to` (both relative to the app root). */
+function relativeRequest(from: string, to: string): string {
+  const r = path.posix.relative(path.posix.dirname(from), to);
+  return r.startsWith('../') ? r : `./${r}`;
 }
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
@@ -186,7 +198,7 @@ export function rewriteLazy(file: string, code: string, decisions: ImportDecisio
     const mechanism = d.mechanism ?? (isESM ? 'create-require' : 'require');
     const why = blocker(info, mechanism, isESM);
     if (why) { skipped.push({ id: d.site.id, reason: why }); continue; }
-    const { loader, access, needsRequire } = planSite(ctx, info, mechanism);
+    const { loader, access, needsRequire } = planSite(ctx, info, mechanism, d.narrow);
     const refEdits: Edit[] = [];
     let error: string | undefined;
     for (const [local, refs] of Object.entries(info.refs)) {
