@@ -71,4 +71,12 @@ describe('optimize on a barrel package', () => {
       expect(e.lazyLoads).toEqual(['handler.js:fns']);
     }
   });
+
+  it('narrows a destructuring declaration the same way', async () => {
+    const { job } = await optimizeApp({ input: app, out: path.join(tmp, 'out-destructure'), handlers: ['destructure.handler'], verifyEvents: events });
+    const d = job.plan!.imports.find((x) => x.site.specifier === 'fns')!;
+    expect(d.narrow?.map((n) => n.file)).toEqual(['node_modules/fns/add.js', 'node_modules/fns/twice.js']);
+    expect(job.verify!.ok).toBe(true);
+    for (const e of job.verify!.events) expect((e.optimized.loadedAtInvoke ?? []).filter((f) => f.includes('fns/')).sort()).toEqual(['node_modules/fns/add.js', 'node_modules/fns/twice.js']);
+  });
 });

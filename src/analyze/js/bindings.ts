@@ -742,6 +742,12 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
       const props = all.map(readProperty);
       if (props.every((p): p is string => p !== undefined)) site.props = [...new Set(props)].sort();
     }
+    // `const { a, b: c } = require('m')`: the keys are the names read (once, at first use).
+    if (r.kind === 'cjs-destructure' && !r.forced && r.info.declarator?.id.type === 'ObjectPattern') {
+      const keys = r.info.declarator.id.properties.map((p) =>
+        p.type === 'ObjectProperty' && !p.computed && p.value.type === 'Identifier' ? (p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined) : undefined);
+      if (keys.length && keys.every((k): k is string => k !== undefined && k !== '__esModule')) site.props = [...new Set(keys)].sort();
+    }
     return { site, ...r.info, refs };
   });
   return { parsed, program, sites, values, names };

@@ -44,8 +44,10 @@ export const lazyValueSuffix = (cache: string): string => ` }; return ${cache}.v
  * Loader for a barrel read by fixed names: an object whose getters read each name from the module that
  * defines it, at each read (the barrel's own getters are live too); only the modules read are loaded.
  */
+export const narrowObject = (fields: { prop: string; request: string; name: string }[]): string =>
+  `{ ${fields.map((f) => `get ${key(f.prop)}() { return require(${f.request})${prop(f.name)}; }`).join(', ')} }`;
 export const narrowLoader = (getter: string, cache: string, fields: { prop: string; request: string; name: string }[]): string =>
-  `var ${cache}; function ${getter}() { if (!${cache}) ${cache} = { ${fields.map((f) => `get ${key(f.prop)}() { return require(${f.request})${prop(f.name)}; }`).join(', ')} }; return ${cache}; }`;
+  `var ${cache}; function ${getter}() { if (!${cache}) ${cache} = ${narrowObject(fields)}; return ${cache}; }`;
 
 /**
  * Loader for a destructuring declaration: the original pattern runs once at first use and the values are

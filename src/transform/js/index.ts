@@ -13,7 +13,7 @@ import type { NodePath } from '@babel/traverse';
 import type { ImportDecision, LazyMechanism } from '../../types.js';
 import { analyzeFile, inAsyncBody, type SiteInfo, type FileBindings } from '../../analyze/js/bindings.js';
 import {
-  comment, lazyValuePrefix, lazyValueSuffix, narrowLoader, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
+  comment, lazyValuePrefix, lazyValueSuffix, narrowLoader, narrowObject, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
   type Access,
 } from './emit.js';
 import { refEdit, type Edit } from './refs.js';
@@ -116,16 +116,18 @@ function planSite(ctx: Ctx, info: SiteInfo, mechanism: LazyMechanism, narrow?: I
     const getter = ctx.name(`__fl_${first}`);
     const cache = ctx.name(`${getter}_cache`);
     const note = comment(src(code, requireCall(info.init)), before);
+    const narrowed = narrow?.length && (site.kind === 'cjs-require' || site.kind === 'cjs-destructure') && site.props?.every((p) => narrow.some((n) => n.prop === p))
+      ? narrow.map((n) => ({ prop: n.prop, request: JSON.stringify(relativeRequest(site.file, n.file)), name: n.name }))
+      : undefined;
+    const narrowNote = narrowed && comment(`${src(code, requireCall(info.init))}, narrowed to ${new Set(narrow!.map((n) => n.file)).size} module(s)`, before);
     if (site.kind === 'cjs-destructure') {
       for (const n of site.names) access[n] = { text: `${getter}()${prop(n)}`, member: true };
-      return { loader: `${note} ${destructureLoader(getter, cache, src(code, info.declarator!.id), init, site.names)}`, access, needsRequire: false };
+      // Narrowed: the pattern reads the getters of the defining modules instead of the barrel.
+      const value = narrowed ? `(${narrowObject(narrowed)})` : init;
+      return { loader: `${narrowNote ?? note} ${destructureLoader(getter, cache, src(code, info.declarator!.id), value, site.names)}`, access, needsRequire: false };
     }
     access[first] = { text: `${getter}()`, member: false };
-    if (narrow?.length && site.kind === 'cjs-require' && site.props?.every((p) => narrow.some((n) => n.prop === p))) {
-      const fields = narrow.map((n) => ({ prop: n.prop, request: JSON.stringify(relativeRequest(site.file, n.file)), name: n.name }));
-      const files = new Set(narrow.map((n) => n.file)).size;
-      return { loader: `${comment(`${src(code, requireCall(info.init))}, narrowed to ${files} module(s)`, before)} ${narrowLoader(getter, cache, fields)}`, access, needsRequire: false };
-    }
+    if (narrowed) return { loader: `${narrowNote} ${narrowLoader(getter, cache, narrowed)}`, access, needsRequire: false };
     return { loader: `${note} ${valueLoader(getter, cache, init)}`, access, needsRequire: false };
   }
 
