@@ -106,15 +106,21 @@ export function unbundleableReason(file: string, input: UnitsInput, isRoot: bool
   return undefined;
 }
 
-/** Files reached from `root` over edges that are not lazy, not require.resolve, and resolved. */
-function closure(root: string, out: Map<string, ResolvedEdge[]>, lazy: Set<ResolvedEdge>): Set<string> {
+/**
+ * Files reached from `root` over edges that are not lazy and resolved; with `evaluated`, only over requires
+ * that run when their module is evaluated (a require inside a function loads on demand, if ever).
+ */
+function closure(root: string, out: Map<string, ResolvedEdge[]>, lazy: Set<ResolvedEdge>, evaluated = false): Set<string> {
   const seen = new Set<string>();
   const queue = [root];
   while (queue.length) {
     const f = queue.pop()!;
     if (seen.has(f)) continue;
     seen.add(f);
-    for (const e of out.get(f) ?? []) if (!lazy.has(e)) for (const t of e.to) if (!seen.has(t)) queue.push(t);
+    for (const e of out.get(f) ?? []) {
+      if (lazy.has(e) || (evaluated && (e.record.topLevel === false || e.record.kind === 'require.resolve'))) continue;
+      for (const t of e.to) if (!seen.has(t)) queue.push(t);
+    }
   }
   return seen;
 }
@@ -145,11 +151,17 @@ export function planUnits(input: UnitsInput): BundlePlan {
   const roots = [...new Set([...input.handlers, ...lazyRoots])];
   const owners = new Map<string, string[]>();
   const reach = new Map<string, Set<string>>();
+  // A bundle holds what evaluating its root evaluates. What a function requires on demand stays a file,
+  // loaded when (if) it runs, as in the original: esbuild would put it in the bundle and every cold start
+  // would read and parse it (aws-sdk v2's on-demand service models made a 24 MB bundle).
+  const onDemand = new Set<string>();
   for (const root of roots) {
-    const c = closure(root, out, lazyEdges);
+    const c = closure(root, out, lazyEdges, true);
     reach.set(root, c);
     for (const f of c) owners.set(f, [...(owners.get(f) ?? []), root]);
+    for (const f of closure(root, out, lazyEdges)) if (!c.has(f)) onDemand.add(f);
   }
+  for (const f of onDemand) if (owners.has(f)) onDemand.delete(f);
   // Files reached by no root's non-lazy closure (e.g. only by edges from opaque packages) are files anyway.
   const unbundled: Record<string, Reason> = {};
   const pinned: string[] = [];
@@ -162,8 +174,9 @@ export function planUnits(input: UnitsInput): BundlePlan {
       pinned.push(f);
     }
   }
-  // Close downwards: what a file loads, it loads as a file.
-  const queue = [...pinned];
+  for (const f of onDemand) unbundled[f] = { code: 'on-demand', text: 'required inside a function: loaded as a file when (if) that runs', parent: f };
+  // Close downwards: what a file loads, it loads as a file (files loaded on demand included).
+  const queue = [...pinned, ...onDemand];
   while (queue.length) {
     const f = queue.pop()!;
     for (const e of out.get(f) ?? []) {

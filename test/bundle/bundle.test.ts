@@ -55,8 +55,8 @@ const CASES: Case[] = [
     handlerUnit: ['handler.js', 'lib/format.js', 'node_modules/registry/index.js', 'node_modules/registry/state.js'],
     stays: {
       'node_modules/greeter/index.js': 'dynamic-request',
-      'node_modules/greeter/locales/fr.js': 'below-file',
-      'node_modules/greeter/plugins/shout.js': 'below-file',
+      'node_modules/greeter/locales/fr.js': 'on-demand',
+      'node_modules/greeter/plugins/shout.js': 'on-demand',
       'node_modules/registry/loader.js': 'dynamic-request',
     },
     registered: ['node_modules/registry/index.js', 'node_modules/registry/state.js'],
