@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createJob, stage, type Job, type JobOptions } from './job.js';
 import { loadApp } from './app/index.js';
+import { lambdaNodeMajor } from './app/handler-string.js';
 import { buildGraph } from './analyze/js/graph.js';
 import { createResolver } from './analyze/js/resolve.js';
 import { analyzeBindings } from './analyze/js/bindings.js';
@@ -35,12 +36,12 @@ function markLazyLoads(result: VerifyResult, imports: ImportDecision[]): void {
 /** Target Node version for a deployment runtime id; conservative where the platform's minor is unknown. */
 export function nodeVersionFor(runtimeId: string | undefined, configured?: string): string {
   if (configured) return configured;
-  const m = /^nodejs(\d+)\.x$/.exec(runtimeId ?? '');
-  if (!m) return process.versions.node;
+  const major = lambdaNodeMajor(runtimeId);
+  if (major === undefined) return process.versions.node;
   // Only the major is known, and Lambda starts nodejs20.x and nodejs22.x with
   // --no-experimental-require-module: no require(esm) there whatever the minor (24+ has it unflagged).
   // A user who re-enables it through NODE_OPTIONS says so with the "nodeVersion" setting.
-  return `${m[1]}.0.0`;
+  return `${major}.0.0`;
 }
 
 function withDefaults(options: JobOptions): JobOptions {

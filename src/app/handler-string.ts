@@ -80,3 +80,9 @@ export function runtimeOf(runtimeId: string | undefined): Runtime | undefined {
   if (/^python/i.test(runtimeId)) return 'python';
   return undefined;
 }
+
+/** The Node major of a Lambda runtime id (`nodejs20.x` → 20), undefined for anything else. */
+export function lambdaNodeMajor(runtimeId: string | undefined): number | undefined {
+  const m = /^nodejs(\d+)\.x$/.exec(runtimeId ?? '');
+  return m ? Number(m[1]) : undefined;
+}

@@ -7,7 +7,7 @@ import { isBuiltin } from 'node:module';
 import * as esbuild from 'esbuild';
 import type { Resolver } from '../analyze/js/resolve.js';
 import { prologueEnd } from '../package/shim-line.js';
-import { abs, rel } from '../util/paths.js';
+import { abs, rel, requestFrom } from '../util/paths.js';
 import type { BundleUnit } from './units.js';
 
 export interface BuildUnitOptions {
@@ -25,12 +25,6 @@ export interface BuildUnitOptions {
 
 const ROOT_VAR = '__faaslightRoot';
 
-/** `./x` / `../x` from the root file's folder to `file`. */
-function relFromRoot(unitRoot: string, file: string): string {
-  const r = path.posix.relative(path.posix.dirname(unitRoot), file);
-  return r.startsWith('../') ? r : `./${r}`;
-}
-
 /**
  * The line put after the directive prologue of a bundled CommonJS file (so 'use strict' stays a directive
  * and line numbers stay put): its own __dirname / __filename when it reads them, and, for a file an
@@ -39,7 +33,7 @@ function relFromRoot(unitRoot: string, file: string): string {
 export function modulePreamble(code: string, file: string, unitRoot: string, registered: boolean): string {
   const wantsDirname = /\b__(?:dirname|filename)\b/.test(code);
   if (!wantsDirname && !registered) return code;
-  const self = `require("path").join(${ROOT_VAR}, ${JSON.stringify(relFromRoot(unitRoot, file))})`;
+  const self = `require("path").join(${ROOT_VAR}, ${JSON.stringify(requestFrom(unitRoot, file))})`;
   const parts: string[] = [];
   if (wantsDirname) parts.push(`var __filename = ${self}, __dirname = require("path").dirname(__filename);`);
   if (registered)
@@ -90,10 +84,10 @@ export async function buildUnit(o: BuildUnitOptions): Promise<BuildUnitResult> {
         if (r.builtin) return { path: args.path, external: true };
         if (r.file && inUnit.has(r.file)) return { path: abs(root, r.file), namespace: 'file' };
         let target: string;
-        if (r.file) target = relFromRoot(unit.root, r.linkPath ?? r.file);
+        if (r.file) target = requestFrom(unit.root, r.linkPath ?? r.file);
         // Unresolved: a relative request keeps failing the same way when aimed from the importer's folder;
         // a bare one cannot be found from the root folder either (fewer node_modules folders to look in).
-        else if (args.path.startsWith('.')) target = relFromRoot(unit.root, path.posix.join(path.posix.dirname(importer), args.path));
+        else if (args.path.startsWith('.')) target = requestFrom(unit.root, path.posix.join(path.posix.dirname(importer), args.path));
         else target = args.path;
         externals.add(target);
         return { path: target, external: true };

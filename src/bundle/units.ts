@@ -110,9 +110,9 @@ export function unbundleableReason(file: string, input: UnitsInput, isRoot: bool
  * Files reached from `root` over edges that are not lazy and resolved; with `evaluated`, only over requires
  * that run when their module is evaluated (a require inside a function loads on demand, if ever).
  */
-function closure(root: string, out: Map<string, ResolvedEdge[]>, lazy: Set<ResolvedEdge>, evaluated = false): Set<string> {
+function closure(roots: string | string[], out: Map<string, ResolvedEdge[]>, lazy: Set<ResolvedEdge>, evaluated = false): Set<string> {
   const seen = new Set<string>();
-  const queue = [root];
+  const queue = typeof roots === 'string' ? [roots] : [...roots];
   while (queue.length) {
     const f = queue.pop()!;
     if (seen.has(f)) continue;
@@ -146,7 +146,7 @@ export function planUnits(input: UnitsInput): BundlePlan {
   const seeds = Object.entries(graph.files)
     .filter(([f, n]) => n.reasons.some((x) => x.code === 'opaque-package' || x.code === 'opaque-dependency') || graph.packages[packageDirOf(f) ?? '']?.opaque)
     .map(([f]) => f);
-  for (const seed of seeds) for (const f of closure(seed, out, new Set())) registered.add(f);
+  for (const f of closure(seeds, out, new Set())) registered.add(f);
   input = { ...input, registered };
   const roots = [...new Set([...input.handlers, ...lazyRoots])];
   const owners = new Map<string, string[]>();
@@ -154,14 +154,12 @@ export function planUnits(input: UnitsInput): BundlePlan {
   // A bundle holds what evaluating its root evaluates. What a function requires on demand stays a file,
   // loaded when (if) it runs, as in the original: esbuild would put it in the bundle and every cold start
   // would read and parse it (aws-sdk v2's on-demand service models made a 24 MB bundle).
-  const onDemand = new Set<string>();
   for (const root of roots) {
     const c = closure(root, out, lazyEdges, true);
     reach.set(root, c);
     for (const f of c) owners.set(f, [...(owners.get(f) ?? []), root]);
-    for (const f of closure(root, out, lazyEdges)) if (!c.has(f)) onDemand.add(f);
   }
-  for (const f of onDemand) if (owners.has(f)) onDemand.delete(f);
+  const onDemand = [...closure(roots, out, lazyEdges)].filter((f) => !owners.has(f));
   // Files reached by no root's non-lazy closure (e.g. only by edges from opaque packages) are files anyway.
   const unbundled: Record<string, Reason> = {};
   const pinned: string[] = [];

@@ -10,7 +10,7 @@ import { optimizeApp, nodeVersionFor } from '../pipeline.js';
 import { coldStart } from '../measure/coldstart.js';
 import { prepareLimits } from '../measure/limits.js';
 import { resolveRuntimeClient } from '../measure/launch.js';
-import { summarize, type Summary } from '../measure/stats.js';
+import { median, summarize, type Summary } from '../measure/stats.js';
 import { canonicalJson } from '../measure/index.js';
 import type { Sample } from '../measure/types.js';
 import { verify, expandEvents, eventLabels } from '../verify/index.js';
@@ -180,7 +180,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
     if (client.note) notes.push(client.note);
     const samples = new Map<VariantName, Sample[]>(measured.map((n) => [n, []]));
     try {
-      for (let round = 0 - warmup || 0; round < runs; round++) {
+      for (let round = warmup > 0 ? -warmup : 0; round < runs; round++) {
         const ev = ((round % events.length) + events.length) % events.length;
         const order = measured.map((_, i) => measured[(i + Math.max(round, 0)) % measured.length]);
         const outputs = new Map<VariantName, string>();
@@ -244,10 +244,8 @@ export function perEventMedians(r: CompareResult): Map<VariantName, (number | un
   const out = new Map<VariantName, (number | undefined)[]>();
   for (const v of r.variants) {
     out.set(v.name, r.events.map((_, i) => {
-      const xs = v.samples.filter((s) => s.run % r.events.length === i && typeof s.e2eMs === 'number').map((s) => s.e2eMs as number).sort((a, b) => a - b);
-      if (!xs.length) return undefined;
-      const m = xs.length >> 1;
-      return xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
+      const xs = v.samples.filter((s) => s.run % r.events.length === i && typeof s.e2eMs === 'number').map((s) => s.e2eMs as number);
+      return xs.length ? median(xs) : undefined;
     }));
   }
   return out;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../diagnostics.js';
+import { lambdaNodeMajor } from '../app/handler-string.js';
 import type { HandlerSpec } from '../types.js';
 import type { RuntimeClientChoice, RuntimeClientKind } from './types.js';
 
@@ -55,8 +56,8 @@ export function functionsFrameworkMain(): string {
  * (or a GCF one) gets none.
  */
 export function lambdaNodeFlags(handler: Pick<HandlerSpec, 'runtimeId' | 'style'>): string[] {
-  const m = /^nodejs(\d+)\.x$/.exec(handler.runtimeId ?? '');
-  if (!m || handler.style === 'gcf' || (m[1] !== '20' && m[1] !== '22')) return [];
+  const major = lambdaNodeMajor(handler.runtimeId);
+  if (handler.style === 'gcf' || (major !== 20 && major !== 22)) return [];
   return process.allowedNodeEnvironmentFlags.has('--experimental-require-module') ? ['--no-experimental-require-module'] : [];
 }
 

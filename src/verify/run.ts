@@ -1,8 +1,8 @@
-import { lambdaNodeFlags } from '../measure/launch.js';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { HandlerSpec, InvokeOutcome } from '../types.js';
 import { lambdaEnv } from '../util/env.js';
+import { lambdaNodeFlags } from '../measure/launch.js';
 import { PYTHON, runtimeFile } from './harness.js';
 
 export const RESULT_PREFIX = '__FAASLIGHT_RESULT__';

@@ -94,8 +94,7 @@ export function ownExports(code: string): Set<string> | undefined {
   const ast = parseCjs(code);
   if (!ast) return;
   const names = new Set<string>();
-  const text = code;
-  if (/\bmodule\.exports\b/.test(text)) return;
+  if (/\bmodule\.exports\b/.test(code)) return;
   for (const s of ast.program.body) {
     // Its own `export *`: names we cannot list without following it (not done).
     if (starOf(s) !== undefined) return;
@@ -116,8 +115,8 @@ export function ownExports(code: string): Set<string> | undefined {
     }
   }
   // Any other write to `exports` (exports[k] = …, a helper) means names we did not see.
-  const writes = text.match(/\bexports(?:\.[\w$]+|\[[^\]]*\])\s*=(?!=)/g)?.length ?? 0;
-  const seen = text.match(/\bexports(?:\.[\w$]+|\["[^"]*"\]|\['[^']*'\])\s*=(?!=)/g)?.length ?? 0;
+  const writes = code.match(/\bexports(?:\.[\w$]+|\[[^\]]*\])\s*=(?!=)/g)?.length ?? 0;
+  const seen = code.match(/\bexports(?:\.[\w$]+|\["[^"]*"\]|\['[^']*'\])\s*=(?!=)/g)?.length ?? 0;
   if (writes !== seen) return;
   names.delete('__esModule');
   return names;
@@ -163,7 +162,7 @@ export function barrelExports(input: BarrelInput): BarrelMap | undefined {
     const starLocal = starOf(s);
     if (starLocal !== undefined) {
       const file = locals.get(starLocal);
-      if (!file || !star(file)) { if (process.env.FL_DEBUG_BARREL) console.error('star source not readable', file); return; }
+      if (!file || !star(file)) return;
       continue;
     }
     // TypeScript: __exportStar(require("./x"), exports);
@@ -181,7 +180,6 @@ export function barrelExports(input: BarrelInput): BarrelMap | undefined {
       add(named.name, { file, name: named.orig });
       continue;
     }
-    if (process.env.FL_DEBUG_BARREL) console.error('not a barrel statement at line', s.loc?.start.line);
     // TypeScript's helper definitions (var __createBinding = …) are allowed; anything else is code.
     if (s.type === 'VariableDeclaration' && s.declarations.every((d) => isId(d.id) && /^__(?:createBinding|exportStar|importDefault|importStar|setModuleDefault)$/.test(d.id.name))) continue;
     return;

@@ -561,11 +561,15 @@ function collectValues(program: NodePath<t.Program>, importNames: Set<string>): 
   return out;
 }
 
+/** "line 3" / "lines 3, 7, …" (at most five). */
+const lineList = (lines: number[]): string =>
+  `line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''}`;
+
 /** The property a reference reads (`x.name` as a value or in `(0, x.name)(…)`), or undefined for any other use. */
 function readProperty(ref: NodePath<t.Identifier>): string | undefined {
   const m = ref.parent;
   if ((m.type !== 'MemberExpression' && m.type !== 'OptionalMemberExpression') || m.object !== ref.node) return;
-  const name = !m.computed && m.property.type === 'Identifier' ? m.property.name : m.property.type === 'StringLiteral' ? m.property.value : undefined;
+  const name = propName(m);
   if (name === undefined || name === '__esModule') return;
   const up = ref.parentPath!.parent;
   // Written, deleted, or called as a method (`this` would be the module object).
@@ -654,7 +658,8 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
   // Only what comes from packages: a call into the app's own modules may read or change app state.
   const fromPackages = raw.filter((r) => r.kind !== 'side-effect' && !/^(?:\.|\/|node:)/.test(r.specifier) && !isBuiltinSpecifier(r.specifier));
   const candidates = collectValues(program, new Set(fromPackages.flatMap((r) => r.names)));
-  const values: ValueSiteInfo[] = candidates.map((c) => ({ ...c, usage: 'unused', usageReason: 'never referenced', refs: [] }));
+  // Optimistic start: every candidate deferred; classifying only ever moves one away from 'deferred'.
+  const values: ValueSiteInfo[] = candidates.map((c) => ({ ...c, usage: 'deferred', usageReason: '', refs: [] }));
   const holder = (ref: NodePath): ValueSiteInfo | undefined =>
     values.find((v) => ref.node.start! >= v.init.start! && ref.node.end! <= v.init.end!);
   const isLater = (v: ValueSiteInfo) => v.usage === 'deferred';
@@ -686,15 +691,14 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
       if (other) return set('init', `${d} is also used outside lazy values (line ${line(other.node)}): building ${v.name} later could change what that code sees`);
     }
     const lines = [...new Set(v.refs.map((ref) => line(ref.node)))];
-    set('deferred', `referenced only after init (line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''})`);
+    set('deferred', `referenced only after init (${lineList(lines)})`);
   };
-  for (const v of values) { v.usage = 'deferred'; }
   for (let changed = true; changed;) {
     changed = false;
     for (const v of values) {
-      const before = v.usage;
+      const was = isLater(v);
       classifyValue(v);
-      if (isLater({ usage: before } as ValueSiteInfo) && !isLater(v)) changed = true;
+      if (was && !isLater(v)) changed = true;
     }
   }
 
@@ -731,7 +735,7 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
           const lines = [...new Set(all.filter((ref) => !holder(ref)).map((ref) => line(ref.node)))];
           const via = [...new Set(all.map(holder).filter((v): v is ValueSiteInfo => !!v).map((v) => `${v.name} (line ${v.line})`))];
           set('deferred', [
-            lines.length ? `referenced only inside functions not run at init (line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''})` : '',
+            lines.length ? `referenced only inside functions not run at init (${lineList(lines)})` : '',
             via.length ? `read at init only to build ${via.join(', ')}, which ${via.length > 1 ? 'are' : 'is'} used only after init (lazy value)` : '',
           ].filter(Boolean).join('; '));
         }

@@ -6,7 +6,6 @@
  * the same range and is still 'deferred' or 'unused' by this very analysis — a stale or wrong decision
  * is skipped with a reason instead of producing broken code.
  */
-import path from 'node:path';
 import MagicString from 'magic-string';
 import type * as t from '@babel/types';
 import type { NodePath } from '@babel/traverse';
@@ -17,6 +16,7 @@ import {
   type Access,
 } from './emit.js';
 import { refEdit, type Edit } from './refs.js';
+import { requestFrom } from '../../util/paths.js';
 
 export interface RewriteResult {
   code: string;
@@ -46,6 +46,7 @@ interface SitePlan {
   refEdits: Edit[];
   /** ESM loaders calling createRequire need the shared header. */
   needsRequire: boolean;
+  mechanism: LazyMechanism;
 }
 
 interface Ctx {
@@ -117,7 +118,7 @@ function planSite(ctx: Ctx, info: SiteInfo, mechanism: LazyMechanism, narrow?: I
     const cache = ctx.name(`${getter}_cache`);
     const note = comment(src(code, requireCall(info.init)), before);
     const narrowed = narrow?.length && (site.kind === 'cjs-require' || site.kind === 'cjs-destructure') && site.props?.every((p) => narrow.some((n) => n.prop === p))
-      ? narrow.map((n) => ({ prop: n.prop, request: JSON.stringify(relativeRequest(site.file, n.file)), name: n.name }))
+      ? narrow.map((n) => ({ prop: n.prop, request: JSON.stringify(requestFrom(site.file, n.file)), name: n.name }))
       : undefined;
     const narrowNote = narrowed && comment(`${src(code, requireCall(info.init))}, narrowed to ${new Set(narrow!.map((n) => n.file)).size} module(s)`, before);
     if (site.kind === 'cjs-destructure') {
@@ -159,12 +160,6 @@ function planSite(ctx: Ctx, info: SiteInfo, mechanism: LazyMechanism, narrow?: I
     else access[local] = { text: `${getter}()${prop(imp)}`, member: true }; // require(esm): live read of the namespace
   }
   return { loader: `${note} ${valueLoader(getter, cache, req)}`, access, needsRequire: true };
-}
-
-/** `./x` / `../x` from the folder of `from` to `to` (both relative to the app root). */
-function relativeRequest(from: string, to: string): string {
-  const r = path.posix.relative(path.posix.dirname(from), to);
-  return r.startsWith('../') ? r : `./${r}`;
 }
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
@@ -215,7 +210,7 @@ export function rewriteLazy(file: string, code: string, decisions: ImportDecisio
     if (!error && ranges.some((r) => taken.some((t) => overlaps(r, t)))) error = 'its edits overlap another rewrite';
     if (error) { skipped.push({ id: d.site.id, reason: error }); continue; }
     taken.push(...ranges);
-    plans.push({ info, loader, refEdits, needsRequire });
+    plans.push({ info, loader, refEdits, needsRequire, mechanism });
   }
   if (!plans.length) return { code, applied: [], skipped, values: [] };
 
@@ -240,11 +235,8 @@ export function rewriteLazy(file: string, code: string, decisions: ImportDecisio
  */
 function planValues(file: string, code: string, fb: FileBindings, plans: SitePlan[], taken: { start: number; end: number }[], name: (b: string) => string) {
   const lazyNames = new Set<string>();
-  for (const p of plans) {
-    // `await` getters (dynamic import) cannot run inside the synchronous value getter.
-    const awaits = p.refEdits.some((e) => e.text.includes('await '));
-    if (!awaits) for (const n of p.info.site.names) lazyNames.add(n);
-  }
+  // `await` getters (dynamic import) cannot run inside the synchronous value getter.
+  for (const p of plans) if (p.mechanism !== 'dynamic-import') for (const n of p.info.site.names) lazyNames.add(n);
   const values: LazyValue[] = [];
   const refs: Edit[] = [];
   const wraps: { start: number; initStart: number; initEnd: number; prefix: string; suffix: string }[] = [];
