@@ -10,6 +10,8 @@ import { abs } from '../util/paths.js';
 export const STORE_DIR = '.faaslight/fallback';
 export const INDEX_FILE = `${STORE_DIR}/index.json`;
 export const STORE_FILE = `${STORE_DIR}/store.bin`;
+/** Node only: which packages and folders have stored files, read by shim.cjs on a miss. */
+export const NAMES_FILE = `${STORE_DIR}/names.json`;
 
 export interface FallbackEntry {
   offset: number;
@@ -91,6 +93,34 @@ export async function writeFallbackStore(
   const json = JSON.stringify(index);
   await fs.promises.writeFile(abs(outDir, INDEX_FILE), json);
   return { files: sorted.length, bytes: offset + Buffer.byteLength(json), index };
+}
+
+export interface StoredNames {
+  /** Every package with a stored file below some node_modules folder (nested ones too). */
+  packages: string[];
+  /** Every folder holding a stored file, and their ancestors ('' = the package root). */
+  dirs: string[];
+}
+
+/**
+ * What shim.cjs answers a miss from without reading the index: a bare request names a package in
+ * `packages`, a relative one lies in a folder of `dirs` (restore.cjs applies the same rules to the
+ * index). Both in code-unit order.
+ */
+export function storedNames(files: Iterable<string>): StoredNames {
+  const packages = new Set<string>();
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const parts = f.split('/');
+    for (let k = parts.indexOf('node_modules'); k >= 0 && k + 1 < parts.length; k = parts.indexOf('node_modules', k + 1))
+      packages.add(parts[k + 1].startsWith('@') ? `${parts[k + 1]}/${parts[k + 2]}` : parts[k + 1]);
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const d = parts.slice(0, i).join('/');
+      if (dirs.has(d)) break;
+      dirs.add(d);
+    }
+  }
+  return { packages: [...packages].sort(byPath), dirs: [...dirs].sort(byPath) };
 }
 
 function corrupt(dir: string, why: string): FaaslightError {

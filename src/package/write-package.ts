@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { diag, FaaslightError, UsageError } from '../diagnostics.js';
 import type { Diagnostic, PackageResult, PackageStats, Runtime } from '../types.js';
 import { abs, isInside } from '../util/paths.js';
-import { writeFallbackStore } from './fallback-store.js';
+import { NAMES_FILE, storedNames, writeFallbackStore } from './fallback-store.js';
 import { injectShimLine } from './shim-line.js';
 import { listTree, writeZip } from './zip.js';
 
@@ -209,7 +209,9 @@ export async function writePackage(opts: WritePackageOptions): Promise<WritePack
   let fallbackBytes = 0;
   if (stripping) {
     const overrides = new Map([...opts.transformed].filter(([f]) => strip.has(f)));
-    fallbackBytes = (await writeFallbackStore(root, [...opts.strip, ...storeAlso], outDir, overrides)).bytes;
+    const store = await writeFallbackStore(root, [...opts.strip, ...storeAlso], outDir, overrides);
+    fallbackBytes = store.bytes;
+    if (shimNeeded) await fs.promises.writeFile(abs(outDir, NAMES_FILE), JSON.stringify(storedNames(Object.keys(store.index.files))));
     const runtimeFiles = shimNeeded ? ['shim.cjs', 'restore.cjs', ...(esmHooks ? ['esm-hooks.mjs'] : [])] : [];
     for (const f of runtimeFiles) {
       const dst = abs(outDir, `${FAASLIGHT_DIR}/${f}`);

@@ -10,6 +10,7 @@ import {
   readFallbackIndex,
   writeFallbackStore,
 } from '../../src/package/index.js';
+import { storedNames } from '../../src/package/fallback-store.js';
 import { APP, tmpDir } from './helpers.js';
 
 const FILES = ['node_modules/left-pad/repeat.js', 'lib/stripped-rel.js', 'node_modules/left-pad/index.js'];
@@ -96,5 +97,26 @@ describe('fallback store', () => {
     bytes[e.offset + e.length - 1] ^= 1; // ISIZE of the gzip trailer
     fs.writeFileSync(store, bytes);
     await expect(readFallbackFile(out, index, 'lib/stripped-rel.js')).rejects.toThrow(FaaslightError);
+  });
+});
+
+describe('storedNames (what shim.cjs answers a miss from)', () => {
+  test.each([
+    { files: [], packages: [], dirs: [] },
+    { files: ['handler.js', 'lib/a.js'], packages: [], dirs: ['', 'lib'] },
+    { files: ['node_modules/left-pad/index.js'], packages: ['left-pad'], dirs: ['', 'node_modules', 'node_modules/left-pad'] },
+    {
+      files: ['node_modules/@aws-sdk/client-s3/dist-cjs/index.js'],
+      packages: ['@aws-sdk/client-s3'],
+      dirs: ['', 'node_modules', 'node_modules/@aws-sdk', 'node_modules/@aws-sdk/client-s3', 'node_modules/@aws-sdk/client-s3/dist-cjs'],
+    },
+    {
+      files: ['node_modules/a/node_modules/b/x.js', 'node_modules/a/y.js'],
+      packages: ['a', 'b'],
+      dirs: ['', 'node_modules', 'node_modules/a', 'node_modules/a/node_modules', 'node_modules/a/node_modules/b'],
+    },
+    { files: ['node_modules/z/x.js', 'node_modules/B/x.js'], packages: ['B', 'z'], dirs: ['', 'node_modules', 'node_modules/B', 'node_modules/z'] },
+  ])('$files', ({ files, packages, dirs }) => {
+    expect(storedNames(files)).toEqual({ packages, dirs });
   });
 });

@@ -56,6 +56,8 @@ const cases: { name: string; handler: string; event: object; loads: string[] }[]
   },
   { name: '(d) stripped file requiring kept files', handler: 'handler.js', event: { d: 1 }, loads: ['lib/uses-kept.js'] },
   { name: '(e) never in the package', handler: 'handler.js', event: { e: 1 }, loads: [] },
+  // restoreLoaded is part of the output: the shim answers from names.json, restore.cjs stays unloaded.
+  { name: '(h) optional package probed, never installed', handler: 'handler.js', event: { h: 1 }, loads: [] },
   {
     name: 'all at once: one line per restored file',
     handler: 'handler.js',
@@ -84,6 +86,18 @@ describe('runtime shim', () => {
     // Until something the store holds is missing the shim does nothing: not even the mirror folder is
     // created (a probe for a module that was never in the package costs one index read).
     expect(fs.existsSync(mirror)).toBe(loads.length > 0);
+  });
+
+  test('a package written before names.json existed: restore.cjs answers the probe from the index', () => {
+    const old = path.join(base, 'pkg-without-list');
+    fs.cpSync(pkg, old, { recursive: true });
+    fs.rmSync(path.join(old, '.faaslight/fallback/names.json'));
+    const r = runHandler(path.join(old, 'handler.js'), { h: 1 }, { mirror: freshMirror() });
+    expect(r.status, r.stderr).toBe(0);
+    expect((r.out as { h: { code: string; restoreLoaded: boolean }[] }).h).toMatchObject([
+      { code: 'MODULE_NOT_FOUND', restoreLoaded: true },
+      { code: 'MODULE_NOT_FOUND', restoreLoaded: true },
+    ]);
   });
 
   test('module identity holds for kept modules required from restored files', () => {

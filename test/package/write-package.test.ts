@@ -35,6 +35,7 @@ describe('writePackage', () => {
     expect((await listTree(out)).map((f) => f.rel)).toEqual([
       '.faaslight/esm-hooks.mjs',
       '.faaslight/fallback/index.json',
+      '.faaslight/fallback/names.json',
       '.faaslight/fallback/store.bin',
       '.faaslight/output.json',
       '.faaslight/restore.cjs',
@@ -48,6 +49,11 @@ describe('writePackage', () => {
     expect(written('lib/kept.js')).toBe('module.exports = { name: "kept", t: 1 };\n');
     expect(written('node_modules/kept-pkg/package.json')).toBe(original('node_modules/kept-pkg/package.json'));
     expect(Object.keys((await readFallbackIndex(out))!.files)).toEqual(STRIP);
+    // Packages and folders with stored files: the shim's answer to a miss without the index.
+    expect(JSON.parse(written('.faaslight/fallback/names.json'))).toEqual({
+      packages: ['kept-pkg', 'left-pad'],
+      dirs: ['', 'lib', 'node_modules', 'node_modules/kept-pkg', 'node_modules/kept-pkg/lib', 'node_modules/left-pad'],
+    });
 
     const storeBytes = ['index.json', 'store.bin'].reduce((s, f) => s + fs.statSync(path.join(out, '.faaslight/fallback', f)).size, 0);
     const sizes = (dir: string, files: string[]): number => files.reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
