@@ -14,7 +14,7 @@ import { traceApp } from './analyze/js/trace.js';
 import { makePlan } from './plan/plan.js';
 import { rewriteLazy } from './transform/js/index.js';
 import { writePackage } from './package/index.js';
-import { bundleApp, codeCacheStage } from './bundle/index.js';
+import { bundleApp, codeCacheStage, ESM_REQUIRE_LINE } from './bundle/index.js';
 import { verify, verifyDiagnostics, expandEvents, type HarnessOutcome } from './verify/index.js';
 import { diag, FaaslightError, UsageError } from './diagnostics.js';
 import { abs, isInside } from './util/paths.js';
@@ -210,6 +210,7 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
       transformed,
       handlerFiles,
       esmHandlerFiles: handlerFiles.filter((f) => job.graph!.files[f]?.isESM),
+      requireShimAfter: new Map(job.bundle?.units.filter((u) => u.kind === 'handler' && u.format === 'esm' && !u.staticImports).map((u) => [u.root, ESM_REQUIRE_LINE])),
       esmHooks: o.esmFallback === true,
     }),
   );

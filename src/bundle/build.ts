@@ -24,6 +24,8 @@ export interface BuildUnitOptions {
 }
 
 const ROOT_VAR = '__faaslightRoot';
+/** What the first line of an ES module bundle defines `require` with. */
+export const ESM_REQUIRE_LINE = 'const require = __faaslightCreateRequire(import.meta.url);';
 
 /**
  * The line put after the directive prologue of a bundled CommonJS file (so 'use strict' stays a directive
@@ -51,10 +53,12 @@ const REGISTER_FN = `function ${REGISTER}(f, m) { var M = require("module"); var
 function banner(format: 'cjs' | 'esm'): string {
   if (format === 'cjs') return `var ${ROOT_VAR} = __dirname; ${REGISTER_FN}`;
   // esbuild's ESM output calls a free `require` for CommonJS modules it bundles and for externals.
+  // One line, which defines `require` (ESM_REQUIRE_LINE): the package step may require the shim on the
+  // next line instead of importing it.
   return [
     `import { createRequire as __faaslightCreateRequire } from "node:module";`,
     `import { fileURLToPath as __faaslightFileURLToPath } from "node:url";`,
-    `const require = __faaslightCreateRequire(import.meta.url);`,
+    ESM_REQUIRE_LINE,
     `const ${ROOT_VAR} = require("path").dirname(__faaslightFileURLToPath(import.meta.url));`,
     REGISTER_FN,
   ].join(' ');
@@ -64,6 +68,8 @@ export interface BuildUnitResult {
   code: string;
   /** External requests written into the bundle (relative path → original specifier), for the report. */
   externals: string[];
+  /** An ES module bundle with a static import of something other than a built-in (evaluated before its body). */
+  staticImports: boolean;
   warnings: string[];
 }
 
@@ -72,6 +78,7 @@ export async function buildUnit(o: BuildUnitOptions): Promise<BuildUnitResult> {
   const inUnit = new Set(unit.files);
   const registered = o.registered ?? new Set<string>();
   const externals = new Set<string>();
+  let staticImports = false;
   const plugin: esbuild.Plugin = {
     name: 'faaslight-unit',
     setup(build) {
@@ -90,6 +97,7 @@ export async function buildUnit(o: BuildUnitOptions): Promise<BuildUnitResult> {
         else if (args.path.startsWith('.')) target = requestFrom(unit.root, path.posix.join(path.posix.dirname(importer), args.path));
         else target = args.path;
         externals.add(target);
+        if (args.kind === 'import-statement') staticImports = true;
         return { path: target, external: true };
       });
       build.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
@@ -127,6 +135,7 @@ export async function buildUnit(o: BuildUnitOptions): Promise<BuildUnitResult> {
   return {
     code: js.text,
     externals: [...externals].sort(),
+    staticImports,
     warnings: r.warnings.map((w) => `${w.location ? `${rel(root, path.resolve(root, w.location.file))}:${w.location.line}: ` : ''}${w.text}`),
   };
 }

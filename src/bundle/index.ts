@@ -13,7 +13,7 @@ import { addCodeCache, type CodeCacheResult } from './code-cache.js';
 import { writeZip } from '../package/zip.js';
 
 export { planUnits, unbundleableReason, positionalUse, type BundleUnit, type BundlePlan } from './units.js';
-export { buildUnit, modulePreamble } from './build.js';
+export { buildUnit, modulePreamble, ESM_REQUIRE_LINE } from './build.js';
 export { addCodeCache, stubSource, type CodeCacheResult } from './code-cache.js';
 
 export interface BundleOptions {
@@ -27,7 +27,7 @@ export interface BundleResult {
   code: Map<string, string>;
   /** Files now inside a bundle (roots excluded): move to the fallback store. */
   bundled: string[];
-  units: (BundleUnit & { externals: string[]; bytes: number })[];
+  units: (BundleUnit & { externals: string[]; staticImports: boolean; bytes: number })[];
   /** Bundled files that also stay on disk, sharing one instance through require.cache. */
   registered: string[];
   unbundled: Record<string, Reason>;
@@ -57,7 +57,7 @@ export async function bundleApp(job: Job, transformed: ReadonlyMap<string, strin
       result.code.set(unit.root, r.code);
       // Registered files stay on disk: a load by path must find the file to find its cache entry.
       result.bundled.push(...unit.files.filter((f) => f !== unit.root && !f.endsWith('.json') && !registered.has(f)));
-      result.units.push({ ...unit, externals: r.externals, bytes: Buffer.byteLength(r.code) });
+      result.units.push({ ...unit, externals: r.externals, staticImports: r.staticImports, bytes: Buffer.byteLength(r.code) });
     } catch (e) {
       const text = ((e as { errors?: { text: string }[] }).errors?.map((x) => x.text).join('; ') || (e as Error).message).split('\n')[0];
       result.diagnostics.push(

@@ -39,7 +39,19 @@ export function prologueEnd(code: string, isESM: boolean): number {
  * on a line of its own between the prologue and the code. A file that already starts with the line
  * is returned unchanged.
  */
-export function injectShimLine(code: string, relSpecifier: string, isESM: boolean): string {
+export function injectShimLine(code: string, relSpecifier: string, isESM: boolean, requireAfter?: string): string {
+  // An ES module that defines `require` on a line and imports nothing but built-ins (a faaslight
+  // bundle) runs no other code before that line: the shim is required on the next one, which spares
+  // the ESM loader's CommonJS translation of shim.cjs (~2 ms per cold start).
+  if (isESM && requireAfter !== undefined) {
+    const at = code.indexOf(requireAfter);
+    if (at >= 0) {
+      const stmt = shimStatement(relSpecifier, false);
+      const nl = code.indexOf('\n', at);
+      if (code.includes(stmt)) return code;
+      return nl < 0 ? `${code}\n${stmt}\n` : `${code.slice(0, nl + 1)}${stmt}\n${code.slice(nl + 1)}`;
+    }
+  }
   const stmt = shimStatement(relSpecifier, isESM);
   const bom = code.startsWith('\uFEFF') ? '\uFEFF' : '';
   const body = bom ? code.slice(1) : code;

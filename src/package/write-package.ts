@@ -23,6 +23,11 @@ export interface WritePackageOptions {
   /** Handler files that are ES modules (get an `import` shim line and the ESM hooks). */
   esmHandlerFiles?: string[];
   /**
+   * ES module handler files that define `require` on the line holding this text and import nothing
+   * but built-ins (bundles): the shim is required on the next line instead of imported.
+   */
+  requireShimAfter?: Map<string, string>;
+  /**
    * Install the ESM hooks for ESM handlers (default true): they restore stripped files reached by
    * import(), but registering them starts Node's loader thread on every cold start (tens of ms on
    * Node 20; see scripts/bench-shim.mjs). false: import() of a stripped file fails as it would.
@@ -199,7 +204,7 @@ export async function writePackage(opts: WritePackageOptions): Promise<WritePack
     let code = opts.transformed.get(rel);
     if (shimmedHandlers.includes(rel)) {
       code ??= await fs.promises.readFile(src, 'utf8');
-      code = injectShimLine(code, specifierFrom(rel, `${FAASLIGHT_DIR}/shim.cjs`), isEsmHandler(rel, esm));
+      code = injectShimLine(code, specifierFrom(rel, `${FAASLIGHT_DIR}/shim.cjs`), isEsmHandler(rel, esm), opts.requireShimAfter?.get(rel));
     }
     if (code === undefined) await fs.promises.copyFile(src, dst); // symlinks are followed: materialised
     else await fs.promises.writeFile(dst, code);

@@ -127,6 +127,29 @@ describe('optimize --bundle on the cases that break a plain bundler', () => {
   });
 });
 
+describe('optimize --bundle on an ES module handler', () => {
+  it('requires the shim after the bundle defines require (no ESM translation of shim.cjs); it is installed before the bundle runs', async () => {
+    const app = fixture('esm');
+    const out = path.join(tmp, 'esm.opt');
+    const { job } = await optimizeApp({ input: app, out, handlers: ['handler.handler'], bundle: true, verifyEvents: events(app) });
+    expect(job.verify!.events.map((e) => [path.basename(e.event), e.identical])).toEqual([['a.json', true], ['b.json', true]]);
+    expect(job.bundle!.units.map((u) => [u.root, u.format, u.staticImports])).toEqual([['handler.js', 'esm', false]]);
+    const lines = fs.readFileSync(path.join(out, 'handler.js'), 'utf8').split('\n');
+    expect(lines[0]).toContain('const require = __faaslightCreateRequire(import.meta.url);');
+    expect(lines[1]).toBe("require('./.faaslight/shim.cjs'); // faaslight: restores stripped files on demand");
+    expect(lines.some((l) => l.startsWith('import ') && l.includes('shim.cjs'))).toBe(false);
+    // A bundled file asked for by path finds the store: the shim wraps the resolver by then.
+    const probe = `const M = (await import('node:module')).default;
+      await import(${JSON.stringify(path.join(out, 'handler.js'))});
+      const inc = M.createRequire(${JSON.stringify(path.join(out, 'handler.js'))})('./node_modules/counter/lib/inc.js');
+      console.log(JSON.stringify({ resolver: M._resolveFilename.name, inc: inc(2, 3) }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', env: cleanEnv({ FAASLIGHT_FALLBACK_DIR: path.join(tmp, 'esm-mirror') }) });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ resolver: 'faaslightResolveFilename', inc: 5 });
+    expect(r.stderr).toContain('faaslight: fallback load node_modules/counter/lib/inc.js');
+  });
+});
+
 describe('optimize --bundle --code-cache', () => {
   it('the handler file becomes a stub that runs the bundle with V8 cached data: same outputs, cache accepted', async () => {
     const app = fixture('dirname', 'dirname-cache');

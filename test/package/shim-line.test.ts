@@ -4,7 +4,8 @@ import { injectShimLine } from '../../src/package/index.js';
 const CJS = "require('./.faaslight/shim.cjs'); // faaslight: restores stripped files on demand";
 const ESM = "import '../.faaslight/shim.cjs'; // faaslight: restores stripped files on demand";
 
-const cases: { name: string; code: string; esm?: boolean; expected: string }[] = [
+const LINE = 'const require = __cr(import.meta.url);';
+const cases: { name: string; code: string; esm?: boolean; after?: string; expected: string }[] = [
   { name: 'plain file', code: 'exports.a = 1;\n', expected: `${CJS}\nexports.a = 1;\n` },
   { name: 'empty file', code: '', expected: `${CJS}\n` },
   {
@@ -44,13 +45,27 @@ const cases: { name: string; code: string; esm?: boolean; expected: string }[] =
     code: '#!/usr/bin/env node\n"use strict";\nconst = ;\n',
     expected: `#!/usr/bin/env node\n${CJS}\n"use strict";\nconst = ;\n`,
   },
+  {
+    name: 'ESM bundle defining require: required on the next line',
+    esm: true,
+    after: LINE,
+    code: `import { createRequire as __cr } from "node:module"; ${LINE} var x = 1;\nexport const h = x;\n`,
+    expected: `import { createRequire as __cr } from "node:module"; ${LINE} var x = 1;\n${CJS.replace('./', '../')}\nexport const h = x;\n`,
+  },
+  {
+    name: 'ESM without that line: imported as usual',
+    esm: true,
+    after: LINE,
+    code: "import x from './x.js';\nexport const h = x;\n",
+    expected: `${ESM}\nimport x from './x.js';\nexport const h = x;\n`,
+  },
   { name: 'already injected: unchanged', code: `'use strict';\n${CJS}\nexports.a = 1;\n`, expected: `'use strict';\n${CJS}\nexports.a = 1;\n` },
 ];
 
 describe('injectShimLine', () => {
-  test.each(cases)('$name', ({ code, esm, expected }) => {
+  test.each(cases)('$name', ({ code, esm, after, expected }) => {
     const spec = esm ? '../.faaslight/shim.cjs' : './.faaslight/shim.cjs';
-    expect(injectShimLine(code, spec, esm ?? false)).toBe(expected);
+    expect(injectShimLine(code, spec, esm ?? false, after)).toBe(expected);
   });
 
   test('the injected file runs: shim first, strict mode kept', () => {
