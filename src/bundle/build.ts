@@ -9,6 +9,7 @@ import type { Resolver } from '../analyze/js/resolve.js';
 import { prologueEnd } from '../package/shim-line.js';
 import { abs, rel, requestFrom } from '../util/paths.js';
 import type { BundleUnit } from './units.js';
+import { REQUIRE_FROM, SELF } from './anchor.js';
 
 export interface BuildUnitOptions {
   root: string;
@@ -16,6 +17,8 @@ export interface BuildUnitOptions {
   resolver: Resolver;
   /** Files that share their instance with their path through require.cache (BundlePlan.registered). */
   registered?: ReadonlySet<string>;
+  /** Bundled files whose computed requests were anchored to their original path: file → source (BundlePlan.anchored). */
+  anchored?: Readonly<Record<string, string>>;
   /** Transformed sources (lazy rewrites) used instead of the files' contents. */
   transformed: ReadonlyMap<string, string>;
   /** Node major of the target, for esbuild's `target`. */
@@ -32,14 +35,15 @@ export const ESM_REQUIRE_LINE = 'const require = __faaslightCreateRequire(import
  * and line numbers stay put): its own __dirname / __filename when it reads them, and, for a file an
  * unknown require may also load by path, one instance shared with that file through require.cache.
  */
-export function modulePreamble(code: string, file: string, unitRoot: string, registered: boolean): string {
+export function modulePreamble(code: string, file: string, unitRoot: string, registered: boolean, anchored = false): string {
   const wantsDirname = /\b__(?:dirname|filename)\b/.test(code);
-  if (!wantsDirname && !registered) return code;
+  if (!wantsDirname && !registered && !anchored) return code;
   const self = `require("path").join(${ROOT_VAR}, ${JSON.stringify(requestFrom(unitRoot, file))})`;
   const parts: string[] = [];
   if (wantsDirname) parts.push(`var __filename = ${self}, __dirname = require("path").dirname(__filename);`);
+  if (registered || anchored) parts.push(`var ${SELF} = ${self};`);
   if (registered)
-    parts.push(`var __faaslightSelf = ${self}; if (require.cache[__faaslightSelf]) { module.exports = require.cache[__faaslightSelf].exports; return; } ${REGISTER}(__faaslightSelf, module);`);
+    parts.push(`if (require.cache[${SELF}]) { module.exports = require.cache[${SELF}].exports; return; } ${REGISTER}(${SELF}, module);`);
   const line = parts.join(' ');
   const end = prologueEnd(code, false);
   // `;` ends a directive written without one ('use strict'\nvar x …); after the prologue it is harmless.
@@ -50,8 +54,11 @@ const REGISTER = '__faaslightRegister';
 /** A real Module in require.cache whose exports are the bundled module's, so a load by path finds it. */
 const REGISTER_FN = `function ${REGISTER}(f, m) { var M = require("module"); var r = new M(f, null); r.filename = f; r.loaded = true; r.paths = M._nodeModulePaths(require("path").dirname(f)); Object.defineProperty(r, "exports", { get: function () { return m.exports; }, set: function (v) { m.exports = v; }, enumerable: true, configurable: true }); require.cache[f] = r; }`;
 
+/** A require resolving from an absolute file path, for anchored requests (anchor.ts). */
+const REQUIRE_FROM_FN = `function ${REQUIRE_FROM}(f) { return require("module").createRequire(f); }`;
+
 function banner(format: 'cjs' | 'esm'): string {
-  if (format === 'cjs') return `var ${ROOT_VAR} = __dirname; ${REGISTER_FN}`;
+  if (format === 'cjs') return `var ${ROOT_VAR} = __dirname; ${REGISTER_FN} ${REQUIRE_FROM_FN}`;
   // esbuild's ESM output calls a free `require` for CommonJS modules it bundles and for externals.
   // One line, which defines `require` (ESM_REQUIRE_LINE): the package step may require the shim on the
   // next line instead of importing it.
@@ -61,6 +68,7 @@ function banner(format: 'cjs' | 'esm'): string {
     ESM_REQUIRE_LINE,
     `const ${ROOT_VAR} = require("path").dirname(__faaslightFileURLToPath(import.meta.url));`,
     REGISTER_FN,
+    REQUIRE_FROM_FN,
   ].join(' ');
 }
 
@@ -103,8 +111,8 @@ export async function buildUnit(o: BuildUnitOptions): Promise<BuildUnitResult> {
       build.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
         const file = rel(root, args.path);
         if (file.endsWith('.json')) return { contents: fs.readFileSync(args.path, 'utf8'), loader: 'json' };
-        let code = o.transformed.get(file) ?? fs.readFileSync(args.path, 'utf8');
-        if (file !== unit.root && !/\.mjs$/.test(file)) code = modulePreamble(code, file, unit.root, registered.has(file));
+        let code = o.anchored?.[file] ?? o.transformed.get(file) ?? fs.readFileSync(args.path, 'utf8');
+        if (file !== unit.root && !/\.mjs$/.test(file)) code = modulePreamble(code, file, unit.root, registered.has(file), o.anchored?.[file] !== undefined);
         return { contents: code, loader: 'js', resolveDir: path.dirname(args.path) };
       });
     },

@@ -30,6 +30,8 @@ export interface BundleResult {
   units: (BundleUnit & { externals: string[]; staticImports: boolean; bytes: number })[];
   /** Bundled files that also stay on disk, sharing one instance through require.cache. */
   registered: string[];
+  /** Bundled files whose computed requests resolve from their original path. */
+  anchored: string[];
   unbundled: Record<string, Reason>;
   diagnostics: Diagnostic[];
 }
@@ -45,15 +47,19 @@ export async function bundleApp(job: Job, transformed: ReadonlyMap<string, strin
     handlers,
     readSource: (f) => transformed.get(f) ?? o.readSource(f),
     parseError: (f) => job.analyses.get(f)?.parseError,
-    dynamicRequest: (f) => job.analyses.get(f)?.imports.some((r) => r.pattern !== undefined || r.unknown === true) ?? false,
+    dynamicRequest: (f) => {
+      const computed = job.analyses.get(f)?.imports.filter((r) => r.pattern !== undefined || r.unknown === true) ?? [];
+      if (computed.length === 0) return undefined;
+      return computed.every((r) => r.unknown === true && (r.kind === 'require' || r.kind === 'require.resolve')) ? 'require' : 'other';
+    },
   });
   const registered = new Set(plan.registered);
   const resolver = createResolver(app.root, { nodeVersion: o.nodeVersion });
   const nodeMajor = Number(o.nodeVersion.replace(/^v/, '').split('.')[0]) || 20;
-  const result: BundleResult = { code: new Map(), bundled: [], units: [], registered: plan.registered, unbundled: plan.unbundled, diagnostics: [] };
+  const result: BundleResult = { code: new Map(), bundled: [], units: [], registered: plan.registered, anchored: Object.keys(plan.anchored), unbundled: plan.unbundled, diagnostics: [] };
   for (const unit of plan.units) {
     try {
-      const r = await buildUnit({ root: app.root, unit, resolver, transformed, nodeMajor, minify: o.minify, registered });
+      const r = await buildUnit({ root: app.root, unit, resolver, transformed, nodeMajor, minify: o.minify, registered, anchored: plan.anchored });
       result.code.set(unit.root, r.code);
       // Registered files stay on disk: a load by path must find the file to find its cache entry.
       result.bundled.push(...unit.files.filter((f) => f !== unit.root && !f.endsWith('.json') && !registered.has(f)));

@@ -10,6 +10,7 @@
 import type { ImportDecision, ModuleGraph, Reason, ResolvedEdge } from '../types.js';
 import { parse } from '@babel/parser';
 import { packageDirOf } from '../plan/plan.js';
+import { anchorRequires } from './anchor.js';
 
 export interface BundleUnit {
   /** The file replaced by the bundle (handler file or lazy target). */
@@ -29,6 +30,8 @@ export interface BundlePlan {
    * and register in require.cache, so both ways give the same instance.
    */
   registered: string[];
+  /** Bundled files whose computed requests resolve from their original path: file → anchored source. */
+  anchored: Record<string, string>;
 }
 
 export interface UnitsInput {
@@ -41,8 +44,14 @@ export interface UnitsInput {
   parseError?: (file: string) => string | undefined;
   /** Files an unknown require could load (opaque packages, their dependencies, and below): filled by planUnits. */
   registered?: Set<string>;
-  /** True when the file has a require/import whose specifier is not a literal (widened or unknown). */
-  dynamicRequest?: (file: string) => boolean;
+  /**
+   * How the file computes a request: 'require' when every computed one is `require(<unknown>)` or
+   * `require.resolve(<unknown>)` (which can be anchored to the file's path), 'other' for a widened
+   * pattern, `import(expr)` or a created require; undefined when all its requests are literals.
+   */
+  dynamicRequest?: (file: string) => 'require' | 'other' | undefined;
+  /** Bundled files whose requests resolve from their original path (see anchor.ts): filled by planUnits. */
+  anchored?: Map<string, string>;
 }
 
 // Code whose meaning depends on where its file is, or on the real module system: bundled, it would
@@ -98,11 +107,26 @@ export function unbundleableReason(file: string, input: UnitsInput, isRoot: bool
     return r('opaque', `${node.kind === 'json' ? 'a JSON file' : 'an ES module'} an unknown require may load: one instance, so a file`);
   if (node.kind === 'json') return undefined;
   if (input.parseError?.(file)) return r('parse-error', 'does not parse');
-  const code = input.readSource(file);
+  let code = input.readSource(file);
   if (code === undefined) return r('unreadable', 'source not readable');
-  if (input.dynamicRequest?.(file)) return r('dynamic-request', 'computes a require/import path: resolved from its own folder at run time');
+  const dynamic = input.dynamicRequest?.(file);
+  const dynamicReason = r('dynamic-request', 'computes a require/import path: resolved from its own folder at run time');
+  if (dynamic === 'other') return dynamicReason;
+  // A root keeps its place (its own requests resolve as before): only the files moved into it are anchored.
+  if (isRoot && dynamic) return dynamicReason;
+  if (!isRoot && (dynamic === 'require' || /\brequire\s*\.\s*resolve\b/.test(code))) {
+    const a = anchorRequires(code, node.isESM === true);
+    if (!a && dynamic === 'require') return dynamicReason;
+    if (a && a.anchored > 0) {
+      code = a.code;
+      input.anchored?.set(file, code);
+    }
+  }
   const use = positionalUse(code, node.isESM === true, isRoot);
-  if (use) return r('positional', `uses ${use}, which means something else inside a bundle`);
+  if (use) {
+    input.anchored?.delete(file);
+    return r('positional', `uses ${use}, which means something else inside a bundle`);
+  }
   return undefined;
 }
 
@@ -147,7 +171,8 @@ export function planUnits(input: UnitsInput): BundlePlan {
     .filter(([f, n]) => n.reasons.some((x) => x.code === 'opaque-package' || x.code === 'opaque-dependency') || graph.packages[packageDirOf(f) ?? '']?.opaque)
     .map(([f]) => f);
   for (const f of closure(seeds, out, new Set())) registered.add(f);
-  input = { ...input, registered };
+  const anchored = new Map<string, string>();
+  input = { ...input, registered, anchored };
   const roots = [...new Set([...input.handlers, ...lazyRoots])];
   const owners = new Map<string, string[]>();
   const reach = new Map<string, Set<string>>();
@@ -202,5 +227,10 @@ export function planUnits(input: UnitsInput): BundlePlan {
     units.push({ root, kind, format: isEsm ? 'esm' : 'cjs', files });
   }
   const bundled = new Set(units.flatMap((u) => u.files));
-  return { units, unbundled, registered: [...registered].filter((f) => bundled.has(f)).sort() };
+  return {
+    units,
+    unbundled,
+    registered: [...registered].filter((f) => bundled.has(f)).sort(),
+    anchored: Object.fromEntries([...anchored].filter(([f]) => bundled.has(f)).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
 }
