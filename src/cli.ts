@@ -74,7 +74,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('--precompile', 'Python: ship byte code (.pyc, unchecked-hash) compiled by the target interpreter')
     .option('--bundle', 'bundle what each handler loads at init, and each lazily loaded package, with esbuild (native addons, opaque and shared files stay files)')
     .option('--minify', 'minify the bundles (with --bundle)')
-    .option('--code-cache', 'ship a V8 code cache for CommonJS handler bundles (with --bundle; used only when the deployed Node has the same V8 build)')
+    .option('--code-cache', 'ship a V8 code cache for the CommonJS bundles, handlers and lazily loaded ones (with --bundle; used only when the deployed Node has the same V8 build and flags)')
     .option('--esm-fallback', 'also restore stripped files for import() (registers ESM loader hooks: costs ~40-100 ms per ESM cold start)')
     .option('--no-report', 'with --verify: do not write the HTML report <out>.report.html')
     .action(async (app: string, o: Record<string, any>) => {

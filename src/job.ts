@@ -43,7 +43,7 @@ export interface JobOptions {
   bundle?: boolean;
   /** Minify the bundles (only with bundle). */
   minify?: boolean;
-  /** V8 code cache for CommonJS handler bundles (only with bundle; src/bundle/code-cache.ts). */
+  /** V8 code cache for the CommonJS bundles, handlers and lazy roots (only with bundle; src/bundle/code-cache.ts). */
   codeCache?: boolean;
 }
 

@@ -1,8 +1,8 @@
-// Optional V8 code cache for CommonJS handler bundles on Node 20 (`optimize --bundle --code-cache`).
-// Node ≥ 22.1 has module.enableCompileCache(); Node 20 has not, so the handler file becomes a small stub
-// that compiles the bundle (moved to .faaslight/bundle/) with vm.Script and V8 cached data made at
-// packaging time, and runs it with the stub's own module, exports, require, __filename and __dirname:
-// the bundle sees exactly what it saw as the handler file. V8 rejects a cache made by another V8 build
+// Optional V8 code cache for CommonJS bundles on Node 20 (`optimize --bundle --code-cache`): the handler
+// bundles and the bundles of lazily loaded packages. Node ≥ 22.1 has module.enableCompileCache(); Node 20
+// has not, so each such file becomes a small stub that compiles its bundle (moved to .faaslight/bundle/)
+// with vm.Script and V8 cached data made at packaging time, and runs it with the stub's own module,
+// exports, require, __filename and __dirname: the bundle sees exactly what it saw in the file's place. V8 rejects a cache made by another V8 build
 // or with other flags (it checks version, flags and source hash) and then simply compiles; a Node 20
 // without vm's main-context loader for import() gets the bundle through Module#_compile, no cache.
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ export const BUNDLE_DIR = '.faaslight/bundle';
 export function stubSource(bundleRel: string): string {
   const rel = JSON.stringify(bundleRel);
   return `'use strict';
-// faaslight: the handler bundle (${bundleRel}) compiled with V8's code cache when this Node accepts it.
+// faaslight: the bundle (${bundleRel}) compiled with V8's code cache when this Node accepts it.
 var __fl_fs = require('fs'), __fl_vm = require('vm'), __fl_Module = require('module');
 var __fl_file = require('path').join(__dirname, ${rel});
 var __fl_src = __fl_fs.readFileSync(__fl_file, 'utf8');
@@ -30,59 +30,84 @@ else {
 `;
 }
 
-// Run in a child with a clean Lambda-like environment: compiles the bundle as the handler, runs its init
-// (so the functions compiled at init are in the cache; if init throws, the cache has the top level only)
-// and writes the cached data.
+// Run in a child with a clean Lambda-like environment, before the stubs are written (each root file still
+// holds its bundle): every root is compiled with vm.Script as the stub will compile it (same wrapped
+// source), the handlers are loaded (their init runs, so what init compiles is in the cache), then each
+// lazy root is loaded as its loader would load it. A root that throws keeps what was compiled until then.
 const MAKE_CACHE = `
 const fs = require('fs'), vm = require('vm'), M = require('module'), path = require('path');
-const [file, handlerPath] = process.argv.slice(1);
-const script = new vm.Script(M.wrap(fs.readFileSync(file, 'utf8')), { filename: handlerPath, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
-let ran = true;
-try {
-  const m = new M(handlerPath, null);
-  m.filename = handlerPath;
-  m.paths = M._nodeModulePaths(path.dirname(handlerPath));
-  M._cache[handlerPath] = m;
-  script.runInThisContext().call(m.exports, m.exports, M.createRequire(handlerPath), m, handlerPath, path.dirname(handlerPath));
-} catch (e) { ran = false; }
-const data = script.createCachedData();
-fs.writeFileSync(file + '.cache', data);
-process.stdout.write(JSON.stringify({ ran, bytes: data.length }));
+const { handlers, lazy, bundleDir } = JSON.parse(process.argv[1]);
+const roots = new Set([...handlers, ...lazy]);
+const scripts = new Map();
+const compile = M.prototype._compile;
+M.prototype._compile = function (content, filename) {
+  if (!roots.has(filename)) return compile.call(this, content, filename);
+  const script = new vm.Script(M.wrap(content), { filename, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  scripts.set(filename, script);
+  return script.runInThisContext().call(this.exports, this.exports, M.createRequire(filename), this, filename, path.dirname(filename));
+};
+const ran = {};
+for (const f of [...handlers, ...lazy]) {
+  try { require(f); ran[f] = true; } catch (e) { ran[f] = false; }
+}
+const out = {};
+for (const [f, script] of scripts) {
+  const data = script.createCachedData();
+  fs.writeFileSync(path.join(bundleDir, path.relative(process.cwd(), f)) + '.cache', data);
+  out[f] = { ran: ran[f], bytes: data.length };
+}
+process.stdout.write(JSON.stringify(out));
 setImmediate(() => process.exit(0));
 `;
 
 export interface CodeCacheResult {
+  /** The root file (handler or lazily loaded bundle), relative to the package. */
   handler: string;
+  kind: 'handler' | 'lazy';
   ok: boolean;
   ran?: boolean;
   bytes?: number;
   error?: string;
 }
 
-/** Turns each CommonJS handler file of the written package into stub + bundle + cache. */
-export function addCodeCache(outDir: string, handlerFiles: string[]): CodeCacheResult[] {
-  const results: CodeCacheResult[] = [];
-  for (const h of handlerFiles) {
-    const handlerPath = abs(outDir, h);
-    const bundleRel = `${BUNDLE_DIR}/${h}`;
-    const bundlePath = abs(outDir, bundleRel);
-    fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
-    fs.copyFileSync(handlerPath, bundlePath);
-    const r = spawnSync(process.execPath, ['-e', MAKE_CACHE, bundlePath, handlerPath], {
-      cwd: outDir,
-      encoding: 'utf8',
-      timeout: 30_000,
-      env: lambdaEnv({ taskRoot: outDir, handler: h }),
-    });
-    if (r.status !== 0 || !fs.existsSync(`${bundlePath}.cache`)) {
-      fs.rmSync(bundlePath, { force: true });
-      results.push({ handler: h, ok: false, error: (r.stderr || r.error?.message || `exit ${r.status}`).split('\n')[0] });
-      continue;
-    }
-    const info = JSON.parse(r.stdout) as { ran: boolean; bytes: number };
-    const stubRel = path.posix.relative(path.posix.dirname(h), bundleRel);
-    fs.writeFileSync(handlerPath, stubSource(stubRel.startsWith('.') ? stubRel : `./${stubRel}`));
-    results.push({ handler: h, ok: true, ...info });
+/**
+ * Turns each CommonJS bundle root of the written package (handler files and lazily loaded bundles) into
+ * stub + bundle + cache. The caches are made by one child that loads the package as the runtime would.
+ */
+export function addCodeCache(outDir: string, roots: { file: string; kind: 'handler' | 'lazy' }[]): CodeCacheResult[] {
+  const bundleDir = abs(outDir, BUNDLE_DIR);
+  for (const r of roots) {
+    fs.mkdirSync(path.dirname(abs(bundleDir, r.file)), { recursive: true });
+    fs.copyFileSync(abs(outDir, r.file), abs(bundleDir, r.file));
   }
-  return results;
+  const arg = JSON.stringify({
+    handlers: roots.filter((r) => r.kind === 'handler').map((r) => abs(outDir, r.file)),
+    lazy: roots.filter((r) => r.kind === 'lazy').map((r) => abs(outDir, r.file)),
+    bundleDir,
+  });
+  const handler = roots.find((r) => r.kind === 'handler')?.file ?? roots[0]?.file ?? '';
+  const child = spawnSync(process.execPath, ['-e', MAKE_CACHE, arg], {
+    cwd: outDir,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: lambdaEnv({ taskRoot: outDir, handler }),
+  });
+  let made: Record<string, { ran: boolean; bytes: number }> = {};
+  try {
+    made = JSON.parse(child.stdout);
+  } catch {
+    // reported per root below
+  }
+  const failure = (child.stderr || child.error?.message || `exit ${child.status}`).split('\n')[0];
+  return roots.map((r) => {
+    const info = made[abs(outDir, r.file)];
+    const bundlePath = abs(bundleDir, r.file);
+    if (!info || !fs.existsSync(`${bundlePath}.cache`)) {
+      fs.rmSync(bundlePath, { force: true });
+      return { handler: r.file, kind: r.kind, ok: false, error: info ? 'no cache written' : failure || 'the root was not loaded' };
+    }
+    const stubRel = path.posix.relative(path.posix.dirname(r.file), `${BUNDLE_DIR}/${r.file}`);
+    fs.writeFileSync(abs(outDir, r.file), stubSource(stubRel.startsWith('.') ? stubRel : `./${stubRel}`));
+    return { handler: r.file, kind: r.kind, ok: true, ...info };
+  });
 }

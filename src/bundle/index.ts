@@ -34,6 +34,8 @@ export interface BundleResult {
   anchored: string[];
   unbundled: Record<string, Reason>;
   diagnostics: Diagnostic[];
+  /** With --code-cache: one result per CommonJS bundle. */
+  codeCache?: CodeCacheResult[];
 }
 
 /** Plans and builds every unit; a unit esbuild rejects is dropped (its files stay files) with FL203. */
@@ -78,12 +80,12 @@ export async function bundleApp(job: Job, transformed: ReadonlyMap<string, strin
   return result;
 }
 
-/** After packaging: V8 code cache for the CommonJS handler bundles, then the zip is written again. */
+/** After packaging: V8 code cache for the CommonJS bundles (handlers and lazy roots), then the zip is written again. */
 export async function codeCacheStage(job: Job, outDir: string, zipPath: string): Promise<CodeCacheResult[]> {
-  const handlers = [...new Set(job.app!.handlers.map((h) => h.file))].filter(
-    (h) => job.bundle?.code.has(h) && job.bundle.units.find((u) => u.root === h)?.format === 'cjs',
-  );
-  const results = addCodeCache(outDir, handlers);
+  const roots = (job.bundle?.units ?? []).filter((u) => u.format === 'cjs').map((u) => ({ file: u.root, kind: u.kind }));
+  if (roots.length === 0) return [];
+  const results = addCodeCache(outDir, roots);
+  job.bundle!.codeCache = results;
   for (const r of results.filter((x) => !x.ok))
     job.diagnostics.push(diag('FL203', 'warning', `${r.handler}: no code cache (${r.error}); the bundle is loaded as usual`, { file: r.handler }));
   if (results.some((r) => r.ok) && job.packageResult) job.packageResult.after.zipBytes = (await writeZip(outDir, zipPath)).bytes;

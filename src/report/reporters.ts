@@ -26,6 +26,13 @@ function text(s: OptimizeSummary): string {
     L.push(`  written: ${s.package.outDir}`);
     L.push(`           ${s.package.zipPath}`);
   }
+  if (s.bundle) {
+    const stayed = Object.entries(s.bundle.unbundled).sort((a, b) => b[1] - a[1]).map(([code, n]) => `${n} ${code}`).join(', ');
+    L.push('', `bundles (${s.bundle.anchored} with requests anchored to their own path; ${s.bundle.registered} also on disk for unknown requires):`);
+    for (const u of s.bundle.units)
+      L.push(`  ${u.root}  ${u.kind} ${u.format}  ${u.files} files, ${formatBytes(u.bytes)}${u.codeCache ? `  + V8 code cache ${formatBytes(u.codeCache.bytes)}${u.codeCache.ran ? '' : ' (its evaluation threw: top level only)'}` : ''}`);
+    if (stayed) L.push(`  stayed files: ${stayed}`);
+  }
   if (s.heaviestLazy.length) {
     L.push('', 'lazy (heaviest first):');
     for (const l of s.heaviestLazy) L.push(`  ${l.file}:${l.line}  '${l.specifier}'  defers ${l.deferredFiles} files, ${formatBytes(l.deferredBytes)}  [${l.mechanism}]`);

@@ -1,4 +1,5 @@
 import type { Job } from '../job.js';
+import type { BundleResult } from '../bundle/index.js';
 import type { MeasureResult } from '../measure/types.js';
 import type { Diagnostic, ImportDecision, PackageStats, ResolvedEdge } from '../types.js';
 import { initClosure } from '../plan/plan.js';
@@ -40,6 +41,13 @@ export interface OptimizeSummary {
   heaviestStripped: { file: string; bytes: number }[];
   eagerReasons: { file: string; line: number; specifier: string; reason: string; code: string }[];
   package?: { outDir: string; zipPath: string; before: PackageStats; after: PackageStats; stripped: number; fallbackBytes: number };
+  /** With --bundle: each bundle (and its V8 code cache with --code-cache), and files that stayed files by reason. */
+  bundle?: {
+    units: { root: string; kind: 'handler' | 'lazy'; format: 'cjs' | 'esm'; files: number; bytes: number; codeCache?: { bytes: number; ran: boolean } }[];
+    unbundled: Record<string, number>;
+    anchored: number;
+    registered: number;
+  };
   verify?: { ok: boolean; initFailed: boolean; events: { event: string; handler: string; identical: boolean; fallbackLoads: string[]; lazyLoads: string[] }[] };
   traceDisagreements: { file: string; text: string }[];
   /** Every import decision and every stripped file, with its reason (kept files are the default and left out). */
@@ -113,6 +121,7 @@ export function summarize(job: Job): OptimizeSummary {
       .filter((d) => d.decision === 'eager')
       .map((d) => ({ file: d.site.file, line: d.site.line, specifier: d.site.specifier, reason: d.reason.text, code: d.reason.code })),
     package: pr && { outDir: pr.outDir, zipPath: pr.zipPath, before: pr.before, after: pr.after, stripped: pr.stripped, fallbackBytes: pr.fallbackBytes },
+    bundle: job.bundle && bundleSummary(job.bundle),
     verify: job.verify && {
       ok: job.verify.ok,
       initFailed: job.verify.events.some((e) => !e.original.ok && (e.original as { phase?: string }).phase === 'init'),
@@ -125,3 +134,16 @@ export function summarize(job: Job): OptimizeSummary {
     measure: job.measure,
   };
 }
+
+function bundleSummary(b: BundleResult): NonNullable<OptimizeSummary['bundle']> {
+  const cache = new Map((b.codeCache ?? []).filter((c) => c.ok).map((c) => [c.handler, { bytes: c.bytes ?? 0, ran: c.ran ?? false }]));
+  const unbundled: Record<string, number> = {};
+  for (const r of Object.values(b.unbundled)) unbundled[r.code] = (unbundled[r.code] ?? 0) + 1;
+  return {
+    units: b.units.map((u) => ({ root: u.root, kind: u.kind, format: u.format, files: u.files.length, bytes: u.bytes, ...(cache.has(u.root) ? { codeCache: cache.get(u.root) } : {}) })),
+    unbundled,
+    anchored: b.anchored.length,
+    registered: b.registered.length,
+  };
+}
+

@@ -155,18 +155,25 @@ describe('optimize --bundle on an ES module handler', () => {
 });
 
 describe('optimize --bundle --code-cache', () => {
-  it('the handler file becomes a stub that runs the bundle with V8 cached data: same outputs, cache accepted', async () => {
+  it('the handler and the lazily loaded bundle become stubs that run their bundle with V8 cached data: same outputs, caches accepted', async () => {
     const app = fixture('dirname', 'dirname-cache');
     const out = path.join(tmp, 'dirname-cache.opt');
     const { job } = await optimizeApp({ input: app, out, handlers: ['handler.handler'], bundle: true, codeCache: true, verifyEvents: events(app) });
     expect(job.verify!.ok).toBe(true);
-    const bundle = path.join(out, '.faaslight/bundle/handler.js');
+    const lazyRoot = 'node_modules/slugger/index.js';
+    expect(job.bundle!.codeCache!.map((c) => [c.handler, c.kind, c.ok, c.ran])).toEqual([
+      ['handler.js', 'handler', true, true],
+      [lazyRoot, 'lazy', true, true],
+    ]);
     expect(fs.readFileSync(path.join(out, 'handler.js'), 'utf8')).toContain("require('path').join(__dirname, \".faaslight/bundle/handler.js\")");
+    expect(fs.readFileSync(path.join(out, lazyRoot), 'utf8')).toContain(`require('path').join(__dirname, "../../.faaslight/bundle/${lazyRoot}")`);
     const check = `const vm = require('vm'), fs = require('fs'), M = require('module');
       const s = new vm.Script(M.wrap(fs.readFileSync(process.argv[1], 'utf8')), { filename: 'x', cachedData: fs.readFileSync(process.argv[1] + '.cache'), importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
       process.stdout.write(String(s.cachedDataRejected));`;
-    const r = spawnSync(process.execPath, ['-e', check, bundle], { encoding: 'utf8', env: cleanEnv() });
-    expect(r.stdout).toBe('false');
+    for (const root of ['handler.js', lazyRoot]) {
+      const r = spawnSync(process.execPath, ['-e', check, path.join(out, '.faaslight/bundle', root)], { encoding: 'utf8', env: cleanEnv() });
+      expect(r.stdout, root).toBe('false');
+    }
   });
 });
 
