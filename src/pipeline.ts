@@ -215,7 +215,10 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
     }),
   );
 
-  if (o.bundle && o.codeCache) await stage(job, 'code-cache', () => codeCacheStage(job, o.out!, o.zipPath!));
+  if (o.bundle && o.codeCache) {
+    const events = o.verifyEvents?.length ? await expandEvents(o.verifyEvents) : [];
+    await stage(job, 'code-cache', () => codeCacheStage(job, o.out!, o.zipPath!, events.map((e) => path.resolve(e))));
+  }
 
   await verifyStage(job);
   await measureStage(job);

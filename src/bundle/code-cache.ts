@@ -7,6 +7,7 @@
 // without vm's main-context loader for import() gets the bundle through Module#_compile, no cache.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { lambdaEnv } from '../util/env.js';
 import { abs } from '../util/paths.js';
@@ -16,7 +17,7 @@ export const BUNDLE_DIR = '.faaslight/bundle';
 export function stubSource(bundleRel: string): string {
   const rel = JSON.stringify(bundleRel);
   return `'use strict';
-// faaslight: the bundle (${bundleRel}) compiled with V8's code cache when this Node accepts it.
+// faaslight: the code of this file (${bundleRel}) compiled with V8's code cache when this Node accepts it.
 var __fl_fs = require('fs'), __fl_vm = require('vm'), __fl_Module = require('module');
 var __fl_file = require('path').join(__dirname, ${rel});
 var __fl_src = __fl_fs.readFileSync(__fl_file, 'utf8');
@@ -33,10 +34,12 @@ else {
 // Run in a child with a clean Lambda-like environment, before the stubs are written (each root file still
 // holds its bundle): every root is compiled with vm.Script as the stub will compile it (same wrapped
 // source), the handlers are loaded (their init runs, so what init compiles is in the cache), then each
-// lazy root is loaded as its loader would load it. A root that throws keeps what was compiled until then.
+// lazy root is loaded as its loader would load it, then the handlers run on the events given (what they
+// compile is in the cache too). A root that throws keeps what was compiled until then. V8's cached data
+// is bytecode only (no type feedback): what ran here changes what is precompiled, never what it does.
 const MAKE_CACHE = `
 const fs = require('fs'), vm = require('vm'), M = require('module'), path = require('path');
-const { handlers, lazy, bundleDir } = JSON.parse(process.argv[1]);
+const { handlers, lazy, bundleDir, events, resultFile } = JSON.parse(process.argv[1]);
 const roots = new Set([...handlers, ...lazy]);
 const scripts = new Map();
 const compile = M.prototype._compile;
@@ -50,14 +53,30 @@ const ran = {};
 for (const f of [...handlers, ...lazy]) {
   try { require(f); ran[f] = true; } catch (e) { ran[f] = false; }
 }
-const out = {};
-for (const [f, script] of scripts) {
-  const data = script.createCachedData();
-  fs.writeFileSync(path.join(bundleDir, path.relative(process.cwd(), f)) + '.cache', data);
-  out[f] = { ran: ran[f], bytes: data.length };
+const context = { functionName: 'faaslight-code-cache', awsRequestId: 'faaslight-code-cache', getRemainingTimeInMillis: () => 10000, callbackWaitsForEmptyEventLoop: true };
+async function warm() {
+  for (const e of events) {
+    try {
+      const fn = require(e.file)[e.exportName];
+      if (typeof fn !== 'function') continue;
+      const event = JSON.parse(fs.readFileSync(e.event, 'utf8'));
+      await Promise.race([
+        new Promise((resolve) => { const r = fn(event, context, () => resolve()); if (r && typeof r.then === 'function') r.then(resolve, resolve); }),
+        new Promise((resolve) => setTimeout(resolve, 10000).unref()),
+      ]);
+    } catch (err) {}
+  }
 }
-process.stdout.write(JSON.stringify(out));
-setImmediate(() => process.exit(0));
+warm().finally(() => {
+  const out = {};
+  for (const [f, script] of scripts) {
+    const data = script.createCachedData();
+    fs.writeFileSync(path.join(bundleDir, path.relative(process.cwd(), f)) + '.cache', data);
+    out[f] = { ran: ran[f], bytes: data.length };
+  }
+  fs.writeFileSync(resultFile, JSON.stringify(out));
+  process.exit(0);
+});
 `;
 
 export interface CodeCacheResult {
@@ -74,8 +93,14 @@ export interface CodeCacheResult {
  * Turns each CommonJS bundle root of the written package (handler files and lazily loaded bundles) into
  * stub + bundle + cache. The caches are made by one child that loads the package as the runtime would.
  */
-export function addCodeCache(outDir: string, roots: { file: string; kind: 'handler' | 'lazy' }[]): CodeCacheResult[] {
+export function addCodeCache(
+  outDir: string,
+  roots: { file: string; kind: 'handler' | 'lazy' }[],
+  /** Events the handlers run on before the caches are written (AWS-style handlers; absolute event paths). */
+  events: { file: string; exportName: string; event: string }[] = [],
+): CodeCacheResult[] {
   const bundleDir = abs(outDir, BUNDLE_DIR);
+  const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'faaslight-cache-')), 'result.json');
   for (const r of roots) {
     fs.mkdirSync(path.dirname(abs(bundleDir, r.file)), { recursive: true });
     fs.copyFileSync(abs(outDir, r.file), abs(bundleDir, r.file));
@@ -84,20 +109,24 @@ export function addCodeCache(outDir: string, roots: { file: string; kind: 'handl
     handlers: roots.filter((r) => r.kind === 'handler').map((r) => abs(outDir, r.file)),
     lazy: roots.filter((r) => r.kind === 'lazy').map((r) => abs(outDir, r.file)),
     bundleDir,
+    events: events.map((e) => ({ ...e, file: abs(outDir, e.file) })),
+    resultFile,
   });
   const handler = roots.find((r) => r.kind === 'handler')?.file ?? roots[0]?.file ?? '';
   const child = spawnSync(process.execPath, ['-e', MAKE_CACHE, arg], {
     cwd: outDir,
     encoding: 'utf8',
-    timeout: 60_000,
+    stdio: ['ignore', 'ignore', 'pipe'], // user code may print: the result goes to a file
+    timeout: 60_000 + events.length * 10_000,
     env: lambdaEnv({ taskRoot: outDir, handler }),
   });
   let made: Record<string, { ran: boolean; bytes: number }> = {};
   try {
-    made = JSON.parse(child.stdout);
+    made = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
   } catch {
     // reported per root below
   }
+  fs.rmSync(path.dirname(resultFile), { recursive: true, force: true });
   const failure = (child.stderr || child.error?.message || `exit ${child.status}`).split('\n')[0];
   return roots.map((r) => {
     const info = made[abs(outDir, r.file)];

@@ -80,14 +80,29 @@ export async function bundleApp(job: Job, transformed: ReadonlyMap<string, strin
   return result;
 }
 
-/** After packaging: V8 code cache for the CommonJS bundles (handlers and lazy roots), then the zip is written again. */
-export async function codeCacheStage(job: Job, outDir: string, zipPath: string): Promise<CodeCacheResult[]> {
-  const roots = (job.bundle?.units ?? []).filter((u) => u.format === 'cjs').map((u) => ({ file: u.root, kind: u.kind }));
+/**
+ * After packaging: V8 code cache for the CommonJS bundles (handlers and lazy roots) and for lazily loaded
+ * CommonJS files left single (lodash's one 540 KB file), then the zip is written again. With events
+ * (the --verify ones), the handlers run on them first, so what an invoke compiles is cached too.
+ */
+export async function codeCacheStage(job: Job, outDir: string, zipPath: string, events: string[] = []): Promise<CodeCacheResult[]> {
+  const units = job.bundle?.units ?? [];
+  const inUnit = new Set(units.flatMap((u) => u.files));
+  const roots = units.filter((u) => u.format === 'cjs').map((u) => ({ file: u.root, kind: u.kind }));
+  const kept = new Set(job.packageResult ? job.plan!.files.filter((f) => f.decision === 'keep').map((f) => f.file) : []);
+  for (const d of job.plan!.imports) {
+    const t = d.decision === 'lazy' && !d.narrow ? d.target : undefined;
+    const node = t ? job.graph!.files[t] : undefined;
+    if (!t || !node || node.kind !== 'js' || node.isESM || inUnit.has(t) || !kept.has(t) || roots.some((r) => r.file === t)) continue;
+    roots.push({ file: t, kind: 'lazy' });
+  }
   if (roots.length === 0) return [];
-  const results = addCodeCache(outDir, roots);
+  const handlers = job.app!.handlers.filter((h) => h.style === 'aws' && roots.some((r) => r.file === h.file && r.kind === 'handler'));
+  const warm = events.flatMap((event) => handlers.map((h) => ({ file: h.file, exportName: h.exportName, event })));
+  const results = addCodeCache(outDir, roots, warm);
   job.bundle!.codeCache = results;
   for (const r of results.filter((x) => !x.ok))
-    job.diagnostics.push(diag('FL203', 'warning', `${r.handler}: no code cache (${r.error}); the bundle is loaded as usual`, { file: r.handler }));
+    job.diagnostics.push(diag('FL203', 'warning', `${r.handler}: no code cache (${r.error}); loaded as usual`, { file: r.handler }));
   if (results.some((r) => r.ok) && job.packageResult) job.packageResult.after.zipBytes = (await writeZip(outDir, zipPath)).bytes;
   return results;
 }

@@ -31,6 +31,7 @@ function text(s: OptimizeSummary): string {
     L.push('', `bundles (${s.bundle.anchored} with requests anchored to their own path; ${s.bundle.registered} also on disk for unknown requires):`);
     for (const u of s.bundle.units)
       L.push(`  ${u.root}  ${u.kind} ${u.format}  ${u.files} files, ${formatBytes(u.bytes)}${u.codeCache ? `  + V8 code cache ${formatBytes(u.codeCache.bytes)}${u.codeCache.ran ? '' : ' (its evaluation threw: top level only)'}` : ''}`);
+    for (const f of s.bundle.cachedFiles) L.push(`  ${f.file}  lazy file  + V8 code cache ${formatBytes(f.bytes)}${f.ran ? '' : ' (its evaluation threw: top level only)'}`);
     if (stayed) L.push(`  stayed files: ${stayed}`);
   }
   if (s.heaviestLazy.length) {

@@ -155,25 +155,42 @@ describe('optimize --bundle on an ES module handler', () => {
 });
 
 describe('optimize --bundle --code-cache', () => {
-  it('the handler and the lazily loaded bundle become stubs that run their bundle with V8 cached data: same outputs, caches accepted', async () => {
-    const app = fixture('dirname', 'dirname-cache');
-    const out = path.join(tmp, 'dirname-cache.opt');
+  it('handler, lazily loaded bundle and lazily loaded single file become stubs running their code with V8 cached data: same outputs, caches accepted', async () => {
+    const app = fixture('cache');
+    const out = path.join(tmp, 'cache.opt');
     const { job } = await optimizeApp({ input: app, out, handlers: ['handler.handler'], bundle: true, codeCache: true, verifyEvents: events(app) });
-    expect(job.verify!.ok).toBe(true);
-    const lazyRoot = 'node_modules/slugger/index.js';
+    expect(job.verify!.events.map((e) => [path.basename(e.event), e.identical, e.lazyLoads])).toEqual([
+      ['both.json', true, ['handler.js:pair', 'handler.js:single']],
+      ['none.json', true, []],
+    ]);
+    const roots = ['handler.js', 'node_modules/pair/index.js', 'node_modules/single/index.js'];
     expect(job.bundle!.codeCache!.map((c) => [c.handler, c.kind, c.ok, c.ran])).toEqual([
-      ['handler.js', 'handler', true, true],
-      [lazyRoot, 'lazy', true, true],
+      [roots[0], 'handler', true, true],
+      [roots[1], 'lazy', true, true],
+      [roots[2], 'lazy', true, true],
     ]);
     expect(fs.readFileSync(path.join(out, 'handler.js'), 'utf8')).toContain("require('path').join(__dirname, \".faaslight/bundle/handler.js\")");
-    expect(fs.readFileSync(path.join(out, lazyRoot), 'utf8')).toContain(`require('path').join(__dirname, "../../.faaslight/bundle/${lazyRoot}")`);
+    expect(fs.readFileSync(path.join(out, roots[2]), 'utf8')).toContain(`require('path').join(__dirname, "../../.faaslight/bundle/${roots[2]}")`);
     const check = `const vm = require('vm'), fs = require('fs'), M = require('module');
       const s = new vm.Script(M.wrap(fs.readFileSync(process.argv[1], 'utf8')), { filename: 'x', cachedData: fs.readFileSync(process.argv[1] + '.cache'), importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
       process.stdout.write(String(s.cachedDataRejected));`;
-    for (const root of ['handler.js', lazyRoot]) {
+    for (const root of roots) {
       const r = spawnSync(process.execPath, ['-e', check, path.join(out, '.faaslight/bundle', root)], { encoding: 'utf8', env: cleanEnv() });
       expect(r.stdout, root).toBe('false');
     }
+  });
+
+  it('the handlers run on the events before the caches are written: what an invoke compiles is cached too', async () => {
+    const app = fixture('cache', 'cache-warm');
+    const sizes = async (verifyEvents: string[], as: string) => {
+      const { job } = await optimizeApp({ input: app, out: path.join(tmp, as), handlers: ['handler.handler'], bundle: true, codeCache: true, verifyEvents });
+      return Object.fromEntries(job.bundle!.codeCache!.map((c) => [c.handler, c.bytes!]));
+    };
+    const cold = await sizes([], 'cache-cold.opt');
+    const warm = await sizes(events(app), 'cache-warm.opt');
+    // pair's and single's functions ran only in the invoke: their bytecode is in the warm caches alone.
+    expect(warm['node_modules/pair/index.js']).toBeGreaterThan(cold['node_modules/pair/index.js']);
+    expect(warm['node_modules/single/index.js']).toBeGreaterThan(cold['node_modules/single/index.js']);
   });
 });
 
