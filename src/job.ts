@@ -45,6 +45,8 @@ export interface JobOptions {
   minify?: boolean;
   /** V8 code cache for the CommonJS bundles, handlers and lazy roots (only with bundle; src/bundle/code-cache.ts). */
   codeCache?: boolean;
+  /** Events the handlers run on before the code caches are written (default: verifyEvents). */
+  codeCacheEvents?: string[];
 }
 
 /** One job object carried through every stage: options, caches and the growing results. */

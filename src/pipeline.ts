@@ -216,7 +216,8 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
   );
 
   if (o.bundle && o.codeCache) {
-    const events = o.verifyEvents?.length ? await expandEvents(o.verifyEvents) : [];
+    const warm = o.codeCacheEvents ?? o.verifyEvents ?? [];
+    const events = warm.length ? await expandEvents(warm) : [];
     await stage(job, 'code-cache', () => codeCacheStage(job, o.out!, o.zipPath!, events.map((e) => path.resolve(e))));
   }
 

@@ -125,6 +125,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
         const { job } = await optimizeApp({
           input, out, zipPath: `${out}.zip`, handlers: opts.handlers, nodeVersion: opts.nodeVersion,
           bundle: name !== 'lazy', minify: name === 'bundle-minify', codeCache: name === 'bundle-cache',
+          ...(name === 'bundle-cache' ? { codeCacheEvents: events } : {}),
         });
         app ??= job.app;
         if (name === 'lazy') lazyImports = job.plan!.imports.filter((d) => d.decision === 'lazy').length;
