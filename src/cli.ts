@@ -32,6 +32,7 @@ function jobOptions(app: string, o: Record<string, any>): JobOptions {
     bundle: o.bundle,
     minify: o.minify,
     codeCache: o.codeCache,
+    memoryMb: o.memory,
   };
 }
 
@@ -75,6 +76,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('--bundle', 'bundle what each handler loads at init, and each lazily loaded package, with esbuild (native addons, opaque and shared files stay files)')
     .option('--minify', 'minify the bundles (with --bundle)')
     .option('--code-cache', 'ship a V8 code cache for the CommonJS bundles, handlers and lazily loaded ones (with --bundle; used only when the deployed Node has the same V8 build and flags)')
+    .option('--memory <mb>', 'Lambda memory size the function runs with: V8 heap flags (as Lambda sets them) for --measure and the --code-cache, CPU share for --measure (default 1024)', int('--memory'))
     .option('--esm-fallback', 'also restore stripped files for import() (registers ESM loader hooks: costs ~40-100 ms per ESM cold start)')
     .option('--no-report', 'with --verify: do not write the HTML report <out>.report.html')
     .action(async (app: string, o: Record<string, any>) => {

@@ -45,6 +45,11 @@ export interface JobOptions {
   minify?: boolean;
   /** V8 code cache for the CommonJS bundles, handlers and lazy roots (only with bundle; src/bundle/code-cache.ts). */
   codeCache?: boolean;
+  /**
+   * Lambda memory size (MB) the function runs with: the V8 heap flags Lambda derives from it are used
+   * for --measure and for making the code cache (which V8 accepts only under the same flags). Default 1024.
+   */
+  memoryMb?: number;
   /** Events the handlers run on before the code caches are written (default: verifyEvents). */
   codeCacheEvents?: string[];
 }

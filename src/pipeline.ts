@@ -154,6 +154,8 @@ export interface OptimizeResult {
 /** Analyse, rewrite, package, and (with verifyEvents) verify. The input folder is never written. */
 export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> {
   const o = withDefaults(options);
+  if (o.memoryMb !== undefined && (!Number.isInteger(o.memoryMb) || o.memoryMb < 128 || o.memoryMb > 10240))
+    throw new UsageError(`--memory must be an integer between 128 and 10240 MB (Lambda's range), got ${o.memoryMb}`);
   if (isInside(o.input, o.out!) || isInside(o.out!, o.input) || isInside(o.input, o.zipPath!)) {
     throw new UsageError(`the output (${o.out}) must not be inside the input (${o.input}) or contain it`, diag('FL005', 'error', 'output path inside the input'));
   }
@@ -263,7 +265,7 @@ async function measureStage(job: Job): Promise<void> {
   if (o.measureRuns) {
     const event = o.measureEvent ?? (o.verifyEvents?.length ? (await expandEvents(o.verifyEvents))[0] : undefined);
     job.measure = await stage(job, 'measure', () =>
-      measure({ input: app.root, vs: o.out!, handler: app.handlers[0].handler, event, runs: o.measureRuns }),
+      measure({ input: app.root, vs: o.out!, handler: app.handlers[0].handler, event, runs: o.measureRuns, memoryMb: o.memoryMb }),
     );
     job.diagnostics.push(...job.measure.diagnostics);
   }

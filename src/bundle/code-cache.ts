@@ -98,6 +98,8 @@ export function addCodeCache(
   roots: { file: string; kind: 'handler' | 'lazy' }[],
   /** Events the handlers run on before the caches are written (AWS-style handlers; absolute event paths). */
   events: { file: string; exportName: string; event: string }[] = [],
+  /** Node flags of the runtime the package runs in (lambdaNodeFlags): V8 accepts cached data only under the same V8 flags. */
+  nodeFlags: string[] = [],
 ): CodeCacheResult[] {
   const bundleDir = abs(outDir, BUNDLE_DIR);
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'faaslight-cache-')), 'result.json');
@@ -113,7 +115,7 @@ export function addCodeCache(
     resultFile,
   });
   const handler = roots.find((r) => r.kind === 'handler')?.file ?? roots[0]?.file ?? '';
-  const child = spawnSync(process.execPath, ['-e', MAKE_CACHE, arg], {
+  const child = spawnSync(process.execPath, [...nodeFlags, '-e', MAKE_CACHE, arg], {
     cwd: outDir,
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'], // user code may print: the result goes to a file

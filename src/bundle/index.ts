@@ -11,6 +11,7 @@ import { buildUnit } from './build.js';
 import { planUnits, type BundleUnit } from './units.js';
 import { addCodeCache, type CodeCacheResult } from './code-cache.js';
 import { writeZip } from '../package/zip.js';
+import { lambdaNodeFlags } from '../measure/launch.js';
 
 export { planUnits, unbundleableReason, positionalUse, type BundleUnit, type BundlePlan } from './units.js';
 export { buildUnit, modulePreamble, ESM_REQUIRE_LINE } from './build.js';
@@ -99,7 +100,8 @@ export async function codeCacheStage(job: Job, outDir: string, zipPath: string, 
   if (roots.length === 0) return [];
   const handlers = job.app!.handlers.filter((h) => h.style === 'aws' && roots.some((r) => r.file === h.file && r.kind === 'handler'));
   const warm = events.flatMap((event) => handlers.map((h) => ({ file: h.file, exportName: h.exportName, event })));
-  const results = addCodeCache(outDir, roots, warm);
+  const first = job.app!.handlers[0];
+  const results = addCodeCache(outDir, roots, warm, first ? lambdaNodeFlags(first, job.options.memoryMb) : []);
   job.bundle!.codeCache = results;
   for (const r of results.filter((x) => !x.ok))
     job.diagnostics.push(diag('FL203', 'warning', `${r.handler}: no code cache (${r.error}); loaded as usual`, { file: r.handler }));

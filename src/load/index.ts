@@ -135,7 +135,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         throw new UsageError(`cannot unpack ${i.input}: ${e.message}`);
       });
       const spec = await findHandler(root.dir, o.handler);
-      const launch = awsLaunch(spec, { runtimeClient: o.runtimeClient, python: o.python });
+      const launch = awsLaunch(spec, { runtimeClient: o.runtimeClient, python: o.python, memoryMb: o.memoryMb });
       const pool = new InstancePool({
         root,
         spec,

@@ -20,6 +20,7 @@ export async function awsRun(ctx: InstanceContext): Promise<InstanceRun> {
     profile: opts.profile,
     profileOut,
     runtimeCommand: opts.runtimeCommand,
+    memoryMb: opts.memoryMb,
   });
   const run: InstanceRun = {
     initMs: null,

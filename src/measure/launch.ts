@@ -49,16 +49,30 @@ export function functionsFrameworkMain(): string {
   return path.join(path.dirname(require.resolve('@google-cloud/functions-framework')), 'main.js');
 }
 
+/** Memory size (MB) a local run stands for when none is given (AWS_LAMBDA_FUNCTION_MEMORY_SIZE as well). */
+export const DEFAULT_MEMORY_MB = 1024;
+
 /**
- * Node flags the Lambda runtime itself passes: nodejs20.x and nodejs22.x run with
- * --no-experimental-require-module (require() of an ES module throws there even where Node enables it),
- * so local runs do the same. Only when this Node knows the flag; a handler without a Lambda runtime id
- * (or a GCF one) gets none.
+ * The V8 flags Lambda's Node.js bootstrap starts every instance with: --expose-gc, and heap limits derived
+ * from the memory size (a tenth for the young generation, split in two semi-spaces; the rest old space).
+ * They change how V8 sizes its heap, and they are part of what V8 checks before it accepts cached code.
  */
-export function lambdaNodeFlags(handler: Pick<HandlerSpec, 'runtimeId' | 'style'>): string[] {
+export function lambdaV8Flags(memoryMb: number = DEFAULT_MEMORY_MB): string[] {
+  const newSpace = Math.floor(memoryMb / 10);
+  return ['--expose-gc', `--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMb - newSpace}`];
+}
+
+/**
+ * Node flags the Lambda runtime itself passes, applied to local runs (verify, measure, the code cache):
+ * the V8 flags above for every Lambda (AWS-style) handler, and --no-experimental-require-module on
+ * nodejs20.x and nodejs22.x (require() of an ES module throws there even where Node enables it; only
+ * when this Node knows the flag). A GCF handler gets none.
+ */
+export function lambdaNodeFlags(handler: Pick<HandlerSpec, 'runtimeId' | 'style'>, memoryMb?: number): string[] {
+  if (handler.style === 'gcf') return [];
   const major = lambdaNodeMajor(handler.runtimeId);
-  if (handler.style === 'gcf' || (major !== 20 && major !== 22)) return [];
-  return process.allowedNodeEnvironmentFlags.has('--experimental-require-module') ? ['--no-experimental-require-module'] : [];
+  const esm = (major === 20 || major === 22) && process.allowedNodeEnvironmentFlags.has('--experimental-require-module') ? ['--no-experimental-require-module'] : [];
+  return [...esm, ...lambdaV8Flags(memoryMb)];
 }
 
 export interface LaunchSpec {
@@ -77,6 +91,8 @@ export interface LaunchOptions {
   profileOut?: string;
   /** A custom runtime command (like a provided.al2 `bootstrap`); replaces the built-in choice. */
   runtimeCommand?: string[];
+  /** Lambda memory size the instance stands for: decides the V8 heap flags (default DEFAULT_MEMORY_MB). */
+  memoryMb?: number;
   ricBin?: string;
 }
 
@@ -92,7 +108,7 @@ export function awsLaunch(handler: HandlerSpec, opts: LaunchOptions): LaunchSpec
     args.push(PYTHON_BOOTSTRAP);
     return { cmd: opts.python ?? DEFAULT_PYTHON, args, client: 'python', env: { PYTHONUNBUFFERED: '1' } };
   }
-  const pre = [...lambdaNodeFlags(handler), ...(opts.profile ? ['-r', NODE_PROFILE_HOOK] : [])];
+  const pre = [...lambdaNodeFlags(handler, opts.memoryMb), ...(opts.profile ? ['-r', NODE_PROFILE_HOOK] : [])];
   const env: Record<string, string> = opts.profile && opts.profileOut ? { FAASLIGHT_PROFILE_OUT: opts.profileOut } : {};
   const client = resolveRuntimeClient(opts.runtimeClient ?? 'auto', opts.ricBin ?? findRic());
   if (client.kind === 'ric') return { cmd: process.execPath, args: [...pre, client.bin!, handler.handler], client: 'ric', env };

@@ -1,23 +1,33 @@
-// Node flags that Lambda's own runtime passes, applied to local runs (verify and measure alike).
+// Node flags that Lambda's own runtime passes, applied to local runs (verify, measure, the code cache).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { lambdaNodeFlags } from '../../src/measure/launch.js';
+import { lambdaNodeFlags, lambdaV8Flags } from '../../src/measure/launch.js';
 import { harnessCommand } from '../../src/verify/run.js';
 import type { HandlerSpec } from '../../src/types.js';
 
 const known = process.allowedNodeEnvironmentFlags.has('--experimental-require-module');
 
+const V8_1024 = ['--expose-gc', '--max-semi-space-size=51', '--max-old-space-size=922'];
 test.each([
-  ['nodejs20.x', 'aws', known],
-  ['nodejs22.x', 'aws', known],
-  ['nodejs24.x', 'aws', false],
-  [undefined, 'aws', false],
-  ['nodejs20.x', 'gcf', false],
-] as const)('%s (%s): --no-experimental-require-module %s', (runtimeId, style, expected) => {
-  expect(lambdaNodeFlags({ runtimeId, style })).toEqual(expected ? ['--no-experimental-require-module'] : []);
+  ['nodejs20.x', 'aws', known, V8_1024],
+  ['nodejs22.x', 'aws', known, V8_1024],
+  ['nodejs24.x', 'aws', false, V8_1024],
+  [undefined, 'aws', false, V8_1024],
+  ['nodejs20.x', 'gcf', false, []],
+] as const)('%s (%s): --no-experimental-require-module %s, then the V8 flags of Lambda\'s bootstrap', (runtimeId, style, esm, v8) => {
+  expect(lambdaNodeFlags({ runtimeId, style })).toEqual([...(esm ? ['--no-experimental-require-module'] : []), ...v8]);
+});
+
+test.each([
+  [128, ['--expose-gc', '--max-semi-space-size=6', '--max-old-space-size=116']],
+  [1769, ['--expose-gc', '--max-semi-space-size=88', '--max-old-space-size=1593']],
+  [10240, ['--expose-gc', '--max-semi-space-size=512', '--max-old-space-size=9216']],
+] as const)('lambdaV8Flags(%i MB): a tenth young generation in two semi-spaces, the rest old space', (mb, flags) => {
+  expect(lambdaV8Flags(mb)).toEqual(flags);
+  expect(lambdaNodeFlags({ runtimeId: 'nodejs24.x', style: 'aws' }, mb)).toEqual(flags);
 });
 
 test.runIf(known)('a nodejs20.x handler that requires an ES module fails locally as it does on Lambda', () => {

@@ -386,7 +386,7 @@ export class LocalLambdaEndpoint {
       await removeBase(base);
       throw e;
     }
-    const launch = awsLaunch(spec, { runtimeClient: this.opts.runtimeClient ?? 'auto', python: this.opts.python });
+    const launch = awsLaunch(spec, { runtimeClient: this.opts.runtimeClient ?? 'auto', python: this.opts.python, memoryMb: cfg.MemorySize });
     const env = lambdaEnv({
       taskRoot: root.dir,
       handler: spec.handler,
