@@ -37,6 +37,8 @@ export interface BundleResult {
   diagnostics: Diagnostic[];
   /** With --code-cache: one result per CommonJS bundle. */
   codeCache?: CodeCacheResult[];
+  /** The V8 flags the caches were made under (V8 accepts them only under the same flags). */
+  codeCacheFlags?: string[];
 }
 
 /** Plans and builds every unit; a unit esbuild rejects is dropped (its files stay files) with FL203. */
@@ -101,8 +103,10 @@ export async function codeCacheStage(job: Job, outDir: string, zipPath: string, 
   const handlers = job.app!.handlers.filter((h) => h.style === 'aws' && roots.some((r) => r.file === h.file && r.kind === 'handler'));
   const warm = events.flatMap((event) => handlers.map((h) => ({ file: h.file, exportName: h.exportName, event })));
   const first = job.app!.handlers[0];
-  const results = addCodeCache(outDir, roots, warm, first ? lambdaNodeFlags(first, job.options.memoryMb) : []);
+  const flags = first ? lambdaNodeFlags(first, job.options.memoryMb) : [];
+  const results = addCodeCache(outDir, roots, warm, flags);
   job.bundle!.codeCache = results;
+  job.bundle!.codeCacheFlags = flags.filter((f) => !f.startsWith('--no-experimental'));
   for (const r of results.filter((x) => !x.ok))
     job.diagnostics.push(diag('FL203', 'warning', `${r.handler}: no code cache (${r.error}); loaded as usual`, { file: r.handler }));
   if (results.some((r) => r.ok) && job.packageResult) job.packageResult.after.zipBytes = (await writeZip(outDir, zipPath)).bytes;

@@ -33,6 +33,8 @@ function text(s: OptimizeSummary): string {
       L.push(`  ${u.root}  ${u.kind} ${u.format}  ${u.files} files, ${formatBytes(u.bytes)}${u.codeCache ? `  + V8 code cache ${formatBytes(u.codeCache.bytes)}${u.codeCache.ran ? '' : ' (its evaluation threw: top level only)'}` : ''}`);
     for (const f of s.bundle.cachedFiles) L.push(`  ${f.file}  lazy file  + V8 code cache ${formatBytes(f.bytes)}${f.ran ? '' : ' (its evaluation threw: top level only)'}`);
     if (stayed) L.push(`  stayed files: ${stayed}`);
+    if (s.bundle.codeCacheFlags)
+      L.push(`  code caches made under ${s.bundle.codeCacheFlags.join(' ') || 'no V8 flags'}: used only by the same Node build started with the same flags`);
   }
   if (s.heaviestLazy.length) {
     L.push('', 'lazy (heaviest first):');
