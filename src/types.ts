@@ -126,6 +126,11 @@ export interface PackageInfo {
   /** True when the whole package is kept untouched (unknown dynamic require, config `opaque`, native addon). */
   opaque: boolean;
   opaqueReason?: string;
+  /**
+   * Kept whole only because an unknown `require.resolve(x)` may locate any of its files: nothing unknown
+   * loads them, so no module of it can be loaded twice by path (bundle mode need not register them).
+   */
+  locatedOnly?: boolean;
 }
 
 /** Why something is in the graph / kept: the parent that led to it. */

@@ -112,14 +112,14 @@ export function unbundleableReason(file: string, input: UnitsInput, isRoot: bool
   const dynamic = input.dynamicRequest?.(file);
   const dynamicReason = r('dynamic-request', 'computes a require/import path: resolved from its own folder at run time');
   if (dynamic === 'other') return dynamicReason;
-  // A root keeps its place (its own requests resolve as before): only the files moved into it are anchored.
-  if (isRoot && dynamic) return dynamicReason;
-  if (!isRoot && (dynamic === 'require' || /\brequire\s*\.\s*resolve\b/.test(code))) {
+  if (dynamic === 'require' || /\brequire\s*\.\s*resolve\b/.test(code)) {
     const a = anchorRequires(code, node.isESM === true);
     if (!a && dynamic === 'require') return dynamicReason;
     if (a && a.anchored > 0) {
       code = a.code;
-      input.anchored?.set(file, code);
+      // A root keeps its place, so its own require already resolves from there: only the files moved
+      // into a bundle are built from the anchored source.
+      if (!isRoot) input.anchored?.set(file, code);
     }
   }
   const use = positionalUse(code, node.isESM === true, isRoot);
@@ -167,8 +167,19 @@ export function planUnits(input: UnitsInput): BundlePlan {
   // What an unknown require could load: the files of packages kept whole, their declared dependencies,
   // and everything those load.
   const registered = new Set<string>();
+  // A package kept whole only for an unknown require.resolve is located, never loaded, by it: no seed.
+  const manifestDir = (pkgJson: string | undefined): string | undefined =>
+    pkgJson === undefined ? undefined : pkgJson === 'package.json' ? '.' : pkgJson.replace(/\/package\.json$/, '');
+  const loads = (dir: string | undefined): boolean => {
+    const p = dir === undefined ? undefined : graph.packages[dir];
+    return p !== undefined && p.opaque && p.locatedOnly !== true;
+  };
   const seeds = Object.entries(graph.files)
-    .filter(([f, n]) => n.reasons.some((x) => x.code === 'opaque-package' || x.code === 'opaque-dependency') || graph.packages[packageDirOf(f) ?? '']?.opaque)
+    .filter(
+      ([f, n]) =>
+        n.reasons.some((x) => (x.code === 'opaque-package' && loads(x.parent)) || (x.code === 'opaque-dependency' && loads(manifestDir(x.parent)))) ||
+        loads(packageDirOf(f)),
+    )
     .map(([f]) => f);
   for (const f of closure(seeds, out, new Set())) registered.add(f);
   const anchored = new Map<string, string>();

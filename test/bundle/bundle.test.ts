@@ -57,6 +57,9 @@ const CASES: Case[] = [
     name: 'dynamic',
     // loader.js's `require(name)` is anchored to its own path; greeter's partly known path stays a file.
     handlerUnit: ['handler.js', 'lib/format.js', 'node_modules/registry/index.js', 'node_modules/registry/loader.js', 'node_modules/registry/state.js'],
+    // locator (a lazy value's package) is kept whole for an unknown require.resolve only: its own bundle,
+    // whose root keeps its place (so its require.resolve needs no anchor), and nothing registered.
+    lazyUnits: { 'node_modules/locator/index.js': ['node_modules/locator/base.js', 'node_modules/locator/index.js'] },
     stays: {
       'node_modules/greeter/index.js': 'dynamic-request',
       'node_modules/greeter/locales/fr.js': 'on-demand',

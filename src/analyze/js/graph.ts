@@ -133,13 +133,17 @@ export function buildGraph(root: string, entries: string[], opts: GraphOptions):
   }
 
   /** Keeps every file of a package (or of the app's own code) and the entry of each declared dependency. */
-  function makeOpaque(dir: string, why: string): void {
+  function makeOpaque(dir: string, why: string, locatedOnly = false): void {
     const pkgJson = dir === APP_PACKAGE ? 'package.json' : `${dir}/package.json`;
     const m = index.has(pkgJson) ? meta(pkgJson) : undefined;
     const info = (packages[dir] ??= { name: m?.name ?? '(app)', dir, ...(m?.version ? { version: m.version } : {}), opaque: false });
-    if (info.opaque) return;
+    if (info.opaque) {
+      if (!locatedOnly) delete info.locatedOnly;
+      return;
+    }
     info.opaque = true;
     info.opaqueReason = why;
+    if (locatedOnly) info.locatedOnly = true;
     const label = dir === APP_PACKAGE ? "the app's own code" : `package ${info.name}`;
     for (const f of index.packageFiles(dir)) add(f, { code: 'opaque-package', text: `${label} is kept whole: ${why}`, parent: dir }, 'whole');
     // An unknown require can load any dependency the package declares: keep each one's entry points.
@@ -244,7 +248,7 @@ export function buildGraph(root: string, entries: string[], opts: GraphOptions):
         note: 'use a literal specifier, or list the loaded files in "keep"',
       }),
     );
-    makeOpaque(dir, `unknown ${record.kind} at ${from}:${record.line}`);
+    makeOpaque(dir, `unknown ${record.kind} at ${from}:${record.line}`, record.kind === 'require.resolve');
   }
 
   /** Every app file `dirname(from)/prefix*suffix` (or inside the named package) that the loader could pick. */
