@@ -31,7 +31,7 @@ function notStored(request, parent, options) {
       const n = JSON.parse(require('fs').readFileSync(path.join(__dirname, 'fallback', 'names.json'), 'utf8'));
       names = { packages: new Set(n.packages), dirs: new Set(n.dirs), root: path.dirname(__dirname) };
     } catch {
-      names = null; // no list (a package from an older faaslight): restore.cjs decides from the index
+      names = null; // no readable list (each package ships its own shim with one, so only if it was removed): restore.cjs decides from the index
     }
   }
   if (names === null) return false;

@@ -98,8 +98,11 @@ export function addCodeCache(
   roots: { file: string; kind: 'handler' | 'lazy' }[],
   /** Events the handlers run on before the caches are written (AWS-style handlers; absolute event paths). */
   events: { file: string; exportName: string; event: string }[] = [],
-  /** Node flags of the runtime the package runs in (lambdaNodeFlags): V8 accepts cached data only under the same V8 flags. */
-  nodeFlags: string[] = [],
+  /**
+   * The runtime the package runs in: its Node flags (lambdaNodeFlags; V8 accepts cached data only under
+   * the same V8 flags) and the memory size its environment reports.
+   */
+  runtime: { nodeFlags?: string[]; memoryMb?: number } = {},
 ): CodeCacheResult[] {
   const bundleDir = abs(outDir, BUNDLE_DIR);
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'faaslight-cache-')), 'result.json');
@@ -115,12 +118,12 @@ export function addCodeCache(
     resultFile,
   });
   const handler = roots.find((r) => r.kind === 'handler')?.file ?? roots[0]?.file ?? '';
-  const child = spawnSync(process.execPath, [...nodeFlags, '-e', MAKE_CACHE, arg], {
+  const child = spawnSync(process.execPath, [...(runtime.nodeFlags ?? []), '-e', MAKE_CACHE, arg], {
     cwd: outDir,
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'], // user code may print: the result goes to a file
     timeout: 60_000 + events.length * 10_000,
-    env: lambdaEnv({ taskRoot: outDir, handler }),
+    env: lambdaEnv({ taskRoot: outDir, handler, memoryMb: runtime.memoryMb }),
   });
   let made: Record<string, { ran: boolean; bytes: number }> = {};
   try {

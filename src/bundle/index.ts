@@ -11,7 +11,7 @@ import { buildUnit } from './build.js';
 import { planUnits, type BundleUnit } from './units.js';
 import { addCodeCache, type CodeCacheResult } from './code-cache.js';
 import { writeZip } from '../package/zip.js';
-import { lambdaNodeFlags } from '../measure/launch.js';
+import { lambdaNodeFlags, runtimeV8Flags } from '../measure/launch.js';
 
 export { planUnits, unbundleableReason, positionalUse, type BundleUnit, type BundlePlan } from './units.js';
 export { buildUnit, modulePreamble, ESM_REQUIRE_LINE } from './build.js';
@@ -92,7 +92,7 @@ export async function codeCacheStage(job: Job, outDir: string, zipPath: string, 
   const units = job.bundle?.units ?? [];
   const inUnit = new Set(units.flatMap((u) => u.files));
   const roots = units.filter((u) => u.format === 'cjs').map((u) => ({ file: u.root, kind: u.kind }));
-  const kept = new Set(job.packageResult ? job.plan!.files.filter((f) => f.decision === 'keep').map((f) => f.file) : []);
+  const kept = new Set(job.plan!.files.filter((f) => f.decision === 'keep').map((f) => f.file));
   for (const d of job.plan!.imports) {
     const t = d.decision === 'lazy' && !d.narrow ? d.target : undefined;
     const node = t ? job.graph!.files[t] : undefined;
@@ -103,10 +103,10 @@ export async function codeCacheStage(job: Job, outDir: string, zipPath: string, 
   const handlers = job.app!.handlers.filter((h) => h.style === 'aws' && roots.some((r) => r.file === h.file && r.kind === 'handler'));
   const warm = events.flatMap((event) => handlers.map((h) => ({ file: h.file, exportName: h.exportName, event })));
   const first = job.app!.handlers[0];
-  const flags = first ? lambdaNodeFlags(first, job.options.memoryMb) : [];
-  const results = addCodeCache(outDir, roots, warm, flags);
+  const memoryMb = job.options.memoryMb;
+  const results = addCodeCache(outDir, roots, warm, { nodeFlags: first ? lambdaNodeFlags(first, memoryMb) : [], memoryMb });
   job.bundle!.codeCache = results;
-  job.bundle!.codeCacheFlags = flags.filter((f) => !f.startsWith('--no-experimental'));
+  job.bundle!.codeCacheFlags = first ? runtimeV8Flags(first, memoryMb) : [];
   for (const r of results.filter((x) => !x.ok))
     job.diagnostics.push(diag('FL203', 'warning', `${r.handler}: no code cache (${r.error}); loaded as usual`, { file: r.handler }));
   if (results.some((r) => r.ok) && job.packageResult) job.packageResult.after.zipBytes = (await writeZip(outDir, zipPath)).bytes;

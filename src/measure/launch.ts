@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../diagnostics.js';
 import { lambdaNodeMajor } from '../app/handler-string.js';
 import type { HandlerSpec } from '../types.js';
+import { DEFAULT_MEMORY_MB } from '../util/env.js';
 import type { RuntimeClientChoice, RuntimeClientKind } from './types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -49,9 +50,6 @@ export function functionsFrameworkMain(): string {
   return path.join(path.dirname(require.resolve('@google-cloud/functions-framework')), 'main.js');
 }
 
-/** Memory size (MB) a local run stands for when none is given (AWS_LAMBDA_FUNCTION_MEMORY_SIZE as well). */
-export const DEFAULT_MEMORY_MB = 1024;
-
 /**
  * The V8 flags Lambda's Node.js bootstrap starts every instance with: --expose-gc, and heap limits derived
  * from the memory size (a tenth for the young generation, split in two semi-spaces; the rest old space).
@@ -72,7 +70,12 @@ export function lambdaNodeFlags(handler: Pick<HandlerSpec, 'runtimeId' | 'style'
   if (handler.style === 'gcf') return [];
   const major = lambdaNodeMajor(handler.runtimeId);
   const esm = (major === 20 || major === 22) && process.allowedNodeEnvironmentFlags.has('--experimental-require-module') ? ['--no-experimental-require-module'] : [];
-  return [...esm, ...lambdaV8Flags(memoryMb)];
+  return [...esm, ...runtimeV8Flags(handler, memoryMb)];
+}
+
+/** The V8 part of lambdaNodeFlags: what cached code is checked against (none for a GCF handler). */
+export function runtimeV8Flags(handler: Pick<HandlerSpec, 'style'>, memoryMb?: number): string[] {
+  return handler.style === 'gcf' ? [] : lambdaV8Flags(memoryMb);
 }
 
 export interface LaunchSpec {

@@ -15,6 +15,9 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
   return env;
 }
 
+/** Memory size (MB) a local run stands for when none is given: AWS_LAMBDA_FUNCTION_MEMORY_SIZE and Lambda's V8 heap flags. */
+export const DEFAULT_MEMORY_MB = 1024;
+
 /** Variables a real Lambda runtime sets (subset that handlers commonly read). */
 export function lambdaEnv(opts: {
   taskRoot: string;
@@ -32,7 +35,7 @@ export function lambdaEnv(opts: {
     _HANDLER: opts.handler,
     AWS_LAMBDA_FUNCTION_NAME: name,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(opts.memoryMb ?? 1024),
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(opts.memoryMb ?? DEFAULT_MEMORY_MB),
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
     AWS_LAMBDA_LOG_STREAM_NAME: 'local',
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',

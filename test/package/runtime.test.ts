@@ -88,7 +88,7 @@ describe('runtime shim', () => {
     expect(fs.existsSync(mirror)).toBe(loads.length > 0);
   });
 
-  test('a package written before names.json existed: restore.cjs answers the probe from the index', () => {
+  test('without names.json, restore.cjs answers the probe from the index', () => {
     const old = path.join(base, 'pkg-without-list');
     fs.cpSync(pkg, old, { recursive: true });
     fs.rmSync(path.join(old, '.faaslight/fallback/names.json'));
