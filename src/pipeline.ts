@@ -9,6 +9,7 @@ import { lambdaNodeMajor } from './app/handler-string.js';
 import { buildGraph } from './analyze/js/graph.js';
 import { createResolver } from './analyze/js/resolve.js';
 import { analyzeBindings } from './analyze/js/bindings.js';
+import { isDeferrableBuiltin, mentionsDeferrableBuiltin } from './plan/builtins.js';
 import { barrelExports, type BarrelMap } from './analyze/js/barrel.js';
 import { traceApp } from './analyze/js/trace.js';
 import { makePlan } from './plan/plan.js';
@@ -87,15 +88,22 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
     job.diagnostics.push(...run.diagnostics);
   }
 
-  // Laziness is decided in the app's own code (not inside node_modules): that is where handlers import
-  // their dependencies at the top, and where a rewrite is easy to review.
+  // Laziness is decided in the app's own code: that is where handlers import their dependencies at the
+  // top, and where a rewrite is easy to review. Inside node_modules only requires of the built-ins in
+  // plan/builtins.ts are considered: loading one changes nothing but itself, so deferring it inside a
+  // package is as safe as in the app (and Lambda compiles every built-in from source).
   job.sites = await stage(job, 'bindings', () => {
     const sites: BindingSite[] = [];
     for (const [file, info] of Object.entries(job.graph!.files)) {
-      if (info.kind !== 'js' || file.split('/').includes('node_modules')) continue;
+      if (info.kind !== 'js') continue;
+      const inPackage = file.split('/').includes('node_modules');
       const code = readSource(file);
-      if (code === undefined) continue;
+      if (code === undefined || (inPackage && !mentionsDeferrableBuiltin(code))) continue;
       const r = analyzeBindings(file, code, { isESM: info.isESM });
+      if (inPackage) {
+        sites.push(...r.sites.filter((s) => isDeferrableBuiltin(s.specifier)));
+        continue;
+      }
       if (r.error) job.diagnostics.push(diag('FL101', 'warning', `${file}: ${r.error}; its imports stay eager`, { file }));
       sites.push(...r.sites);
     }

@@ -16,6 +16,7 @@ import { globalSideEffectReason, packageNameOf } from './side-effects.js';
 import { matchesAny } from '../util/glob.js';
 import { quirkFor } from './quirks.js';
 import type { BarrelMap } from '../analyze/js/barrel.js';
+import { DEFERRABLE_BUILTINS, builtinName, builtinsLoadedBy } from './builtins.js';
 
 export interface PlanInput {
   app: AppModel;
@@ -61,7 +62,7 @@ const siteKey = (s: BindingSite) => `${s.file}\0${s.specifier}\0${s.line}`;
  * Files evaluated while the handlers initialise: the closure from the entries over edges that run at module
  * evaluation, skipping edges made lazy. Requires inside functions are not followed (they run later, if ever).
  */
-export function initClosure(graph: ModuleGraph, lazyEdges: Set<ResolvedEdge>): Set<string> {
+export function initClosure(graph: ModuleGraph, lazyEdges: Set<ResolvedEdge>, roots: readonly string[] = graph.entries): Set<string> {
   const seen = new Set<string>();
   const out = new Map<string, ResolvedEdge[]>();
   for (const e of graph.edges) {
@@ -69,7 +70,7 @@ export function initClosure(graph: ModuleGraph, lazyEdges: Set<ResolvedEdge>): S
     if (!list) out.set(e.from, (list = []));
     list.push(e);
   }
-  const queue = [...graph.entries];
+  const queue = [...roots];
   while (queue.length) {
     const f = queue.pop()!;
     if (seen.has(f)) continue;
@@ -130,7 +131,7 @@ function decideImports(input: PlanInput): ImportDecision[] {
     if (eagerConfig.has(site.specifier) || (pkg && eagerConfig.has(pkg)))
       return eager('config-eager', `listed in the configuration's "eager"`);
     if (site.usage !== 'deferred') return eager(`usage-${site.usage}`, site.usageReason);
-    if (edge?.builtin) return eager('builtin', `Node built-in "${site.specifier}": compiled into the node binary, little to gain`);
+    if (edge?.builtin) return builtinDecision(site, edge.builtin, graph.files[site.file]?.isESM === true);
     if (!edge || edge.error || !target) return eager('unresolved', `"${site.specifier}" was not resolved to one file${edge?.error ? `: ${edge.error}` : ''}`);
     const fx = globalSideEffectReason(site.specifier, input.readSource(target));
     if (fx) return eager('global-side-effects', `loading it changes global state: ${fx}`);
@@ -187,7 +188,64 @@ function decideImports(input: PlanInput): ImportDecision[] {
     }
     if (!changed) break;
   }
-  return decisions;
+  deferBuiltinsOnlyWhereItGains(graph, decisions, edges);
+  // Inside packages only deferred built-ins are decisions of ours; the rest of a package's code is as it was.
+  return decisions.filter((d) => d.decision === 'lazy' || !isPackageFile(d.site.file));
+}
+
+const isPackageFile = (file: string) => file.split('/').includes('node_modules');
+
+function builtinDecision(site: BindingSite, builtin: string, isESM: boolean): ImportDecision {
+  const name = builtinName(builtin);
+  const eager = (code: string, text: string): ImportDecision => ({ site, decision: 'eager', reason: reason(code, text, site.file) });
+  if (!DEFERRABLE_BUILTINS.has(name))
+    return eager('builtin', `Node built-in "${name}": loaded by the runtime client before any handler, or loading it has effects of its own (see plan/builtins.ts)`);
+  let mechanism: LazyMechanism = 'require';
+  if (isESM) {
+    // import() gives the ES module namespace itself; require() gives module.exports, which is the default
+    // export and holds the named ones, but is not the namespace object.
+    if (site.allRefsInAsync) mechanism = 'dynamic-import';
+    else if (site.kind === 'esm-namespace') return eager('esm-namespace-builtin', `namespace import of the built-in "${name}" used outside async functions: require() would give module.exports, not the namespace`);
+    else mechanism = 'create-require';
+  }
+  return {
+    site, decision: 'lazy', mechanism,
+    reason: reason('deferred-builtin', `${site.usageReason}; Node built-in "${name}" is compiled from source on a Lambda cold start (its V8 flags turn off Node's code cache): loaded at first use`, site.file),
+  };
+}
+
+/**
+ * A deferred built-in gains only if nothing else loads it in the same breath: keep it eager when every
+ * context its file is evaluated in (init, or the load of a lazy import's target) loads that built-in
+ * anyway through a require that stays eager. Flipping to eager only adds loads, so this converges.
+ */
+function deferBuiltinsOnlyWhereItGains(graph: ModuleGraph, decisions: ImportDecision[], edges: Map<string, ResolvedEdge>): void {
+  const candidates = decisions.filter((d) => d.decision === 'lazy' && edges.get(siteKey(d.site))?.builtin);
+  if (!candidates.length) return;
+  const roots = [[...graph.entries], ...decisions.filter((d) => d.decision === 'lazy' && d.target).map((d) => (d.narrow ? d.narrow.map((n) => n.file) : [d.target!]))];
+  for (;;) {
+    const lazyEdges = new Set<ResolvedEdge>();
+    for (const d of decisions) if (d.decision === 'lazy') lazyEdges.add(edges.get(siteKey(d.site))!);
+    const contexts = roots.map((r) => {
+      const files = initClosure(graph, lazyEdges, r);
+      const loads = new Set<string>();
+      for (const e of graph.edges)
+        if (e.builtin && files.has(e.from) && !lazyEdges.has(e) && e.record.topLevel !== false && e.record.kind !== 'dynamic-import')
+          for (const b of builtinsLoadedBy(builtinName(e.builtin))) loads.add(b);
+      return { files, loads };
+    });
+    let changed = false;
+    for (const d of candidates) {
+      if (d.decision !== 'lazy') continue;
+      const name = builtinName(edges.get(siteKey(d.site))!.builtin!);
+      const where = contexts.filter((c) => c.files.has(d.site.file));
+      if (where.length && where.every((c) => c.loads.has(name))) {
+        Object.assign(d, { decision: 'eager', mechanism: undefined, reason: reason('loaded-anyway', `Node built-in "${name}" is loaded anyway wherever ${d.site.file} is evaluated`, d.site.file) });
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
 }
 
 function decideFiles(input: PlanInput): { files: FileDecision[]; disagreements: Plan['traceDisagreements'] } {

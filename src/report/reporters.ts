@@ -40,6 +40,10 @@ function text(s: OptimizeSummary): string {
     L.push('', 'lazy (heaviest first):');
     for (const l of s.heaviestLazy) L.push(`  ${l.file}:${l.line}  '${l.specifier}'  defers ${l.deferredFiles} files, ${formatBytes(l.deferredBytes)}  [${l.mechanism}]`);
   }
+  if (s.deferredBuiltins?.length) {
+    L.push('', 'Node built-ins required at first use (compiled from source on a Lambda cold start):');
+    for (const b of s.deferredBuiltins) L.push(`  ${b.builtin}  ${b.sites.map((x) => `${x.file}:${x.line}`).join(', ')}`);
+  }
   const values = s.lazyValues ?? [];
   if (values.length) {
     L.push('', 'lazy values (built at first use instead of at init):');

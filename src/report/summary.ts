@@ -36,6 +36,8 @@ export interface OptimizeSummary {
   /** Files evaluated at init, estimated statically from the graph, before and after the lazy rewrites. */
   initFiles: { before: number; after: number; bytesBefore: number; bytesAfter: number };
   heaviestLazy: LazyItem[];
+  /** Node built-ins required at first use instead of at init (src/plan/builtins.ts), by name. */
+  deferredBuiltins?: { builtin: string; sites: { file: string; line: number }[] }[];
   /** Module-scope values (SDK clients …) built at first use because what they need became lazy. */
   lazyValues: { file: string; line: number; name: string; deps: string[]; applied: boolean; reason?: string }[];
   heaviestStripped: { file: string; bytes: number }[];
@@ -76,7 +78,15 @@ export function summarize(job: Job): OptimizeSummary {
   const before = initClosure(graph, new Set());
   const after = initClosure(graph, lazyEdges);
 
+  // Node built-ins deferred by plan/builtins.ts are listed by name (they defer no files of the package).
+  const builtinOf = (d: ImportDecision) => (app.runtime !== 'nodejs' || d.target ? undefined : edgeOf(d)?.builtin?.replace(/^node:/, ''));
+  const deferredBuiltins = new Map<string, { file: string; line: number }[]>();
+  for (const d of lazy) {
+    const b = builtinOf(d);
+    if (b) deferredBuiltins.set(b, [...(deferredBuiltins.get(b) ?? []), { file: d.site.file, line: d.site.line }]);
+  }
   const heaviestLazy = lazy
+    .filter((d) => !builtinOf(d))
     .map((d): LazyItem => {
       const others = new Set(lazyEdges);
       const e = edgeOf(d);
@@ -119,6 +129,7 @@ export function summarize(job: Job): OptimizeSummary {
     },
     initFiles: { before: before.size, after: after.size, bytesBefore: bytesOf(before), bytesAfter: bytesOf(after) },
     heaviestLazy: heaviestLazy.slice(0, 10),
+    ...(deferredBuiltins.size ? { deferredBuiltins: [...deferredBuiltins].sort(([a], [b]) => a.localeCompare(b)).map(([builtin, sites]) => ({ builtin, sites })) } : {}),
     lazyValues: (job.lazyValues ?? []).map(({ file, line, name, deps, applied, reason }) => ({ file, line, name, deps, applied, ...(reason ? { reason } : {}) })),
     heaviestStripped: [...stripped].sort((a, b) => b.bytes - a.bytes).slice(0, 10).map((f) => ({ file: f.file, bytes: f.bytes })),
     eagerReasons: plan.imports

@@ -112,6 +112,15 @@ describe('optimize --bundle on the cases that break a plain bundler', () => {
       }
       for (const f of [...Object.keys(c.stays), ...(c.registered ?? [])]) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
       if (c.name === 'dynamic') expect(job.verify!.events.map((e) => (e.optimized.output as { sameInstance: boolean }).sameInstance)).toEqual([true, true]);
+      if (c.name === 'dirname') {
+        // A built-in required at the top of a bundled package file and used only by the handler is required
+        // at first use inside the bundle.
+        const lazy = job.plan!.imports.filter((d) => d.decision === 'lazy' && !d.target).map((d) => [d.site.file, d.site.specifier, d.mechanism, d.reason.code]);
+        expect(lazy).toEqual([['node_modules/wordlist/lib/index.js', 'node:zlib', 'require', 'deferred-builtin']]);
+        const bundle = fs.readFileSync(path.join(out, 'handler.js'), 'utf8');
+        expect(bundle).toMatch(/if \(!__fl_zlib_cache\) __fl_zlib_cache = \{ v: require\("node:zlib"\) \}/);
+        expect(bundle).not.toMatch(/^\s*(?:const|var|let) zlib = require\("node:zlib"\)/m);
+      }
 
       const plain = path.join(tmp, `${c.name}.esbuild`);
       const built = await buildPlainBundle(job.app!, plain, 20);

@@ -114,6 +114,70 @@ describe('makePlan: import decisions', () => {
   });
 });
 
+describe('makePlan: deferred Node built-ins', () => {
+  // handler.js: heavy (lazy root) at line 1, util at line 2 (init), built-ins from line 11 on.
+  // heavy/index.js requires zlib (deferred there); lib/a.js (loaded with heavy) requires os at its top.
+  const at = (file: string, specifier: string, line: number, usage: BindingSite['usage'], extra: Partial<BindingSite> = {}) =>
+    site(specifier, line, usage, { id: `${file}#${line}`, file, ...extra });
+  const bi = (from: string, name: string, line: number, extra: Partial<ResolvedEdge['record']> = {}) => {
+    const e = edge(from, name, line, [], { builtin: name });
+    Object.assign(e.record, extra);
+    return e;
+  };
+  const edges = (...more: ResolvedEdge[]) => [
+    edge('handler.js', 'heavy', 1, ['node_modules/heavy/index.js']),
+    edge('node_modules/heavy/index.js', './lib/a', 1, ['node_modules/heavy/lib/a.js']),
+    edge('handler.js', './util', 2, ['util.js']),
+    bi('handler.js', 'node:crypto', 11),
+    bi('handler.js', 'domain', 12),
+    bi('node_modules/heavy/index.js', 'zlib', 2),
+    bi('node_modules/heavy/lib/a.js', 'os', 1),
+    bi('node_modules/heavy/index.js', 'os', 3),
+    ...more,
+  ];
+  const base = [site('heavy', 1, 'deferred'), site('./util', 2, 'init')];
+  const cases: [string, BindingSite, ResolvedEdge[], string | undefined, string?][] = [
+    // [name, site, extra edges, expected decision code (undefined: dropped from the plan), mechanism]
+    ['deferred crypto in the app → lazy', site('node:crypto', 11, 'deferred'), [], 'deferred-builtin', 'require'],
+    ['used at init → eager', site('node:crypto', 11, 'init'), [], 'usage-init'],
+    ['domain changes EventEmitter when loaded → eager', site('domain', 12, 'deferred'), [], 'builtin'],
+    ['also required at the top of a file evaluated at init → eager', site('node:crypto', 11, 'deferred'), [bi('util.js', 'crypto', 1)], 'loaded-anyway'],
+    ['tls at init loads crypto → eager', site('node:crypto', 11, 'deferred'), [bi('util.js', 'tls', 1)], 'loaded-anyway'],
+    ['a require inside a function of util.js does not load it at init → lazy', site('node:crypto', 11, 'deferred'), [bi('util.js', 'crypto', 1, { topLevel: false })], 'deferred-builtin', 'require'],
+    ['the same require made lazy in util.js too → both lazy', site('node:crypto', 11, 'deferred'), [bi('util.js', 'crypto', 7)], 'deferred-builtin', 'require'],
+    ['in a package, deferred → lazy', at('node_modules/heavy/index.js', 'zlib', 2, 'deferred'), [], 'deferred-builtin', 'require'],
+    ['in a package, used at init → not a decision', at('node_modules/heavy/index.js', 'zlib', 2, 'init'), [], undefined],
+    ['in a package, loaded anyway when its lazy root loads → not a decision', at('node_modules/heavy/index.js', 'os', 3, 'deferred'), [], undefined],
+  ];
+  for (const [name, s, more, code, mechanism] of cases) {
+    it(name, () => {
+      const extra = name.includes('made lazy in util.js') ? [at('util.js', 'crypto', 7, 'deferred')] : [];
+      const p = makePlan(input([...base, s, ...extra], edges(...more)));
+      const d = p.imports.find((x) => x.site.file === s.file && x.site.line === s.line);
+      expect(d?.reason.code).toBe(code);
+      if (code) expect(d!.decision).toBe(code === 'deferred-builtin' ? 'lazy' : 'eager');
+      expect(d?.mechanism).toBe(mechanism);
+      expect(d?.target).toBeUndefined();
+      if (extra.length) expect(p.imports.find((x) => x.site.file === 'util.js')?.decision).toBe('lazy');
+    });
+  }
+
+  const esm: [string, Partial<BindingSite>, string, string | undefined][] = [
+    ['named import → create-require', { kind: 'esm-named' }, 'deferred-builtin', 'create-require'],
+    ['default import → create-require', { kind: 'esm-default' }, 'deferred-builtin', 'create-require'],
+    ['namespace used only in async functions → dynamic-import', { kind: 'esm-namespace', allRefsInAsync: true }, 'deferred-builtin', 'dynamic-import'],
+    ['namespace used in a sync function → eager (require gives module.exports)', { kind: 'esm-namespace' }, 'esm-namespace-builtin', undefined],
+  ];
+  for (const [name, s, code, mechanism] of esm) {
+    it(`ES module: ${name}`, () => {
+      const g = graphOf([bi('handler.js', 'node:crypto', 11)]);
+      g.files['handler.js'].isESM = true;
+      const d = makePlan(input([site('node:crypto', 11, 'deferred', s)], [], { graph: g })).imports[0];
+      expect([d.reason.code, d.mechanism]).toEqual([code, mechanism]);
+    });
+  }
+});
+
 describe('makePlan: ESM mechanisms', () => {
   const esmGraph = (targetEsm: boolean) => {
     const g = graphOf([edge('handler.js', 'heavy', 1, ['node_modules/heavy/index.js'])]);
