@@ -1,5 +1,5 @@
 // Optional V8 code cache for CommonJS bundles on Node 20 (`optimize --bundle --code-cache`): the handler
-// bundles and the bundles of lazily loaded packages. Node ≥ 22.1 has module.enableCompileCache(); Node 20
+// bundles, the bundles of lazily loaded packages, and the larger files left single that they load. Node ≥ 22.1 has module.enableCompileCache(); Node 20
 // has not, so each such file becomes a small stub that compiles its bundle (moved to .faaslight/bundle/)
 // with vm.Script and V8 cached data made at packaging time, and runs it with the stub's own module,
 // exports, require, __filename and __dirname: the bundle sees exactly what it saw in the file's place. V8 rejects a cache made by another V8 build
@@ -39,19 +39,22 @@ else {
 // is bytecode only (no type feedback): what ran here changes what is precompiled, never what it does.
 const MAKE_CACHE = `
 const fs = require('fs'), vm = require('vm'), M = require('module'), path = require('path');
-const { handlers, lazy, bundleDir, events, resultFile } = JSON.parse(process.argv[1]);
-const roots = new Set([...handlers, ...lazy]);
+const { handlers, lazy, files, bundleDir, events, resultFile } = JSON.parse(process.argv[1]);
+const roots = new Set([...handlers, ...lazy, ...files]);
 const scripts = new Map();
+const ran = {};
 const compile = M.prototype._compile;
 M.prototype._compile = function (content, filename) {
   if (!roots.has(filename)) return compile.call(this, content, filename);
   const script = new vm.Script(M.wrap(content), { filename, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   scripts.set(filename, script);
-  return script.runInThisContext().call(this.exports, this.exports, M.createRequire(filename), this, filename, path.dirname(filename));
+  ran[filename] = false;
+  const result = script.runInThisContext().call(this.exports, this.exports, M.createRequire(filename), this, filename, path.dirname(filename));
+  ran[filename] = true;
+  return result;
 };
-const ran = {};
 for (const f of [...handlers, ...lazy]) {
-  try { require(f); ran[f] = true; } catch (e) { ran[f] = false; }
+  try { require(f); } catch (e) {}
 }
 const context = { functionName: 'faaslight-code-cache', awsRequestId: 'faaslight-code-cache', getRemainingTimeInMillis: () => 10000, callbackWaitsForEmptyEventLoop: true };
 async function warm() {
@@ -79,10 +82,17 @@ warm().finally(() => {
 });
 `;
 
+/**
+ * handler: a handler file; lazy: the target of a lazy import (required by the child after the handlers);
+ * file: a file left single that something else loads (never required on its own: cached only if the
+ * handlers or the lazy roots load it in the child).
+ */
+export type CodeCacheKind = 'handler' | 'lazy' | 'file';
+
 export interface CodeCacheResult {
   /** The root file (handler or lazily loaded bundle), relative to the package. */
   handler: string;
-  kind: 'handler' | 'lazy';
+  kind: CodeCacheKind;
   ok: boolean;
   ran?: boolean;
   bytes?: number;
@@ -95,7 +105,7 @@ export interface CodeCacheResult {
  */
 export function addCodeCache(
   outDir: string,
-  roots: { file: string; kind: 'handler' | 'lazy' }[],
+  roots: { file: string; kind: CodeCacheKind }[],
   /** Events the handlers run on before the caches are written (AWS-style handlers; absolute event paths). */
   events: { file: string; exportName: string; event: string }[] = [],
   /**
@@ -113,6 +123,7 @@ export function addCodeCache(
   const arg = JSON.stringify({
     handlers: roots.filter((r) => r.kind === 'handler').map((r) => abs(outDir, r.file)),
     lazy: roots.filter((r) => r.kind === 'lazy').map((r) => abs(outDir, r.file)),
+    files: roots.filter((r) => r.kind === 'file').map((r) => abs(outDir, r.file)),
     bundleDir,
     events: events.map((e) => ({ ...e, file: abs(outDir, e.file) })),
     resultFile,

@@ -31,7 +31,11 @@ function text(s: OptimizeSummary): string {
     L.push('', `bundles (${s.bundle.anchored} with requests anchored to their own path; ${s.bundle.registered} also on disk for unknown requires):`);
     for (const u of s.bundle.units)
       L.push(`  ${u.root}  ${u.kind} ${u.format}  ${u.files} files, ${formatBytes(u.bytes)}${u.codeCache ? `  + V8 code cache ${formatBytes(u.codeCache.bytes)}${u.codeCache.ran ? '' : ' (its evaluation threw: top level only)'}` : ''}`);
-    for (const f of s.bundle.cachedFiles) L.push(`  ${f.file}  lazy file  + V8 code cache ${formatBytes(f.bytes)}${f.ran ? '' : ' (its evaluation threw: top level only)'}`);
+    for (const f of s.bundle.cachedFiles.filter((x) => x.kind !== 'file'))
+      L.push(`  ${f.file}  lazy file  + V8 code cache ${formatBytes(f.bytes)}${f.ran ? '' : ' (its evaluation threw: top level only)'}`);
+    const single = s.bundle.cachedFiles.filter((x) => x.kind === 'file');
+    if (single.length)
+      L.push(`  ${single.length} files left single (shared, on-demand) that loaded while the caches were made  + V8 code caches ${formatBytes(single.reduce((n, f) => n + f.bytes, 0))}`);
     if (stayed) L.push(`  stayed files: ${stayed}`);
     if (s.bundle.codeCacheFlags)
       L.push(`  code caches made under ${s.bundle.codeCacheFlags.join(' ') || 'no V8 flags'}: used only by the same Node build started with the same flags`);

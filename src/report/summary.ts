@@ -47,7 +47,7 @@ export interface OptimizeSummary {
   bundle?: {
     units: { root: string; kind: 'handler' | 'lazy'; format: 'cjs' | 'esm'; files: number; bytes: number; codeCache?: { bytes: number; ran: boolean } }[];
     /** Lazily loaded files left single that got a code cache of their own. */
-    cachedFiles: { file: string; bytes: number; ran: boolean }[];
+    cachedFiles: { file: string; kind: 'handler' | 'lazy' | 'file'; bytes: number; ran: boolean }[];
     /** V8 flags the code caches were made under (those Lambda starts Node with for the memory size). */
     codeCacheFlags?: string[];
     unbundled: Record<string, number>;
@@ -157,7 +157,7 @@ function bundleSummary(b: BundleResult): NonNullable<OptimizeSummary['bundle']> 
   return {
     units: b.units.map((u) => ({ root: u.root, kind: u.kind, format: u.format, files: u.files.length, bytes: u.bytes, ...(cache.has(u.root) ? { codeCache: cache.get(u.root) } : {}) })),
     ...(b.codeCacheFlags ? { codeCacheFlags: b.codeCacheFlags } : {}),
-    cachedFiles: (b.codeCache ?? []).filter((c) => c.ok && !b.units.some((u) => u.root === c.handler)).map((c) => ({ file: c.handler, bytes: c.bytes ?? 0, ran: c.ran ?? false })),
+    cachedFiles: (b.codeCache ?? []).filter((c) => c.ok && !b.units.some((u) => u.root === c.handler)).map((c) => ({ file: c.handler, kind: c.kind, bytes: c.bytes ?? 0, ran: c.ran ?? false })),
     unbundled,
     anchored: b.anchored.length,
     registered: b.registered.length,

@@ -168,7 +168,7 @@ describe('optimize --bundle on an ES module handler', () => {
 });
 
 describe('optimize --bundle --code-cache', () => {
-  it('handler, lazily loaded bundle and lazily loaded single file become stubs running their code with V8 cached data: same outputs, caches accepted', async () => {
+  it('handler, lazily loaded bundle, lazily loaded single file and an on-demand file become stubs running their code with V8 cached data: same outputs, caches accepted', async () => {
     const app = fixture('cache');
     const out = path.join(tmp, 'cache.opt');
     const { job } = await optimizeApp({ input: app, out, handlers: ['handler.handler'], bundle: true, codeCache: true, verifyEvents: events(app) });
@@ -176,14 +176,17 @@ describe('optimize --bundle --code-cache', () => {
       ['both.json', true, ['handler.js:pair', 'handler.js:single']],
       ['none.json', true, []],
     ]);
-    const roots = ['handler.js', 'node_modules/pair/index.js', 'node_modules/single/index.js'];
+    const roots = ['handler.js', 'node_modules/pair/index.js', 'node_modules/single/index.js', 'lib/big.js'];
     expect(job.bundle!.codeCache!.map((c) => [c.handler, c.kind, c.ok, c.ran])).toEqual([
       [roots[0], 'handler', true, true],
       [roots[1], 'lazy', true, true],
       [roots[2], 'lazy', true, true],
+      [roots[3], 'file', true, true],
     ]);
+    expect(job.bundle!.unbundled['lib/big.js']?.code).toBe('on-demand');
     expect(fs.readFileSync(path.join(out, 'handler.js'), 'utf8')).toContain("require('path').join(__dirname, \".faaslight/bundle/handler.js\")");
     expect(fs.readFileSync(path.join(out, roots[2]), 'utf8')).toContain(`require('path').join(__dirname, "../../.faaslight/bundle/${roots[2]}")`);
+    expect(fs.readFileSync(path.join(out, roots[3]), 'utf8')).toContain(`require('path').join(__dirname, "../.faaslight/bundle/${roots[3]}")`);
     const check = `const vm = require('vm'), fs = require('fs'), M = require('module');
       const s = new vm.Script(M.wrap(fs.readFileSync(process.argv[1], 'utf8')), { filename: 'x', cachedData: fs.readFileSync(process.argv[1] + '.cache'), importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
       process.stdout.write(String(s.cachedDataRejected));`;
@@ -203,6 +206,11 @@ describe('optimize --bundle --code-cache', () => {
     };
     const cold = await sizes([], 'cache-cold.opt');
     const warm = await sizes(events(app), 'cache-warm.opt');
+    // lib/big.js is required only by an invoke: without events it is never loaded, so it has no cache and
+    // stays as it was.
+    expect(cold['lib/big.js']).toBeUndefined();
+    expect(fs.readFileSync(path.join(tmp, 'cache-cold.opt/lib/big.js'), 'utf8')).toBe(fs.readFileSync(path.join(app, 'lib/big.js'), 'utf8'));
+    expect(warm['lib/big.js']).toBeGreaterThan(0);
     // pair's and single's functions ran only in the invoke: their bytecode is in the warm caches alone.
     expect(warm['node_modules/pair/index.js']).toBeGreaterThan(cold['node_modules/pair/index.js']);
     expect(warm['node_modules/single/index.js']).toBeGreaterThan(cold['node_modules/single/index.js']);
