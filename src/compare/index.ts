@@ -78,8 +78,10 @@ export interface CompareResult {
   events: string[];
   runs: number;
   warmup: number;
-  /** Imports faaslight made lazy: the handler leaves some dependency unused at init. */
+  /** Imports of modules (not Node built-ins) faaslight made lazy: the handler leaves some dependency unused at init. */
   lazyImports: number;
+  /** Requires of Node built-ins deferred (src/plan/builtins.ts), in the app and in packages. */
+  lazyBuiltins?: number;
   variants: VariantReport[];
   /** The faster of (a) and (b) among those that work on every event. */
   best: VariantName | null;
@@ -117,6 +119,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
     const built = new Map<VariantName, { ok: boolean; error?: string }>([['original', { ok: true }]]);
     let app: AppModel | undefined;
     let lazyImports = 0;
+    let lazyBuiltins = 0;
     let nodeVersion = opts.nodeVersion ?? process.versions.node;
     for (const name of names.filter((n) => n !== 'original' && !n.startsWith('esbuild'))) {
       const out = path.join(work, name);
@@ -128,7 +131,11 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
           ...(name === 'bundle-cache' ? { codeCacheEvents: events } : {}),
         });
         app ??= job.app;
-        if (name === 'lazy') lazyImports = job.plan!.imports.filter((d) => d.decision === 'lazy').length;
+        if (name === 'lazy') {
+          // A deferred built-in has no target file: it is not a dependency the handler leaves unused.
+          lazyImports = job.plan!.imports.filter((d) => d.decision === 'lazy' && d.target).length;
+          lazyBuiltins = job.plan!.imports.filter((d) => d.decision === 'lazy' && !d.target).length;
+        }
         nodeVersion = nodeVersionFor(job.app!.handlers[0]?.runtimeId, opts.nodeVersion ?? job.app!.config.nodeVersion);
         dirs.set(name, out);
         built.set(name, { ok: true });
@@ -228,6 +235,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
       runs,
       warmup,
       lazyImports,
+      lazyBuiltins,
       variants: names.map((n) => reports.get(n)!),
       best: best?.name ?? null,
       bundleVsBest,
@@ -266,7 +274,7 @@ export function formatCompareText(r: CompareResult): string {
       `${pad(v.label, 36)} ${pad(works, 8)} ${pad(String(v.files), 7)} ${pad((v.bytes / 1048576).toFixed(1), 7)} ${pad(num(med(v.initMs)), 9)} ${pad(num(med(v.e2eMs)), 9)} ${v.e2eMs ? `${num(v.e2eMs.min)}-${num(v.e2eMs.p90)}` : '-'}${v.failedRuns ? `  (${v.failedRuns} failed runs)` : ''}${v.buildError ? `  ${v.buildError.slice(0, 100)}` : ''}`,
     );
   }
-  lines.push(`best of (a),(b): ${r.best ?? 'none'}; (d)/best = ${r.bundleVsBest ?? '-'}; lazy imports: ${r.lazyImports}`);
+  lines.push(`best of (a),(b): ${r.best ?? 'none'}; (d)/best = ${r.bundleVsBest ?? '-'}; lazy imports: ${r.lazyImports}${r.lazyBuiltins ? ` (and ${r.lazyBuiltins} deferred built-in requires)` : ''}`);
   // The medians above mix the events; laziness pays on the events that leave the lazy imports unused.
   if (r.events.length > 1) {
     const byEvent = perEventMedians(r);
