@@ -9,7 +9,7 @@ import { lambdaNodeMajor } from './app/handler-string.js';
 import { buildGraph } from './analyze/js/graph.js';
 import { createResolver } from './analyze/js/resolve.js';
 import { analyzeBindings } from './analyze/js/bindings.js';
-import { isDeferrableBuiltin, mentionsDeferrableBuiltin } from './plan/builtins.js';
+import { isDeferrableBuiltin, mentionsDeferrableBuiltin } from './analyze/js/builtins.js';
 import { barrelExports, type BarrelMap } from './analyze/js/barrel.js';
 import { traceApp } from './analyze/js/trace.js';
 import { makePlan } from './plan/plan.js';
@@ -90,7 +90,7 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
 
   // Laziness is decided in the app's own code: that is where handlers import their dependencies at the
   // top, and where a rewrite is easy to review. Inside node_modules only requires of the built-ins in
-  // plan/builtins.ts are considered: loading one changes nothing but itself, so deferring it inside a
+  // analyze/js/builtins.ts are considered: loading one changes nothing but itself, so deferring it inside a
   // package is as safe as in the app (and Lambda compiles every built-in from source).
   job.sites = await stage(job, 'bindings', () => {
     const sites: BindingSite[] = [];

@@ -16,7 +16,7 @@ import { globalSideEffectReason, packageNameOf } from './side-effects.js';
 import { matchesAny } from '../util/glob.js';
 import { quirkFor } from './quirks.js';
 import type { BarrelMap } from '../analyze/js/barrel.js';
-import { DEFERRABLE_BUILTINS, builtinName, builtinsLoadedBy } from './builtins.js';
+import { DEFERRABLE_BUILTINS, builtinName, builtinsLoadedBy } from '../analyze/js/builtins.js';
 
 export interface PlanInput {
   app: AppModel;
@@ -199,7 +199,7 @@ function builtinDecision(site: BindingSite, builtin: string, isESM: boolean): Im
   const name = builtinName(builtin);
   const eager = (code: string, text: string): ImportDecision => ({ site, decision: 'eager', reason: reason(code, text, site.file) });
   if (!DEFERRABLE_BUILTINS.has(name))
-    return eager('builtin', `Node built-in "${name}": loaded by the runtime client before any handler, or loading it has effects of its own (see plan/builtins.ts)`);
+    return eager('builtin', `Node built-in "${name}": loaded by the runtime client before any handler, or loading it has effects of its own (see analyze/js/builtins.ts)`);
   let mechanism: LazyMechanism = 'require';
   if (isESM) {
     // import() gives the ES module namespace itself; require() gives module.exports, which is the default

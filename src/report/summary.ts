@@ -36,7 +36,7 @@ export interface OptimizeSummary {
   /** Files evaluated at init, estimated statically from the graph, before and after the lazy rewrites. */
   initFiles: { before: number; after: number; bytesBefore: number; bytesAfter: number };
   heaviestLazy: LazyItem[];
-  /** Node built-ins required at first use instead of at init (src/plan/builtins.ts), by name. */
+  /** Node built-ins required at first use instead of at init (src/analyze/js/builtins.ts), by name. */
   deferredBuiltins?: { builtin: string; sites: { file: string; line: number }[] }[];
   /** Module-scope values (SDK clients …) built at first use because what they need became lazy. */
   lazyValues: { file: string; line: number; name: string; deps: string[]; applied: boolean; reason?: string }[];
@@ -78,7 +78,7 @@ export function summarize(job: Job): OptimizeSummary {
   const before = initClosure(graph, new Set());
   const after = initClosure(graph, lazyEdges);
 
-  // Node built-ins deferred by plan/builtins.ts are listed by name (they defer no files of the package).
+  // Node built-ins deferred by analyze/js/builtins.ts are listed by name (they defer no files of the package).
   const builtinOf = (d: ImportDecision) => (app.runtime !== 'nodejs' || d.target ? undefined : edgeOf(d)?.builtin?.replace(/^node:/, ''));
   const deferredBuiltins = new Map<string, { file: string; line: number }[]>();
   for (const d of lazy) {

@@ -63,3 +63,24 @@ test('the reason names the value an import is read for', () => {
   const fb = analyzeFile('f.js', "const { C } = require('sdk');\nconst c = new C();" + H);
   expect(fb.sites[0].site.usageReason).toBe('read at init only to build c (line 2), which is used only after init (lazy value)');
 });
+
+// Property reads of a deferrable built-in (src/analyze/js/builtins.ts): `const { constants } = http2`
+// at module scope would load http2 at init; read at first use it reads the same values.
+const builtinCases: { name: string; code: string; isESM?: boolean; values: Record<string, string>; spec: string; usage: string }[] = [
+  { name: 'destructured property of a built-in', code: "const http2 = require('node:http2');\nconst { constants } = http2;\nexports.handler = async () => [constants.HTTP2_HEADER_PATH, http2.connect];\n", values: { '{ constants }': 'deferred' }, spec: 'node:http2', usage: 'deferred' },
+  { name: 'alias of a destructured built-in function', code: "const { getRandomValues } = require('crypto');\nconst g = getRandomValues;\nexports.handler = async () => g(new Uint8Array(4)).length;\n", values: { g: 'deferred' }, spec: 'crypto', usage: 'deferred' },
+  { name: 'a chain of reads (member of a value)', code: "const http2 = require('http2');\nconst { constants } = http2;\nconst PATH = constants.HTTP2_HEADER_PATH;\nexports.handler = async () => PATH;\n", values: { '{ constants }': 'deferred', PATH: 'deferred' }, spec: 'http2', usage: 'deferred' },
+  { name: 'read at init', code: "const http2 = require('http2');\nconst { constants } = http2;\nconsole.log(constants.NGHTTP2_SESSION_CLIENT);\nexports.handler = async () => constants;\n", values: { '{ constants }': 'init' }, spec: 'http2', usage: 'init' },
+  { name: 'a call is not a read (could act now, e.g. child_process)', code: "const crypto = require('crypto');\nconst h = crypto.createHash('sha256');\nexports.handler = async () => h.digest('hex');\n", values: {}, spec: 'crypto', usage: 'init' },
+  { name: 'a built-in the runtime loads anyway (fs)', code: "const fs = require('fs');\nconst { promises } = fs;\nexports.handler = async () => promises.readFile('x');\n", values: {}, spec: 'fs', usage: 'init' },
+  { name: 'computed key', code: "const http2 = require('http2');\nconst k = 'constants';\nconst c = http2[k];\nexports.handler = async () => c;\n", values: {}, spec: 'http2', usage: 'init' },
+  { name: 'ES module named import', isESM: true, code: "import { constants } from 'node:http2';\nconst { HTTP2_HEADER_PATH: P } = constants;\nexport const handler = async () => P;\n", values: { '{ P }': 'deferred' }, spec: 'node:http2', usage: 'deferred' },
+];
+
+describe('lazy values reading a built-in', () => {
+  test.each(builtinCases)('$name', ({ code, isESM, values, spec, usage }) => {
+    const fb = analyzeFile('f.js', code, { isESM });
+    expect(Object.fromEntries(fb.values.map((v) => [v.name, v.usage]))).toEqual(values);
+    expect(fb.sites.find((s) => s.site.specifier === spec)!.site.usage).toBe(usage);
+  });
+});

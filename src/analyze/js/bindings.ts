@@ -13,6 +13,7 @@
  * where a doubt would be unsafe (reassigned or exported bindings, eval, with) — those are 'unknown'.
  */
 import { isBuiltin as isBuiltinSpecifier } from 'node:module';
+import { isDeferrableBuiltin } from './builtins.js';
 import { parse } from '@babel/parser';
 import type { ParserPlugin } from '@babel/parser';
 import _traverse from '@babel/traverse';
@@ -83,7 +84,17 @@ export interface SiteInfo {
  * and the import it needs stops being needed at init (SDK clients built at module scope).
  */
 export interface ValueSiteInfo {
+  /** The bound name, or the pattern's source (`{ constants }`) for a destructuring declaration. */
   name: string;
+  /** Local names bound (one, or each name of the pattern). */
+  names: string[];
+  /** `const { a, b } = …`: the declaration destructures (its values are read once, at first use). */
+  pattern?: t.ObjectPattern;
+  /**
+   * The initialiser only reads properties of a deferrable Node built-in (`http2.constants`, an alias of
+   * `getRandomValues`): reading them later reads the same values, and no other code can observe when.
+   */
+  builtinRead?: boolean;
   line: number;
   statement: t.VariableDeclaration;
   init: t.Expression;
@@ -542,21 +553,46 @@ function deferrableDeps(init: t.Expression, program: NodePath<t.Program>, known:
   return deps;
 }
 
-/** Module-scope single-declarator const/let statements whose initialiser may run at first use instead. */
-function collectValues(program: NodePath<t.Program>, importNames: Set<string>): Omit<ValueSiteInfo, 'usage' | 'usageReason' | 'refs'>[] {
+/** The root name of `x` / `x.a.b` / `x['a']` when it is one of `roots`. */
+function staticReadRoot(n: t.Node, roots: Set<string>): string | undefined {
+  if (n.type === 'Identifier') return roots.has(n.name) ? n.name : undefined;
+  if (n.type === 'MemberExpression' && (!n.computed || n.property.type === 'StringLiteral')) return staticReadRoot(n.object, roots);
+}
+
+/**
+ * Module-scope single-declarator const/let statements whose initialiser may run at first use instead:
+ * calls into packages (deferrableDeps), and property reads of a deferrable built-in (`builtinNames`),
+ * also destructured (`const { constants } = http2`).
+ */
+function collectValues(program: NodePath<t.Program>, importNames: Set<string>, builtinNames: Set<string>): Omit<ValueSiteInfo, 'usage' | 'usageReason' | 'refs'>[] {
   const known = new Set(importNames);
+  const builtinRoots = new Set(builtinNames);
   const out: Omit<ValueSiteInfo, 'usage' | 'usageReason' | 'refs'>[] = [];
   for (const stmt of program.node.body) {
     if (stmt.type !== 'VariableDeclaration' || stmt.kind === 'var' || stmt.declarations.length !== 1) continue;
     const d = stmt.declarations[0];
-    if (d.id.type !== 'Identifier' || !d.init || known.has(d.id.name)) continue;
-    const deps = deferrableDeps(d.init, program, known, stmt.start!);
-    if (!deps) continue;
-    const b = program.scope.getBinding(d.id.name);
+    if (!d.init) continue;
+    const root = staticReadRoot(d.init, builtinRoots);
+    let value: Omit<ValueSiteInfo, 'usage' | 'usageReason' | 'refs'>;
+    if (root !== undefined && (d.id.type === 'Identifier' || (d.id.type === 'ObjectPattern' && !unsupportedPattern(d.id)))) {
+      const names = patternNames(d.id);
+      value = { name: d.id.type === 'Identifier' ? d.id.name : `{ ${names.join(', ')} }`, names, line: line(d), statement: stmt, init: d.init, deps: [root], builtinRead: true };
+      if (d.id.type === 'ObjectPattern') value.pattern = d.id;
+    } else {
+      if (d.id.type !== 'Identifier') continue;
+      const deps = deferrableDeps(d.init, program, known, stmt.start!);
+      if (!deps) continue;
+      value = { name: d.id.name, names: [d.id.name], line: line(d), statement: stmt, init: d.init, deps: [...deps] };
+    }
+    if (value.names.some((n) => known.has(n))) continue;
+    const bindings = value.names.map((n) => program.scope.getBinding(n));
     // A self-reference would re-enter the getter while it constructs.
-    if (!b || b.constantViolations.length || b.referencePaths.some((r) => r.node.start! >= d.init!.start! && r.node.end! <= d.init!.end!)) continue;
-    known.add(d.id.name);
-    out.push({ name: d.id.name, line: line(d), statement: stmt, init: d.init, deps: [...deps] });
+    if (bindings.some((b) => !b || b.constantViolations.length || b.referencePaths.some((r) => r.node.start! >= d.init!.start! && r.node.end! <= d.init!.end!))) continue;
+    for (const n of value.names) {
+      known.add(n);
+      if (value.builtinRead) builtinRoots.add(n);
+    }
+    out.push(value);
   }
   return out;
 }
@@ -657,7 +693,9 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
   // in source order, then a recheck until nothing flips to 'init', settles it.
   // Only what comes from packages: a call into the app's own modules may read or change app state.
   const fromPackages = raw.filter((r) => r.kind !== 'side-effect' && !/^(?:\.|\/|node:)/.test(r.specifier) && !isBuiltinSpecifier(r.specifier));
-  const candidates = collectValues(program, new Set(fromPackages.flatMap((r) => r.names)));
+  // Built-ins: only property reads (calling one later could do something else, e.g. child_process).
+  const builtins = raw.filter((r) => r.kind !== 'side-effect' && r.kind !== 'esm-namespace' && isDeferrableBuiltin(r.specifier));
+  const candidates = collectValues(program, new Set(fromPackages.flatMap((r) => r.names)), new Set(builtins.flatMap((r) => r.names)));
   // Optimistic start: every candidate deferred; classifying only ever moves one away from 'deferred'.
   const values: ValueSiteInfo[] = candidates.map((c) => ({ ...c, usage: 'deferred', usageReason: '', refs: [] }));
   const holder = (ref: NodePath): ValueSiteInfo | undefined =>
@@ -668,8 +706,7 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
     return v ? !isLater(v) : running.has(unitOf(ref));
   };
   const classifyValue = (v: ValueSiteInfo): void => {
-    const b = program.scope.getBinding(v.name)!;
-    v.refs = b.referencePaths as NodePath<t.Identifier>[];
+    v.refs = v.names.flatMap((n) => program.scope.getBinding(n)!.referencePaths as NodePath<t.Identifier>[]);
     const set = (usage: BindingUsage, reason: string) => { v.usage = usage; v.usageReason = reason; };
     if (evalLine) return set('unknown', `direct eval at line ${evalLine} may read it`);
     const odd = v.refs.map(unknownUse).find(Boolean);
@@ -685,8 +722,9 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
           : `referenced at line ${line(at.node)} in ${describeUnit(u, parents)}, which runs at init: ${whyRuns(u)}`);
     }
     // What it reads must be read by nothing but lazy values: then no other code can run between init
-    // and its first use that sees (or changes) what building it does to them.
-    for (const d of v.deps) {
+    // and its first use that sees (or changes) what building it does to them. Reading a built-in's
+    // property does nothing to it.
+    if (!v.builtinRead) for (const d of v.deps) {
       const other = (program.scope.getBinding(d)?.referencePaths ?? []).find((r) => { const h = holder(r); return !h || !isLater(h); });
       if (other) return set('init', `${d} is also used outside lazy values (line ${line(other.node)}): building ${v.name} later could change what that code sees`);
     }

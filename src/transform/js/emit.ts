@@ -41,6 +41,14 @@ export const lazyValuePrefix = (getter: string, cache: string, name: string, ori
 export const lazyValueSuffix = (cache: string): string => ` }; return ${cache}.v; }`;
 
 /**
+ * The same for `const { a, b } = <init>`: the pattern runs once at first use and its values are kept
+ * (the original read them once, at init); each name is read as `<getter>().a`.
+ */
+export const lazyPatternPrefix = (getter: string, cache: string, name: string, original: string, pattern: string): string =>
+  `/* faaslight: lazy value ${name} (before: ${beforeNote(original)}) */ var ${cache}; function ${getter}() { if (!${cache}) { const ${pattern} = `;
+export const lazyPatternSuffix = (cache: string, names: string[]): string => `; ${cache} = { ${names.join(', ')} }; } return ${cache}; }`;
+
+/**
  * Loader for a barrel read by fixed names: an object whose getters read each name from the module that
  * defines it, at each read (the barrel's own getters are live too); only the modules read are loaded.
  */

@@ -12,7 +12,7 @@ import type { NodePath } from '@babel/traverse';
 import type { ImportDecision, LazyMechanism } from '../../types.js';
 import { analyzeFile, inAsyncBody, type SiteInfo, type FileBindings } from '../../analyze/js/bindings.js';
 import {
-  comment, lazyValuePrefix, lazyValueSuffix, narrowLoader, narrowObject, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
+  comment, lazyValuePrefix, lazyValueSuffix, lazyPatternPrefix, lazyPatternSuffix, narrowLoader, narrowObject, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
   type Access,
 } from './emit.js';
 import { refEdit, type Edit } from './refs.js';
@@ -244,12 +244,12 @@ function planValues(file: string, code: string, fb: FileBindings, plans: SitePla
     const base = { file, name: v.name, line: v.line, deps: v.deps };
     if (!v.deps.some((d) => lazyNames.has(d))) continue;
     if (v.usage !== 'deferred') { values.push({ ...base, applied: false, reason: `usage is '${v.usage}': ${v.usageReason}` }); continue; }
-    const getter = name(`__fl_${v.name}`);
+    const getter = name(`__fl_${v.names[0]}`);
     const cache = name(`${getter}_cache`);
     const edits: Edit[] = [];
     let error: string | undefined;
     for (const r of v.refs) {
-      const e = refEdit(r, { text: `${getter}()`, member: false });
+      const e = refEdit(r, v.pattern ? { text: `${getter}()${prop(r.node.name)}`, member: true } : { text: `${getter}()`, member: false });
       if ('error' in e) { error = e.error; break; }
       edits.push(e);
     }
@@ -259,9 +259,12 @@ function planValues(file: string, code: string, fb: FileBindings, plans: SitePla
     taken.push(head, ...edits);
     refs.push(...edits);
     const original = src(code, v.statement);
-    const prefix = lazyValuePrefix(getter, cache, v.name, original);
-    wraps.push({ start: head.start, initStart: head.end, initEnd: v.init.end!, prefix: prefix + padLines(code.slice(head.start, head.end), prefix), suffix: lazyValueSuffix(cache) });
-    lazyNames.add(v.name);
+    const prefix = v.pattern
+      ? lazyPatternPrefix(getter, cache, v.name, original, src(code, v.pattern))
+      : lazyValuePrefix(getter, cache, v.name, original);
+    const suffix = v.pattern ? lazyPatternSuffix(cache, v.names) : lazyValueSuffix(cache);
+    wraps.push({ start: head.start, initStart: head.end, initEnd: v.init.end!, prefix: prefix + padLines(code.slice(head.start, head.end), prefix), suffix });
+    for (const n of v.names) lazyNames.add(n);
     values.push({ ...base, applied: true });
   }
   return { values, valueEdits: { refs, wraps } };
