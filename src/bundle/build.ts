@@ -10,6 +10,7 @@ import { prologueEnd } from '../package/shim-line.js';
 import { abs, rel, requestFrom } from '../util/paths.js';
 import type { BundleUnit } from './units.js';
 import { REQUIRE_FROM, SELF } from './anchor.js';
+import { hasUseStrictDirective } from './sloppy.js';
 
 export interface BuildUnitOptions {
   root: string;
@@ -57,8 +58,10 @@ const REGISTER_FN = `function ${REGISTER}(f, m) { var M = require("module"); var
 /** A require resolving from an absolute file path, for anchored requests (anchor.ts). */
 const REQUIRE_FROM_FN = `function ${REQUIRE_FROM}(f) { return require("module").createRequire(f); }`;
 
-function banner(format: 'cjs' | 'esm'): string {
-  if (format === 'cjs') return `var ${ROOT_VAR} = __dirname; ${REGISTER_FN} ${REQUIRE_FROM_FN}`;
+function banner(format: 'cjs' | 'esm', strictRoot: boolean): string {
+  // esbuild writes the root's "use strict" after the banner, where it is no longer a directive: the banner
+  // carries it, or the root's own code would run in sloppy mode.
+  if (format === 'cjs') return `${strictRoot ? '"use strict"; ' : ''}var ${ROOT_VAR} = __dirname; ${REGISTER_FN} ${REQUIRE_FROM_FN}`;
   // esbuild's ESM output calls a free `require` for CommonJS modules it bundles and for externals.
   // One line, which defines `require` (ESM_REQUIRE_LINE): the package step may require the shim on the
   // next line instead of importing it.
@@ -133,7 +136,7 @@ export async function buildUnit(o: BuildUnitOptions): Promise<BuildUnitResult> {
     keepNames: true,
     conditions: [],
     mainFields: ['main'],
-    banner: { js: banner(unit.format) },
+    banner: { js: banner(unit.format, hasUseStrictDirective(o.anchored?.[unit.root] ?? o.transformed.get(unit.root) ?? fs.readFileSync(abs(root, unit.root), 'utf8'))) },
     plugins: [plugin],
     charset: 'utf8',
     legalComments: 'inline',

@@ -11,6 +11,7 @@ import type { ImportDecision, ModuleGraph, Reason, ResolvedEdge } from '../types
 import { parse } from '@babel/parser';
 import { packageDirOf } from '../plan/plan.js';
 import { anchorRequires } from './anchor.js';
+import { hasUseStrictDirective, sloppyOnlyUse } from './sloppy.js';
 
 export interface BundleUnit {
   /** The file replaced by the bundle (handler file or lazy target). */
@@ -131,6 +132,17 @@ export function unbundleableReason(file: string, input: UnitsInput, isRoot: bool
 }
 
 /**
+ * A CommonJS file inside a strict bundle (an ES module root, or a root with "use strict", which esbuild
+ * puts at the top of the output) runs strict: why that would change what it does (sloppy.ts).
+ */
+function sloppyReason(file: string, input: UnitsInput): Reason | undefined {
+  const node = input.graph.files[file];
+  if (node?.kind !== 'js' || node.isESM) return undefined;
+  const use = sloppyOnlyUse(input.readSource(file) ?? '');
+  return use ? { code: 'sloppy', text: `sloppy-mode code (${use}) would run in strict mode inside the bundle`, parent: file } : undefined;
+}
+
+/**
  * Files reached from `root` over edges that are not lazy and resolved; with `evaluated`, only over requires
  * that run when their module is evaluated (a require inside a function loads on demand, if ever).
  */
@@ -199,10 +211,15 @@ export function planUnits(input: UnitsInput): BundlePlan {
   // Files reached by no root's non-lazy closure (e.g. only by edges from opaque packages) are files anyway.
   const unbundled: Record<string, Reason> = {};
   const pinned: string[] = [];
+  const strictRoots = new Map<string, boolean>();
+  const strictRoot = (root: string): boolean => {
+    if (!strictRoots.has(root)) strictRoots.set(root, graph.files[root]?.isESM === true || hasUseStrictDirective(input.readSource(root) ?? ''));
+    return strictRoots.get(root)!;
+  };
   for (const [f, who] of owners) {
     const why = who.length > 1
       ? { code: 'shared', text: `reached from ${who.length} roots (${who.slice(0, 3).join(', ')}): one instance, so a file`, parent: who[0] }
-      : unbundleableReason(f, input, f === who[0]);
+      : unbundleableReason(f, input, f === who[0]) ?? (f !== who[0] && strictRoot(who[0]) ? sloppyReason(f, input) : undefined);
     if (why) {
       unbundled[f] = why;
       pinned.push(f);

@@ -80,6 +80,12 @@ const CASES: Case[] = [
     stays: {},
   },
   {
+    // The root's "use strict" is carried by the banner; the sloppy-mode dependency stays a file.
+    name: 'strict',
+    handlerUnit: ['handler.js', 'lib/util.js'],
+    stays: { 'node_modules/legacy/index.js': 'sloppy' },
+  },
+  {
     name: 'native',
     handlerUnit: ['handler.js', 'summary.js'],
     stays: { 'node_modules/tree-sitter/index.js': 'dynamic-request', 'node_modules/tree-sitter-python/bindings/node/index.js': 'dynamic-request' },
