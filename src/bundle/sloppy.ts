@@ -9,7 +9,8 @@
 // `arguments.callee`, writes to `arguments[i]` (mapped to the parameters only in sloppy mode), function
 // declarations inside blocks used outside them (bound in the function only in sloppy mode), and `this` inside a function
 // that is called plainly where we can see it (`f()`, an IIFE). A callback that uses `this` is not
-// followed: how the callee calls it is not visible here.
+// followed: how the callee calls it is not visible here. An assignment to a global that already exists
+// (`Promise = …`) is flagged too, although strict mode allows it: the file only stays a file.
 import { parse } from '@babel/parser';
 import _traverse from '@babel/traverse';
 import type { NodePath } from '@babel/traverse';
