@@ -1,5 +1,5 @@
 // Packaging stage: output folder, fallback store + runtime shim, deterministic zip.
-export { writePackage, specifierFrom, isLoadable, FAASLIGHT_DIR } from './write-package.js';
+export { writePackage, isLoadable, FAASLIGHT_DIR } from './write-package.js';
 export type { WritePackageOptions, WritePackageResult } from './write-package.js';
 export {
   writeFallbackStore,

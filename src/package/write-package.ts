@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diag, FaaslightError, UsageError } from '../diagnostics.js';
 import type { Diagnostic, PackageResult, PackageStats, Runtime } from '../types.js';
-import { abs, isInside } from '../util/paths.js';
+import { abs, isInside, requestFrom } from '../util/paths.js';
 import { NAMES_FILE, storedNames, writeFallbackStore } from './fallback-store.js';
 import { injectShimLine } from './shim-line.js';
 import { listTree, writeZip } from './zip.js';
@@ -130,11 +130,6 @@ async function eachLimited<T>(items: T[], n: number, fn: (item: T) => Promise<vo
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
 }
 
-/** `./x` / `../x` specifier from a handler file to a file at the package root. */
-export function specifierFrom(fromFile: string, toRootFile: string): string {
-  const r = path.posix.relative(path.posix.dirname(fromFile), toRootFile);
-  return r.startsWith('../') ? r : `./${r}`;
-}
 
 /**
  * Extensions require()/import() resolve to. Extensionless files (LICENSE, Makefile, bin scripts run
@@ -204,7 +199,7 @@ export async function writePackage(opts: WritePackageOptions): Promise<WritePack
     let code = opts.transformed.get(rel);
     if (shimmedHandlers.includes(rel)) {
       code ??= await fs.promises.readFile(src, 'utf8');
-      code = injectShimLine(code, specifierFrom(rel, `${FAASLIGHT_DIR}/shim.cjs`), isEsmHandler(rel, esm), opts.requireShimAfter?.get(rel));
+      code = injectShimLine(code, requestFrom(rel, `${FAASLIGHT_DIR}/shim.cjs`), isEsmHandler(rel, esm), opts.requireShimAfter?.get(rel));
     }
     if (code === undefined) await fs.promises.copyFile(src, dst); // symlinks are followed: materialised
     else await fs.promises.writeFile(dst, code);
