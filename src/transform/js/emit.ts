@@ -28,25 +28,32 @@ export function beforeNote(original: string): string {
 export const comment = (what: string, original: string): string =>
   `/* faaslight: lazy ${what} (before: ${beforeNote(original)}) */`;
 
+// The two loader shapes, split around the expression they evaluate: the value loaders below put an
+// expression between them, the lazy values keep their initialiser's text in place between them.
+const valueHead = (getter: string, cache: string): string => `var ${cache}; function ${getter}() { if (!${cache}) ${cache} = { v: `;
+const valueTail = (cache: string): string => ` }; return ${cache}.v; }`;
+const patternHead = (getter: string, cache: string, pattern: string): string => `var ${cache}; function ${getter}() { if (!${cache}) { const ${pattern} = `;
+const patternTail = (cache: string, names: string[]): string => `; ${cache} = { ${names.join(', ')} }; } return ${cache}; }`;
+const valueNote = (name: string, original: string): string => `/* faaslight: lazy value ${name} (before: ${beforeNote(original)}) */ `;
+
 /** Loader returning the value of `expr`, evaluated once on first success. */
-export const valueLoader = (getter: string, cache: string, expr: string): string =>
-  `var ${cache}; function ${getter}() { if (!${cache}) ${cache} = { v: ${expr} }; return ${cache}.v; }`;
+export const valueLoader = (getter: string, cache: string, expr: string): string => `${valueHead(getter, cache)}${expr}${valueTail(cache)}`;
 
 /**
  * A lazy value keeps its initialiser text in place between these two: `<prefix>new C(…)<suffix>`, so the
  * edits inside the initialiser (references to lazy imports) stay where they are.
  */
 export const lazyValuePrefix = (getter: string, cache: string, name: string, original: string): string =>
-  `/* faaslight: lazy value ${name} (before: ${beforeNote(original)}) */ var ${cache}; function ${getter}() { if (!${cache}) ${cache} = { v: `;
-export const lazyValueSuffix = (cache: string): string => ` }; return ${cache}.v; }`;
+  valueNote(name, original) + valueHead(getter, cache);
+export const lazyValueSuffix = valueTail;
 
 /**
  * The same for `const { a, b } = <init>`: the pattern runs once at first use and its values are kept
  * (the original read them once, at init); each name is read as `<getter>().a`.
  */
 export const lazyPatternPrefix = (getter: string, cache: string, name: string, original: string, pattern: string): string =>
-  `/* faaslight: lazy value ${name} (before: ${beforeNote(original)}) */ var ${cache}; function ${getter}() { if (!${cache}) { const ${pattern} = `;
-export const lazyPatternSuffix = (cache: string, names: string[]): string => `; ${cache} = { ${names.join(', ')} }; } return ${cache}; }`;
+  valueNote(name, original) + patternHead(getter, cache, pattern);
+export const lazyPatternSuffix = patternTail;
 
 /**
  * Loader for a barrel read by fixed names: an object whose getters read each name from the module that
@@ -62,7 +69,7 @@ export const narrowLoader = (getter: string, cache: string, fields: { prop: stri
  * kept as a snapshot (the original read them once at init). Returns an object keyed by local names.
  */
 export const destructureLoader = (getter: string, cache: string, pattern: string, expr: string, names: string[]): string =>
-  `var ${cache}; function ${getter}() { if (!${cache}) { const ${pattern} = ${expr}; ${cache} = { ${names.join(', ')} }; } return ${cache}; }`;
+  `${patternHead(getter, cache, pattern)}${expr}${patternTail(cache, names)}`;
 
 /**
  * Loader for an ESM import of a CommonJS module through createRequire: `default` is module.exports and
