@@ -10,7 +10,6 @@ import { prologueEnd } from '../package/shim-line.js';
 import { abs, rel, requestFrom } from '../util/paths.js';
 import type { BundleUnit } from './units.js';
 import { REQUIRE_FROM, SELF } from './anchor.js';
-import { hasUseStrictDirective } from './sloppy.js';
 
 export interface BuildUnitOptions {
   root: string;
@@ -136,7 +135,7 @@ export async function buildUnit(o: BuildUnitOptions): Promise<BuildUnitResult> {
     keepNames: true,
     conditions: [],
     mainFields: ['main'],
-    banner: { js: banner(unit.format, hasUseStrictDirective(o.anchored?.[unit.root] ?? o.transformed.get(unit.root) ?? fs.readFileSync(abs(root, unit.root), 'utf8'))) },
+    banner: { js: banner(unit.format, unit.strict) },
     plugins: [plugin],
     charset: 'utf8',
     legalComments: 'inline',

@@ -18,6 +18,11 @@ export interface BundleUnit {
   root: string;
   kind: 'handler' | 'lazy';
   format: 'cjs' | 'esm';
+  /**
+   * The bundle runs in strict mode: an ES module, or a root with "use strict" (which the CommonJS
+   * bundle's banner must then carry, see build.ts).
+   */
+  strict: boolean;
   /** Files bundled, the root included, sorted. */
   files: string[];
 }
@@ -252,7 +257,7 @@ export function planUnits(input: UnitsInput): BundlePlan {
     const files = [...reach.get(root)!].filter((f) => !unbundled[f] && owners.get(f)?.length === 1 && graph.files[f]).sort();
     // Bundling one file buys nothing.
     if (files.length < 2) continue;
-    units.push({ root, kind, format: isEsm ? 'esm' : 'cjs', files });
+    units.push({ root, kind, format: isEsm ? 'esm' : 'cjs', strict: strictRoot(root), files });
   }
   const bundled = new Set(units.flatMap((u) => u.files));
   return {
