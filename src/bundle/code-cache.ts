@@ -1,8 +1,9 @@
 // Optional V8 code cache for CommonJS bundles on Node 20 (`optimize --bundle --code-cache`): the handler
-// bundles, the bundles of lazily loaded packages, and the larger files left single that they load. Node ≥ 22.1 has module.enableCompileCache(); Node 20
-// has not, so each such file becomes a small stub that compiles its bundle (moved to .faaslight/bundle/)
-// with vm.Script and V8 cached data made at packaging time, and runs it with the stub's own module,
-// exports, require, __filename and __dirname: the bundle sees exactly what it saw in the file's place. V8 rejects a cache made by another V8 build
+// bundles, the bundles of lazily loaded packages, and the larger files left single that they load.
+// Node ≥ 22.1 has module.enableCompileCache(); Node 20 has not, so each such file becomes a small stub
+// that compiles its code (moved to .faaslight/bundle/) with vm.Script and V8 cached data made at
+// packaging time, and runs it with the stub's own module, exports, require, __filename and __dirname:
+// the code sees exactly what it saw in the file's place. V8 rejects a cache made by another V8 build
 // or with other flags (it checks version, flags and source hash) and then simply compiles; a Node 20
 // without vm's main-context loader for import() gets the bundle through Module#_compile, no cache.
 import { spawnSync } from 'node:child_process';
@@ -90,7 +91,7 @@ warm().finally(() => {
 export type CodeCacheKind = 'handler' | 'lazy' | 'file';
 
 export interface CodeCacheResult {
-  /** The root file (handler or lazily loaded bundle), relative to the package. */
+  /** The file given the cache (a handler, a lazy root, or a file left single), relative to the package. */
   handler: string;
   kind: CodeCacheKind;
   ok: boolean;

@@ -85,15 +85,16 @@ export async function bundleApp(job: Job, transformed: ReadonlyMap<string, strin
   return result;
 }
 
-/**
- * After packaging: V8 code cache for the CommonJS bundles (handlers and lazy roots) and for lazily loaded
- * CommonJS files left single (lodash's one 540 KB file), then the zip is written again. With events
- * (the --verify ones), the handlers run on them first, so what an invoke compiles is cached too.
- */
 /** Why a file stayed a file (units.ts) when it is still loaded as it was: from a root, by exact path. */
 const SINGLE_FILE_REASONS = new Set(['shared', 'on-demand', 'below-file']);
 const SINGLE_FILE_MIN_BYTES = 4096;
 
+/**
+ * After packaging: V8 code cache for the CommonJS bundles (handlers and lazy roots), for lazily loaded
+ * CommonJS files left single (lodash's one 540 KB file) and for the larger files left single that those
+ * load, then the zip is written again. With events (the --verify ones), the handlers run on them first,
+ * so what an invoke compiles is cached too.
+ */
 export async function codeCacheStage(job: Job, outDir: string, zipPath: string, events: string[] = []): Promise<CodeCacheResult[]> {
   const units = job.bundle?.units ?? [];
   const inUnit = new Set(units.flatMap((u) => u.files));

@@ -3,6 +3,7 @@ import type { BundleResult } from '../bundle/index.js';
 import type { MeasureResult } from '../measure/types.js';
 import type { Diagnostic, ImportDecision, PackageStats, ResolvedEdge } from '../types.js';
 import { initClosure } from '../plan/plan.js';
+import { builtinName } from '../analyze/js/builtins.js';
 
 export interface LazyItem {
   file: string;
@@ -79,7 +80,10 @@ export function summarize(job: Job): OptimizeSummary {
   const after = initClosure(graph, lazyEdges);
 
   // Node built-ins deferred by analyze/js/builtins.ts are listed by name (they defer no files of the package).
-  const builtinOf = (d: ImportDecision) => (app.runtime !== 'nodejs' || d.target ? undefined : edgeOf(d)?.builtin?.replace(/^node:/, ''));
+  const builtinOf = (d: ImportDecision): string | undefined => {
+    const b = app.runtime === 'nodejs' && !d.target ? edgeOf(d)?.builtin : undefined;
+    return b === undefined ? undefined : builtinName(b);
+  };
   const deferredBuiltins = new Map<string, { file: string; line: number }[]>();
   for (const d of lazy) {
     const b = builtinOf(d);
