@@ -7,11 +7,8 @@
 // esbuild (it bundles them); any other use of the free `require` (as a value, `require.cache`,
 // `require.main`) leaves the file a file.
 import { parse } from '@babel/parser';
-import _traverse from '@babel/traverse';
+import { traverse } from '../analyze/js/parse.js';
 import type * as t from '@babel/types';
-
-type TraverseFn = typeof _traverse.default;
-const traverse: TraverseFn = _traverse.default ?? (_traverse as unknown as TraverseFn);
 
 /** Defined by the bundle banner: a require resolving from the given absolute file path. */
 export const REQUIRE_FROM = '__faaslightRequireFrom';

@@ -12,12 +12,9 @@
 // followed: how the callee calls it is not visible here. An assignment to a global that already exists
 // (`Promise = …`) is flagged too, although strict mode allows it: the file only stays a file.
 import { parse } from '@babel/parser';
-import _traverse from '@babel/traverse';
+import { traverse } from '../analyze/js/parse.js';
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
-
-type TraverseFn = typeof _traverse.default;
-const traverse: TraverseFn = _traverse.default ?? (_traverse as unknown as TraverseFn);
 
 const WRAPPER_NAMES = new Set(['module', 'exports', 'require', '__filename', '__dirname']);
 const CANDIDATE = /\bthis\b|\barguments\b|=|\bfunction\b/;

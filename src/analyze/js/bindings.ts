@@ -16,14 +16,10 @@ import { isBuiltin as isBuiltinSpecifier } from 'node:module';
 import { isDeferrableBuiltin } from './builtins.js';
 import { parse } from '@babel/parser';
 import type { ParserPlugin } from '@babel/parser';
-import _traverse from '@babel/traverse';
+import { traverse } from './parse.js';
 import type { NodePath, Binding } from '@babel/traverse';
 import type * as t from '@babel/types';
 import type { BindingKind, BindingSite, BindingUsage } from '../../types.js';
-
-// @babel/traverse is CommonJS: under NodeNext the default import is module.exports (function at `.default`).
-type TraverseFn = typeof _traverse.default;
-const traverse: TraverseFn = _traverse.default ?? (_traverse as unknown as TraverseFn);
 
 /**
  * Methods that only register a callback to be called later (express/koa routers, event emitters).
@@ -446,7 +442,6 @@ export function inAsyncBody(ref: NodePath): boolean {
   }
   return false;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Lazy values

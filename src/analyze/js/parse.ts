@@ -1,5 +1,11 @@
 import { parse, type ParserOptions } from '@babel/parser';
+import _traverse from '@babel/traverse';
 import type { File } from '@babel/types';
+
+// @babel/traverse is CommonJS: under NodeNext the default import is module.exports (function at `.default`).
+type TraverseFn = typeof _traverse.default;
+/** Babel's traverse, the same function for every module that walks an AST. */
+export const traverse: TraverseFn = _traverse.default ?? (_traverse as unknown as TraverseFn);
 
 /**
  * Parses a deployed JavaScript file the way Node would accept it. Deployed code is plain JS

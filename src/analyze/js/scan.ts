@@ -1,14 +1,11 @@
 import path from 'node:path';
-import _traverse, { type Binding } from '@babel/traverse';
+import type { Binding } from '@babel/traverse';
+import { traverse } from './parse.js';
 import { VISITOR_KEYS } from '@babel/types';
 import type * as t from '@babel/types';
 import type { AssetRecord, FileAnalysis, ImportRecord } from '../../types.js';
 import { parseJs } from './parse.js';
 import { DIR, evaluate, isImportMeta, toAsset, toSpec, type BindingInfo, type Env, type Spec } from './patterns.js';
-
-// @babel/traverse is CommonJS: under NodeNext the default import is module.exports (function at `.default`).
-type TraverseFn = typeof _traverse.default;
-const traverse: TraverseFn = _traverse.default ?? (_traverse as unknown as TraverseFn);
 
 /** An import record plus facts only the graph needs. */
 export interface JsImportRecord extends ImportRecord {
