@@ -108,8 +108,8 @@ export async function codeCacheStage(job: Job, outDir: string, zipPath: string, 
   }
   // Files left single that a root loads (shared by several roots, required inside a function, or below
   // a file that keeps its path): large CommonJS files get a cache too, if the child loads them.
-  // Below 4 KiB the extra read of the cache costs about what it saves (App24JS: all 36 such files or the
-  // 28 above 4 KiB, same cold start).
+  // Below 4 KiB the extra read of the cache costs about what it saves (App24JS: all 32 such files or the
+  // 24 above 4 KiB, same cold start).
   for (const [f, why] of Object.entries(job.bundle?.unbundled ?? {})) {
     const node = job.graph!.files[f];
     if (!node || node.kind !== 'js' || node.isESM || !kept.has(f) || roots.some((r) => r.file === f) || !/\.c?js$/.test(f)) continue;
