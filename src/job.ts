@@ -1,7 +1,7 @@
-import type { LazyValue } from './transform/js/index.js';
+import type { LazyValue } from './lang/js/transform/index.js';
 import type { MeasureResult } from './measure/types.js';
-import type { StubCandidate } from './analyze/python/stubs.js';
-import type { BundleResult } from './bundle/index.js';
+import type { StubCandidate } from './lang/python/analyze/stubs.js';
+import type { BundleResult } from './lang/js/bundle/index.js';
 import type { AppModel, Diagnostic, FileAnalysis, ModuleGraph, BindingSite, Plan, TraceResult, PackageResult, VerifyResult, Runtime } from './types.js';
 
 /** Options of one optimize/analyze run, after defaults are applied. */
@@ -39,11 +39,11 @@ export interface JobOptions {
   stubs?: boolean;
   /** Python: ship unchecked-hash .pyc byte code for the target interpreter (default false). */
   precompile?: boolean;
-  /** Bundle what each handler and each lazy target loads with esbuild (src/bundle). */
+  /** Bundle what each handler and each lazy target loads with esbuild (src/lang/js/bundle). */
   bundle?: boolean;
   /** Minify the bundles (only with bundle). */
   minify?: boolean;
-  /** V8 code cache for the CommonJS bundles, handlers and lazy roots (only with bundle; src/bundle/code-cache.ts). */
+  /** V8 code cache for the CommonJS bundles, handlers and lazy roots (only with bundle; src/lang/js/bundle/code-cache.ts). */
   codeCache?: boolean;
   /**
    * Lambda memory size (MB) the function runs with: the V8 heap flags Lambda derives from it are used
@@ -70,7 +70,7 @@ export interface Job {
   /** Python: never-reached functions replaced by stubs (after the transform, the ones really rewritten). */
   stubs?: StubCandidate[];
   bundle?: BundleResult;
-  /** Module-scope values built at first use instead of at init (src/transform/js). */
+  /** Module-scope values built at first use instead of at init (src/lang/js/transform). */
   lazyValues?: LazyValue[];
   diagnostics: Diagnostic[];
   /** Milliseconds per stage, in order. */

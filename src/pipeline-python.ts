@@ -5,13 +5,13 @@
 //   stubs, shim statement) → package (src/package, Python shim, optional byte code) → verify (shared).
 import fs from 'node:fs';
 import { stage, type Job } from './job.js';
-import { analyzePythonApp, decidePythonImports } from './analyze/python/index.js';
-import { EXTENSION_RE } from './analyze/python/resolve.js';
-import { tracePythonApp } from './analyze/python/trace.js';
-import type { StubCandidate } from './analyze/python/stubs.js';
+import { analyzePythonApp, decidePythonImports } from './lang/python/analyze/index.js';
+import { EXTENSION_RE } from './lang/python/analyze/resolve.js';
+import { tracePythonApp } from './lang/python/analyze/trace.js';
+import type { StubCandidate } from './lang/python/analyze/stubs.js';
 import { initClosure, makePlan } from './plan/plan.js';
-import { PYTHON_SHIM_SOURCE, PYTHON_SHIM_TARGET, transformPythonFile } from './transform/python/index.js';
-import { precompilePython } from './transform/python/precompile.js';
+import { PYTHON_SHIM_SOURCE, PYTHON_SHIM_TARGET, transformPythonFile } from './lang/python/transform/index.js';
+import { precompilePython } from './lang/python/transform/precompile.js';
 import { writePackage } from './package/index.js';
 import { expandEvents } from './verify/index.js';
 import { diag } from './diagnostics.js';

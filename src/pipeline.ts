@@ -6,16 +6,16 @@ import path from 'node:path';
 import { createJob, stage, type Job, type JobOptions } from './job.js';
 import { loadApp } from './app/index.js';
 import { lambdaNodeMajor } from './app/handler-string.js';
-import { buildGraph } from './analyze/js/graph.js';
-import { createResolver } from './analyze/js/resolve.js';
-import { analyzeBindings } from './analyze/js/bindings.js';
-import { isDeferrableBuiltin, mentionsDeferrableBuiltin } from './analyze/js/builtins.js';
-import { barrelExports, type BarrelMap } from './analyze/js/barrel.js';
-import { traceApp } from './analyze/js/trace.js';
+import { buildGraph } from './lang/js/analyze/graph.js';
+import { createResolver } from './lang/js/analyze/resolve.js';
+import { analyzeBindings } from './lang/js/analyze/bindings.js';
+import { isDeferrableBuiltin, mentionsDeferrableBuiltin } from './lang/js/analyze/builtins.js';
+import { barrelExports, type BarrelMap } from './lang/js/analyze/barrel.js';
+import { traceApp } from './lang/js/analyze/trace.js';
 import { makePlan } from './plan/plan.js';
-import { rewriteLazy } from './transform/js/index.js';
+import { rewriteLazy } from './lang/js/transform/index.js';
 import { writePackage } from './package/index.js';
-import { bundleApp, codeCacheStage, ESM_REQUIRE_LINE } from './bundle/index.js';
+import { bundleApp, codeCacheStage, ESM_REQUIRE_LINE } from './lang/js/bundle/index.js';
 import { verify, verifyDiagnostics, expandEvents, type HarnessOutcome } from './verify/index.js';
 import { diag, FaaslightError, UsageError } from './diagnostics.js';
 import { abs, isInside } from './util/paths.js';
@@ -90,7 +90,7 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
 
   // Laziness is decided in the app's own code: that is where handlers import their dependencies at the
   // top, and where a rewrite is easy to review. Inside node_modules only requires of the built-ins in
-  // analyze/js/builtins.ts are considered: loading one changes nothing but itself, so deferring it inside a
+  // lang/js/analyze/builtins.ts are considered: loading one changes nothing but itself, so deferring it inside a
   // package is as safe as in the app (and Lambda compiles every built-in from source).
   job.sites = await stage(job, 'bindings', () => {
     const sites: BindingSite[] = [];

@@ -80,7 +80,7 @@ export interface CompareResult {
   warmup: number;
   /** Imports of modules (not Node built-ins) faaslight made lazy: the handler leaves some dependency unused at init. */
   lazyImports: number;
-  /** Requires of Node built-ins deferred (src/analyze/js/builtins.ts), in the app and in packages. */
+  /** Requires of Node built-ins deferred (src/lang/js/analyze/builtins.ts), in the app and in packages. */
   lazyBuiltins?: number;
   variants: VariantReport[];
   /** The faster of (a) and (b) among those that work on every event. */

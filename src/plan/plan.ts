@@ -15,8 +15,8 @@ import { diag } from '../diagnostics.js';
 import { globalSideEffectReason, packageNameOf } from './side-effects.js';
 import { matchesAny } from '../util/glob.js';
 import { quirkFor } from './quirks.js';
-import type { BarrelMap } from '../analyze/js/barrel.js';
-import { DEFERRABLE_BUILTINS, builtinName, builtinsLoadedBy } from '../analyze/js/builtins.js';
+import type { BarrelMap } from '../lang/js/analyze/barrel.js';
+import { DEFERRABLE_BUILTINS, builtinName, builtinsLoadedBy } from '../lang/js/analyze/builtins.js';
 
 export interface PlanInput {
   app: AppModel;
@@ -33,7 +33,7 @@ export interface PlanInput {
   readSource: (file: string) => string | undefined;
   sizeOf: (file: string) => number;
   diagnostics: Diagnostic[];
-  /** For a target file: which module defines each name it re-exports, when it is a barrel (src/analyze/js/barrel.ts). */
+  /** For a target file: which module defines each name it re-exports, when it is a barrel (src/lang/js/analyze/barrel.ts). */
   barrel?: (file: string) => BarrelMap | undefined;
   /** Files the runtime's shim can restore on demand (default: Node module files). */
   restorable?: (file: string) => boolean;
@@ -199,7 +199,7 @@ function builtinDecision(site: BindingSite, builtin: string, isESM: boolean): Im
   const name = builtinName(builtin);
   const eager = (code: string, text: string): ImportDecision => ({ site, decision: 'eager', reason: reason(code, text, site.file) });
   if (!DEFERRABLE_BUILTINS.has(name))
-    return eager('builtin', `Node built-in "${name}": loaded by the runtime client before any handler, or loading it has effects of its own (see analyze/js/builtins.ts)`);
+    return eager('builtin', `Node built-in "${name}": loaded by the runtime client before any handler, or loading it has effects of its own (see lang/js/analyze/builtins.ts)`);
   let mechanism: LazyMechanism = 'require';
   if (isESM) {
     // import() gives the ES module namespace itself; require() gives module.exports, which is the default

@@ -1,9 +1,9 @@
 import type { Job } from '../job.js';
-import type { BundleResult } from '../bundle/index.js';
+import type { BundleResult } from '../lang/js/bundle/index.js';
 import type { MeasureResult } from '../measure/types.js';
 import type { Diagnostic, ImportDecision, PackageStats, ResolvedEdge } from '../types.js';
 import { initClosure } from '../plan/plan.js';
-import { builtinName } from '../analyze/js/builtins.js';
+import { builtinName } from '../lang/js/analyze/builtins.js';
 
 export interface LazyItem {
   file: string;
@@ -37,7 +37,7 @@ export interface OptimizeSummary {
   /** Files evaluated at init, estimated statically from the graph, before and after the lazy rewrites. */
   initFiles: { before: number; after: number; bytesBefore: number; bytesAfter: number };
   heaviestLazy: LazyItem[];
-  /** Node built-ins required at first use instead of at init (src/analyze/js/builtins.ts), by name. */
+  /** Node built-ins required at first use instead of at init (src/lang/js/analyze/builtins.ts), by name. */
   deferredBuiltins?: { builtin: string; sites: { file: string; line: number }[] }[];
   /** Module-scope values (SDK clients …) built at first use because what they need became lazy. */
   lazyValues: { file: string; line: number; name: string; deps: string[]; applied: boolean; reason?: string }[];
@@ -79,7 +79,7 @@ export function summarize(job: Job): OptimizeSummary {
   const before = initClosure(graph, new Set());
   const after = initClosure(graph, lazyEdges);
 
-  // Node built-ins deferred by analyze/js/builtins.ts are listed by name (they defer no files of the package).
+  // Node built-ins deferred by lang/js/analyze/builtins.ts are listed by name (they defer no files of the package).
   const builtinOf = (d: ImportDecision): string | undefined => {
     const b = app.runtime === 'nodejs' && !d.target ? edgeOf(d)?.builtin : undefined;
     return b === undefined ? undefined : builtinName(b);

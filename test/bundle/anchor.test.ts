@@ -1,7 +1,7 @@
 // anchorRequires as a table: which uses of the module's own `require` are anchored to the file's
 // original path, which are left to esbuild, and which keep the file out of the bundle (undefined).
 import { describe, expect, test } from 'vitest';
-import { anchorRequires } from '../../src/bundle/anchor.js';
+import { anchorRequires } from '../../src/lang/js/bundle/anchor.js';
 
 const A = '__faaslightRequireFrom(__faaslightSelf)';
 

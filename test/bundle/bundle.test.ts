@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { optimizeApp } from '../../src/pipeline.js';
 import { buildPlainBundle } from '../../src/compare/esbuild-plain.js';
 import { verify } from '../../src/verify/index.js';
-import { positionalUse } from '../../src/bundle/index.js';
+import { positionalUse } from '../../src/lang/js/bundle/index.js';
 import { readFallbackIndex } from '../../src/package/index.js';
 import { cleanEnv } from '../../src/util/env.js';
 import { lambdaV8Flags } from '../../src/measure/launch.js';

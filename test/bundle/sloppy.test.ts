@@ -1,7 +1,7 @@
 // sloppyOnlyUse as a table: code whose meaning changes when a strict bundle makes it strict, and code
 // that means the same either way.
 import { describe, expect, it } from 'vitest';
-import { hasUseStrictDirective, sloppyOnlyUse } from '../../src/bundle/sloppy.js';
+import { hasUseStrictDirective, sloppyOnlyUse } from '../../src/lang/js/bundle/sloppy.js';
 
 const table: [string, string, RegExp | undefined][] = [
   ['implicit global', 'function f() { leaked = 1; }\nf();', /undeclared name leaked/],

@@ -2,7 +2,7 @@
 // module types, first reasons, packages, diagnostics), then checked against what Node really loads.
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildGraph } from '../../src/analyze/js/graph.js';
+import { buildGraph } from '../../src/lang/js/analyze/graph.js';
 import type { Diagnostic, FileAnalysis, ModuleGraph } from '../../src/types.js';
 import { copyFixture, listAll, nodeLoads } from './helpers.js';
 

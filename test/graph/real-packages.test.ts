@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildGraph } from '../../src/analyze/js/graph.js';
+import { buildGraph } from '../../src/lang/js/analyze/graph.js';
 import type { Diagnostic, FileAnalysis } from '../../src/types.js';
 import { rel } from '../../src/util/paths.js';
 import { nodeLoads, repo } from './helpers.js';

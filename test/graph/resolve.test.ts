@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createResolver, type ResolveKind } from '../../src/analyze/js/resolve.js';
+import { createResolver, type ResolveKind } from '../../src/lang/js/analyze/resolve.js';
 import { cleanEnv } from '../../src/util/env.js';
 import { rel } from '../../src/util/paths.js';
 import { copyFixture } from './helpers.js';

@@ -1,6 +1,6 @@
 // scanFile as a table of tiny cases: source in, the whole analysis out (unexpected extras fail).
 import { describe, expect, it } from 'vitest';
-import { scanFile } from '../../src/analyze/js/scan.js';
+import { scanFile } from '../../src/lang/js/analyze/scan.js';
 
 type Row = [name: string, file: string, code: string, expected: { isESM?: boolean; imports?: unknown[]; assets?: unknown[]; parseError?: RegExp }];
 

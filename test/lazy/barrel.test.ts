@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, test } from 'vitest';
-import { barrelExports, ownExports } from '../../src/analyze/js/barrel.js';
+import { barrelExports, ownExports } from '../../src/lang/js/analyze/barrel.js';
 import { optimizeApp } from '../../src/pipeline.js';
 
 const STAR = (v: string, spec: string) => `var ${v} = require("${spec}");

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { analyzeBindings } from '../../src/analyze/js/bindings.js';
+import { analyzeBindings } from '../../src/lang/js/analyze/bindings.js';
 
 const root = path.resolve('fixtures/lazy/classify');
 const cases = fs.readdirSync(root).sort();

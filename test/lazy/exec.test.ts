@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, test } from 'vitest';
-import { analyzeBindings } from '../../src/analyze/js/bindings.js';
-import { rewriteLazy } from '../../src/transform/js/index.js';
+import { analyzeBindings } from '../../src/lang/js/analyze/bindings.js';
+import { rewriteLazy } from '../../src/lang/js/transform/index.js';
 import { cleanEnv } from '../../src/util/env.js';
 import type { ImportDecision, LazyMechanism } from '../../src/types.js';
 

@@ -1,8 +1,8 @@
 // Rewrite unit table: exact output for small inputs and the reasons for skipped sites.
 // (Behaviour of rewritten code is checked by executing it in exec.test.ts.)
 import { describe, expect, test } from 'vitest';
-import { analyzeBindings } from '../../src/analyze/js/bindings.js';
-import { rewriteLazy } from '../../src/transform/js/index.js';
+import { analyzeBindings } from '../../src/lang/js/analyze/bindings.js';
+import { rewriteLazy } from '../../src/lang/js/transform/index.js';
 import type { BindingSite, ImportDecision, LazyMechanism } from '../../src/types.js';
 
 /** Every site made lazy (whatever its usage: the rewriter must refuse the unsafe ones itself). */

@@ -2,7 +2,7 @@
 // the import they read. `values` lists candidates with their usage; a value missing from it is not a
 // candidate (its initialiser could give something else later, or could not be moved).
 import { describe, expect, test } from 'vitest';
-import { analyzeFile } from '../../src/analyze/js/bindings.js';
+import { analyzeFile } from '../../src/lang/js/analyze/bindings.js';
 
 interface Case {
   name: string;
@@ -64,7 +64,7 @@ test('the reason names the value an import is read for', () => {
   expect(fb.sites[0].site.usageReason).toBe('read at init only to build c (line 2), which is used only after init (lazy value)');
 });
 
-// Property reads of a deferrable built-in (src/analyze/js/builtins.ts): `const { constants } = http2`
+// Property reads of a deferrable built-in (src/lang/js/analyze/builtins.ts): `const { constants } = http2`
 // at module scope would load http2 at init; read at first use it reads the same values.
 const builtinCases: { name: string; code: string; isESM?: boolean; values: Record<string, string>; spec: string; usage: string }[] = [
   { name: 'destructured property of a built-in', code: "const http2 = require('node:http2');\nconst { constants } = http2;\nexports.handler = async () => [constants.HTTP2_HEADER_PATH, http2.connect];\n", values: { '{ constants }': 'deferred' }, spec: 'node:http2', usage: 'deferred' },

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { analyzePythonApp, decidePythonImports } from '../../src/analyze/python/index.js';
-import { analyzePythonBindings } from '../../src/analyze/python/bindings.js';
-import { buildPythonGraph } from '../../src/analyze/python/graph.js';
-import { parsePython } from '../../src/analyze/python/parser.js';
-import { scanPythonFile } from '../../src/analyze/python/scan.js';
-import { forwardArgs } from '../../src/analyze/python/stubs.js';
+import { analyzePythonApp, decidePythonImports } from '../../src/lang/python/analyze/index.js';
+import { analyzePythonBindings } from '../../src/lang/python/analyze/bindings.js';
+import { buildPythonGraph } from '../../src/lang/python/analyze/graph.js';
+import { parsePython } from '../../src/lang/python/analyze/parser.js';
+import { scanPythonFile } from '../../src/lang/python/analyze/scan.js';
+import { forwardArgs } from '../../src/lang/python/analyze/stubs.js';
 import { cleanupTmp, handlerSpec, tmpDir } from './helpers.js';
 
 const STDLIB = new Set(['os', 'sys', 'json', 'importlib', 'collections', 'typing', '__future__']);

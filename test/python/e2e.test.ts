@@ -104,7 +104,7 @@ describe('app1: lazy imports, stubs, stripping, executed by /usr/bin/python3 -S'
 
 describe('--trace for Python', () => {
   test('files loaded at init and first loaded per event, relative to the package', async () => {
-    const { tracePythonApp } = await import('../../src/analyze/python/trace.js');
+    const { tracePythonApp } = await import('../../src/lang/python/analyze/trace.js');
     const { handlerSpec } = await import('./helpers.js');
     const dir = await tmpDir('events');
     await fsp.writeFile(path.join(dir, 'a.json'), JSON.stringify({ n: 1 }));
@@ -120,7 +120,7 @@ describe('--trace for Python', () => {
 
 describe('precompilePython (--precompile)', () => {
   test('unchecked-hash .pyc next to every module; a read-only package runs from them unchanged', async () => {
-    const { precompilePython } = await import('../../src/transform/python/precompile.js');
+    const { precompilePython } = await import('../../src/lang/python/transform/precompile.js');
     const { optimizePythonApp: opt2 } = await import('./helpers.js');
     const o = await opt2(APP1, ['handler.handler']);
     precompilePython(o.out);

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { measureColdStarts, pycVariants } from '../../src/transform/python/precompile.js';
+import { measureColdStarts, pycVariants } from '../../src/lang/python/transform/precompile.js';
 import { optimizePythonApp, tmpDir, cleanupTmp } from './helpers.js';
 
 describe.skipIf(!process.env.FL_MEASURE)('measure cold starts (FL_MEASURE=1)', () => {

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { analyzePythonBindings } from '../../src/analyze/python/bindings.js';
-import { decidePythonImports } from '../../src/analyze/python/index.js';
-import { insertHeader, injectPythonShim } from '../../src/transform/python/shim.js';
-import { transformPythonFile } from '../../src/transform/python/index.js';
+import { analyzePythonBindings } from '../../src/lang/python/analyze/bindings.js';
+import { decidePythonImports } from '../../src/lang/python/analyze/index.js';
+import { insertHeader, injectPythonShim } from '../../src/lang/python/transform/shim.js';
+import { transformPythonFile } from '../../src/lang/python/transform/index.js';
 import { runPython, tmpDir, cleanupTmp } from './helpers.js';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';

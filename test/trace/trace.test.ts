@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTraceLog, traceApp } from '../../src/analyze/js/trace.js';
+import { parseTraceLog, traceApp } from '../../src/lang/js/analyze/trace.js';
 import type { HandlerSpec } from '../../src/types.js';
 
 const FIX = path.resolve(__dirname, '../../fixtures/trace');

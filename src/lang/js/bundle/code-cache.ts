@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { lambdaEnv } from '../util/env.js';
-import { abs } from '../util/paths.js';
+import { lambdaEnv } from '../../../util/env.js';
+import { abs } from '../../../util/paths.js';
 
 export const BUNDLE_DIR = '.faaslight/bundle';
 

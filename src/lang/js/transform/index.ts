@@ -9,14 +9,14 @@
 import MagicString from 'magic-string';
 import type * as t from '@babel/types';
 import type { NodePath } from '@babel/traverse';
-import type { ImportDecision, LazyMechanism } from '../../types.js';
-import { analyzeFile, inAsyncBody, type SiteInfo, type FileBindings } from '../../analyze/js/bindings.js';
+import type { ImportDecision, LazyMechanism } from '../../../types.js';
+import { analyzeFile, inAsyncBody, type SiteInfo, type FileBindings } from '../analyze/bindings.js';
 import {
   comment, lazyValuePrefix, lazyValueSuffix, lazyPatternPrefix, lazyPatternSuffix, narrowLoader, narrowObject, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
   type Access,
 } from './emit.js';
 import { refEdit, type Edit } from './refs.js';
-import { requestFrom } from '../../util/paths.js';
+import { requestFrom } from '../../../util/paths.js';
 
 export interface RewriteResult {
   code: string;

@@ -1,6 +1,6 @@
 import MagicString from 'magic-string';
-import type { ImportDecision } from '../../types.js';
-import { scanPythonFile } from '../../analyze/python/scan.js';
+import type { ImportDecision } from '../../../types.js';
+import { scanPythonFile } from '../analyze/scan.js';
 
 /** Python string literal for any text (JSON escapes are valid Python escapes). */
 export function pyString(s: string): string {

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FaaslightError } from '../../diagnostics.js';
-import { cleanEnv } from '../../util/env.js';
+import { FaaslightError } from '../../../diagnostics.js';
+import { cleanEnv } from '../../../util/env.js';
 
 /**
  * `--precompile`: writes `__pycache__/*.cpython-311.pyc` next to every module with unchecked-hash

@@ -12,7 +12,7 @@
 // followed: how the callee calls it is not visible here. An assignment to a global that already exists
 // (`Promise = …`) is flagged too, although strict mode allows it: the file only stays a file.
 import { parse } from '@babel/parser';
-import { traverse } from '../analyze/js/parse.js';
+import { traverse } from '../analyze/parse.js';
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
 

@@ -3,7 +3,7 @@ import type { Binding } from '@babel/traverse';
 import { traverse } from './parse.js';
 import { VISITOR_KEYS } from '@babel/types';
 import type * as t from '@babel/types';
-import type { AssetRecord, FileAnalysis, ImportRecord } from '../../types.js';
+import type { AssetRecord, FileAnalysis, ImportRecord } from '../../../types.js';
 import { parseJs } from './parse.js';
 import { DIR, evaluate, isImportMeta, toAsset, toSpec, type BindingInfo, type Env, type Spec } from './patterns.js';
 

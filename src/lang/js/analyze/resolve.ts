@@ -4,7 +4,7 @@ import path from 'node:path';
 import enhancedResolve from 'enhanced-resolve';
 
 type UserResolveOptions = Parameters<typeof enhancedResolve.ResolverFactory.createResolver>[0];
-import { abs, isInside, rel } from '../../util/paths.js';
+import { abs, isInside, rel } from '../../../util/paths.js';
 
 export type ResolveKind = 'require' | 'import';
 

@@ -1,9 +1,9 @@
 import fs, { promises as fsp } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { diag } from '../../diagnostics.js';
-import type { Diagnostic, ImportRecord, ModuleGraph, Reason, ResolvedEdge } from '../../types.js';
-import { cleanEnv } from '../../util/env.js';
-import { abs } from '../../util/paths.js';
+import { diag } from '../../../diagnostics.js';
+import type { Diagnostic, ImportRecord, ModuleGraph, Reason, ResolvedEdge } from '../../../types.js';
+import { cleanEnv } from '../../../util/env.js';
+import { abs } from '../../../util/paths.js';
 import { parsePython, type ParsedPython } from './parser.js';
 import { buildModuleIndex, EXTENSION_RE, moduleNameOf, resolveModule, type ModuleIndex } from './resolve.js';
 import { resolveRelativeName, scanPythonFile, type PyImport, type PyScan } from './scan.js';

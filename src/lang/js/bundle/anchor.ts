@@ -7,7 +7,7 @@
 // esbuild (it bundles them); any other use of the free `require` (as a value, `require.cache`,
 // `require.main`) leaves the file a file.
 import { parse } from '@babel/parser';
-import { traverse } from '../analyze/js/parse.js';
+import { traverse } from '../analyze/parse.js';
 import type * as t from '@babel/types';
 
 /** Defined by the bundle banner: a require resolving from the given absolute file path. */

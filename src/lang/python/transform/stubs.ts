@@ -1,5 +1,5 @@
 import MagicString from 'magic-string';
-import type { StubCandidate } from '../../analyze/python/stubs.js';
+import type { StubCandidate } from '../analyze/stubs.js';
 import { pyString } from './lazy.js';
 
 /**

@@ -3,11 +3,11 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FaaslightError } from '../../diagnostics.js';
-import type { HandlerSpec, TraceResult } from '../../types.js';
-import { cleanEnv } from '../../util/env.js';
+import { FaaslightError } from '../../../diagnostics.js';
+import type { HandlerSpec, TraceResult } from '../../../types.js';
+import { cleanEnv } from '../../../util/env.js';
 
-const TRACE_PY = fileURLToPath(new URL('../../../runtime/python/trace.py', import.meta.url));
+const TRACE_PY = fileURLToPath(new URL('../../../../runtime/python/trace.py', import.meta.url));
 
 /**
  * `--trace` for Python: runs the original handler with /usr/bin/python3 -S and reports the package

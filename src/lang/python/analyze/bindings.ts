@@ -1,4 +1,4 @@
-import type { BindingKind, BindingSite, BindingUsage } from '../../types.js';
+import type { BindingKind, BindingSite, BindingUsage } from '../../../types.js';
 import { nameTokens, parsePython, stringValue, textOf, type NameTokens, type ParsedPython, type PyNode } from './parser.js';
 import { scanPythonFile, type PyImport, type PyScan } from './scan.js';
 

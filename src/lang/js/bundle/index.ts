@@ -5,15 +5,15 @@
 // store, so a request the analysis did not see still finds them.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Job } from '../job.js';
-import { createResolver } from '../analyze/js/resolve.js';
-import { diag } from '../diagnostics.js';
-import type { Diagnostic, Reason } from '../types.js';
+import type { Job } from '../../../job.js';
+import { createResolver } from '../analyze/resolve.js';
+import { diag } from '../../../diagnostics.js';
+import type { Diagnostic, Reason } from '../../../types.js';
 import { buildUnit } from './build.js';
 import { planUnits, type BundleUnit } from './units.js';
 import { addCodeCache, type CodeCacheKind, type CodeCacheResult } from './code-cache.js';
-import { writeZip } from '../package/zip.js';
-import { lambdaNodeFlags, runtimeV8Flags } from '../measure/launch.js';
+import { writeZip } from '../../../package/zip.js';
+import { lambdaNodeFlags, runtimeV8Flags } from '../../../measure/launch.js';
 
 export { planUnits, unbundleableReason, positionalUse, type BundleUnit, type BundlePlan } from './units.js';
 export { buildUnit, modulePreamble, ESM_REQUIRE_LINE } from './build.js';

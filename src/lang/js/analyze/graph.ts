@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { diag } from '../../diagnostics.js';
-import type { Diagnostic, FileAnalysis, ImportRecord, ModuleGraph, ModuleKind, PackageInfo, Reason, ResolvedEdge } from '../../types.js';
-import { MAX_SOURCE_BYTES } from '../../util/files.js';
-import { abs } from '../../util/paths.js';
+import { diag } from '../../../diagnostics.js';
+import type { Diagnostic, FileAnalysis, ImportRecord, ModuleGraph, ModuleKind, PackageInfo, Reason, ResolvedEdge } from '../../../types.js';
+import { MAX_SOURCE_BYTES } from '../../../util/files.js';
+import { abs } from '../../../util/paths.js';
 import { createFileIndex, entersNodeModules, packageDirOf, type FileIndex } from './file-index.js';
 import { createResolver, type ResolveKind, type Resolver } from './resolve.js';
 import { scanFile, type JsImportRecord } from './scan.js';

@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isBuiltin } from 'node:module';
 import * as esbuild from 'esbuild';
-import type { Resolver } from '../analyze/js/resolve.js';
-import { prologueEnd } from '../package/shim-line.js';
-import { abs, rel, requestFrom } from '../util/paths.js';
+import type { Resolver } from '../analyze/resolve.js';
+import { prologueEnd } from '../../../package/shim-line.js';
+import { abs, rel, requestFrom } from '../../../util/paths.js';
 import type { BundleUnit } from './units.js';
 import { REQUIRE_FROM, SELF } from './anchor.js';
 

@@ -1,10 +1,10 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parsePython, textOf } from '../../analyze/python/parser.js';
+import { parsePython, textOf } from '../analyze/parser.js';
 
 /** The runtime shim shipped in every optimized Python package, at `.faaslight/_faaslight.py`. */
-export const PYTHON_SHIM_SOURCE = fileURLToPath(new URL('../../../runtime/python/_faaslight.py', import.meta.url));
+export const PYTHON_SHIM_SOURCE = fileURLToPath(new URL('../../../../runtime/python/_faaslight.py', import.meta.url));
 export const PYTHON_SHIM_TARGET = '.faaslight/_faaslight.py';
 export const SHIM_MARKER = '# faaslight: runtime shim';
 

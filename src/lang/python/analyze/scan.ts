@@ -1,4 +1,4 @@
-import type { FileAnalysis, ImportRecord } from '../../types.js';
+import type { FileAnalysis, ImportRecord } from '../../../types.js';
 import { columnOf, parsePython, stringValue, textOf, type ParsedPython, type PyNode } from './parser.js';
 
 /** One import found in a Python file (plain data). */

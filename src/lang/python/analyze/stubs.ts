@@ -1,5 +1,5 @@
-import type { Diagnostic } from '../../types.js';
-import { diag } from '../../diagnostics.js';
+import type { Diagnostic } from '../../../types.js';
+import { diag } from '../../../diagnostics.js';
 import { SAFE_DECORATORS, decoratorName } from './bindings.js';
 import { nameTokens, textOf, type PyNode } from './parser.js';
 import type { PyFileInfo } from './graph.js';

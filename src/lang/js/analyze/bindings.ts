@@ -19,7 +19,7 @@ import type { ParserPlugin } from '@babel/parser';
 import { traverse } from './parse.js';
 import type { NodePath, Binding } from '@babel/traverse';
 import type * as t from '@babel/types';
-import type { BindingKind, BindingSite, BindingUsage } from '../../types.js';
+import type { BindingKind, BindingSite, BindingUsage } from '../../../types.js';
 
 /**
  * Methods that only register a callback to be called later (express/koa routers, event emitters).

@@ -7,9 +7,9 @@
 // inside two bundles (two instances = two states). Hence a file is bundled only when exactly one root
 // reaches it and nothing below it has to stay a file; files reached by several roots stay files, and
 // the set of files that stay files is closed downwards (a file's dependencies load as files too).
-import type { ImportDecision, ModuleGraph, Reason, ResolvedEdge } from '../types.js';
+import type { ImportDecision, ModuleGraph, Reason, ResolvedEdge } from '../../../types.js';
 import { parse } from '@babel/parser';
-import { packageDirOf } from '../plan/plan.js';
+import { packageDirOf } from '../../../plan/plan.js';
 import { anchorRequires } from './anchor.js';
 import { hasUseStrictDirective, sloppyOnlyUse } from './sloppy.js';
 

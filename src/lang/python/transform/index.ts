@@ -1,9 +1,9 @@
 import MagicString from 'magic-string';
-import { diag } from '../../diagnostics.js';
-import { parsePython } from '../../analyze/python/parser.js';
-import { scanPythonFile } from '../../analyze/python/scan.js';
-import type { StubCandidate } from '../../analyze/python/stubs.js';
-import type { Diagnostic, ImportDecision } from '../../types.js';
+import { diag } from '../../../diagnostics.js';
+import { parsePython } from '../analyze/parser.js';
+import { scanPythonFile } from '../analyze/scan.js';
+import type { StubCandidate } from '../analyze/stubs.js';
+import type { Diagnostic, ImportDecision } from '../../../types.js';
 import { rewritePythonLazy } from './lazy.js';
 import { hasShim, insertHeader, shimStatement } from './shim.js';
 import { stubPythonFunctions } from './stubs.js';

@@ -1,13 +1,13 @@
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { diag } from '../../diagnostics.js';
-import type { Diagnostic, HandlerSpec, TraceResult } from '../../types.js';
-import { comparePaths } from '../../util/files.js';
-import { isInside, rel } from '../../util/paths.js';
-import { eventLabels } from '../../verify/events.js';
-import { runtimeFile } from '../../verify/harness.js';
-import { runHandler, type RunOptions } from '../../verify/run.js';
+import { diag } from '../../../diagnostics.js';
+import type { Diagnostic, HandlerSpec, TraceResult } from '../../../types.js';
+import { comparePaths } from '../../../util/files.js';
+import { isInside, rel } from '../../../util/paths.js';
+import { eventLabels } from '../../../verify/events.js';
+import { runtimeFile } from '../../../verify/harness.js';
+import { runHandler, type RunOptions } from '../../../verify/run.js';
 
 export interface TraceRun extends TraceResult {
   /** FL105 for each handler that throws at init. */

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
-import { diag, FaaslightError } from '../../diagnostics.js';
-import { abs } from '../../util/paths.js';
-import type { BindingSite, Diagnostic, FaaslightConfig, FileAnalysis, HandlerSpec, ImportDecision, ModuleGraph } from '../../types.js';
+import { diag, FaaslightError } from '../../../diagnostics.js';
+import { abs } from '../../../util/paths.js';
+import type { BindingSite, Diagnostic, FaaslightConfig, FileAnalysis, HandlerSpec, ImportDecision, ModuleGraph } from '../../../types.js';
 import { analyzePythonBindings } from './bindings.js';
 import { buildPythonGraph, type PyFileInfo, type PythonGraphOptions } from './graph.js';
 import { toFileAnalysis } from './scan.js';
