@@ -1,8 +1,10 @@
 // Library API: the CLI is a thin shell over these; tests and other tools call them directly.
 export { analyzeApp, optimizeApp, nodeVersionFor, type OptimizeResult } from './pipeline.js';
-export { createJob, type Job, type JobOptions } from './job.js';
+export { createJob, type Job, type LoadedJob, type AnalyzedJob, type OptimizedJob, type JobOptions } from './job.js';
 export { loadApp } from './app/index.js';
-export { makePlan, initClosure, supportsRequireEsm } from './plan/plan.js';
+export { makePlan, initClosure } from './plan/plan.js';
+export { supportsRequireEsm } from './lang/js/imports.js';
+export { languageFor, type LanguageAdapter } from './lang/index.js';
 export { summarize, type OptimizeSummary } from './report/summary.js';
 export { REPORTERS } from './report/reporters.js';
 export { why } from './report/why.js';

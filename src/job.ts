@@ -1,7 +1,11 @@
+// Type-only imports of the stage results each stage module defines; none of those modules imports this one.
 import type { LazyValue } from './lang/js/transform/index.js';
 import type { MeasureResult } from './measure/types.js';
 import type { StubCandidate } from './lang/python/analyze/stubs.js';
 import type { BundleResult } from './lang/js/bundle/index.js';
+import fs from 'node:fs';
+import { readTextSync } from './util/files.js';
+import { abs } from './util/paths.js';
 import type { AppModel, Diagnostic, FileAnalysis, ModuleGraph, BindingSite, Plan, TraceResult, PackageResult, VerifyResult, Runtime } from './types.js';
 
 /** Options of one optimize/analyze run, after defaults are applied. */
@@ -54,31 +58,92 @@ export interface JobOptions {
   codeCacheEvents?: string[];
 }
 
-/** One job object carried through every stage: options, caches and the growing results. */
+/** The options after defaults: absolute paths, the output folder and zip named, strip and lazy set. */
+export interface ResolvedOptions extends JobOptions {
+  out: string;
+  zipPath: string;
+  strip: boolean;
+  lazy: boolean;
+}
+
+/**
+ * One job object carried through every stage (in the style of nft's Job): the options, the caches and the
+ * diagnostics and timings every stage adds to. Each stage returns the job with its results as
+ * non-optional fields: LoadedJob → AnalyzedJob → OptimizedJob.
+ */
 export interface Job {
-  options: JobOptions;
-  app?: AppModel;
+  readonly options: ResolvedOptions;
   /** Per-file analysis cache: each file is read and parsed once. */
-  analyses: Map<string, FileAnalysis>;
-  graph?: ModuleGraph;
-  sites: BindingSite[];
-  trace?: TraceResult;
-  plan?: Plan;
-  packageResult?: PackageResult;
-  verify?: VerifyResult;
-  measure?: MeasureResult;
+  readonly analyses: Map<string, FileAnalysis>;
+  readonly diagnostics: Diagnostic[];
+  /** Milliseconds per stage, in order. */
+  readonly timings: { stage: string; ms: number }[];
+}
+
+/** After load: the app, and the accessors every later stage reads its files through. */
+export interface LoadedJob extends Job {
+  readonly app: AppModel;
+  /** Source text for analysis, read once; undefined (with FL008/FL009) when too large or not UTF-8. */
+  readSource(rel: string): string | undefined;
+  /** The file's text as it is on disk, for the rewrite (throws when it cannot be read). */
+  readText(rel: string): string;
+  /** Size in bytes, stat'ed once. */
+  sizeOf(rel: string): number;
+}
+
+/** After analyze and plan (`analyzeApp`). */
+export interface AnalyzedJob extends LoadedJob {
+  readonly graph: ModuleGraph;
+  /** Binding sites of the files analysed for laziness. */
+  readonly sites: BindingSite[];
+  readonly trace?: TraceResult;
+  readonly plan: Plan;
   /** Python: never-reached functions replaced by stubs (after the transform, the ones really rewritten). */
   stubs?: StubCandidate[];
+}
+
+/** What optimize adds: the package, and the results of the optional stages. */
+export interface OptimizeResults {
+  packageResult: PackageResult;
   bundle?: BundleResult;
   /** Module-scope values built at first use instead of at init (src/lang/js/transform). */
   lazyValues?: LazyValue[];
-  diagnostics: Diagnostic[];
-  /** Milliseconds per stage, in order. */
-  timings: { stage: string; ms: number }[];
+  verify?: VerifyResult;
+  measure?: MeasureResult;
 }
 
-export function createJob(options: JobOptions): Job {
-  return { options, analyses: new Map(), sites: [], diagnostics: [], timings: [] };
+/** After transform, package, verify and measure (`optimizeApp`). */
+export type OptimizedJob = AnalyzedJob & OptimizeResults;
+
+/** What the reports read: an analysed job, with the optimize results when it was optimized. */
+export type ReportedJob = AnalyzedJob & Partial<OptimizeResults>;
+
+export function createJob(options: ResolvedOptions): Job {
+  return { options, analyses: new Map(), diagnostics: [], timings: [] };
+}
+
+/** The job after load, with cached file accessors over the app's folder. */
+export function loadedJob(job: Job, app: AppModel): LoadedJob {
+  const sources = new Map<string, string | undefined>();
+  const sizes = new Map<string, number>();
+  return {
+    ...job,
+    app,
+    readSource(rel) {
+      if (sources.has(rel)) return sources.get(rel);
+      const r = readTextSync(abs(app.root, rel), undefined, rel);
+      const text = 'text' in r ? r.text : undefined;
+      if ('error' in r && r.error) job.diagnostics.push(r.error);
+      sources.set(rel, text);
+      return text;
+    },
+    readText: (rel) => fs.readFileSync(abs(app.root, rel), 'utf8'),
+    sizeOf(rel) {
+      let s = sizes.get(rel);
+      if (s === undefined) sizes.set(rel, (s = fs.statSync(abs(app.root, rel)).size));
+      return s;
+    },
+  };
 }
 
 /** Runs one stage, recording its duration. */

@@ -131,7 +131,7 @@ export async function runApp(ctx: AppContext): Promise<BatchRow> {
   }
   const { job, summary } = result;
   fillFromSummary(row, summary, files);
-  const handlers = job.app!.handlers;
+  const handlers = job.app.handlers;
   // Measured: the first AWS-style handler; a Node app with only GCF entries through the Functions Framework.
   const handler = handlers.find((h) => h.style === 'aws') ?? handlers[0];
   const gcf = handler.style === 'gcf';
@@ -155,7 +155,7 @@ export async function runApp(ctx: AppContext): Promise<BatchRow> {
     progress?.({ type: 'phase', app: ctx.name, phase: 'measure' });
     const m = await ctx.lock.runExclusive(() =>
       measure({
-        input: job.app!.root,
+        input: job.app.root,
         vs: optDir,
         handler: gcf ? handler.exportName : handler.handler,
         platform: gcf && handler.runtime === 'nodejs' ? 'gcf' : 'aws',

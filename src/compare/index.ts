@@ -133,10 +133,10 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
         app ??= job.app;
         if (name === 'lazy') {
           // A deferred built-in has no target file: it is not a dependency the handler leaves unused.
-          lazyImports = job.plan!.imports.filter((d) => d.decision === 'lazy' && d.target).length;
-          lazyBuiltins = job.plan!.imports.filter((d) => d.decision === 'lazy' && !d.target).length;
+          lazyImports = job.plan.imports.filter((d) => d.decision === 'lazy' && d.target).length;
+          lazyBuiltins = job.plan.imports.filter((d) => d.decision === 'lazy' && !d.target).length;
         }
-        nodeVersion = nodeVersionFor(job.app!.handlers[0]?.runtimeId, opts.nodeVersion ?? job.app!.config.nodeVersion);
+        nodeVersion = nodeVersionFor(job.app.handlers[0]?.runtimeId, opts.nodeVersion ?? job.app.config.nodeVersion);
         dirs.set(name, out);
         built.set(name, { ok: true });
       } catch (e) {

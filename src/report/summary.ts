@@ -1,4 +1,4 @@
-import type { Job } from '../job.js';
+import type { ReportedJob } from '../job.js';
 import type { BundleResult } from '../lang/js/bundle/index.js';
 import type { MeasureResult } from '../measure/types.js';
 import type { Diagnostic, ImportDecision, PackageStats, ResolvedEdge } from '../types.js';
@@ -65,10 +65,8 @@ export interface OptimizeSummary {
   measure?: MeasureResult;
 }
 
-export function summarize(job: Job): OptimizeSummary {
-  const app = job.app!;
-  const graph = job.graph!;
-  const plan = job.plan!;
+export function summarize(job: ReportedJob): OptimizeSummary {
+  const { app, graph, plan } = job;
   const size = new Map(plan.files.map((f) => [f.file, f.bytes]));
   const bytesOf = (files: Iterable<string>) => [...files].reduce((n, f) => n + (size.get(f) ?? 0), 0);
 

@@ -1,12 +1,11 @@
-import type { Job } from '../job.js';
+import type { AnalyzedJob } from '../job.js';
 
 /**
  * The chain of reasons from a file (or an import specifier) back to a handler: why it is kept,
  * lazy or eager. Returns printable lines; empty when the query matches nothing.
  */
-export function why(job: Job, query: string): string[] {
-  const graph = job.graph!;
-  const plan = job.plan!;
+export function why(job: AnalyzedJob, query: string): string[] {
+  const { graph, plan } = job;
   const lines: string[] = [];
   const fileDecision = plan.files.find((f) => f.file === query || f.file.endsWith(`/${query}`));
   if (fileDecision) {

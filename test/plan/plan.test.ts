@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { makePlan, initClosure, packageDirOf, supportsRequireEsm, type PlanInput } from '../../src/plan/plan.js';
+import { makePlan, initClosure } from '../../src/plan/plan.js';
+import { decideJsImports, supportsRequireEsm, type JsImportInput } from '../../src/lang/js/imports.js';
+import { JS_FILE_RULES } from '../../src/lang/js/files.js';
+import { packageDirOf } from '../../src/lang/js/analyze/file-index.js';
 import type { AppModel, BindingSite, ModuleGraph, ResolvedEdge } from '../../src/types.js';
 
 // A tiny synthetic app: handler.js requires heavy (deferred), util (init), polyfill (deferred but global),
@@ -43,6 +46,11 @@ function graphOf(edges: ResolvedEdge[]): ModuleGraph {
   g.files['node_modules/heavy/package.json'] = { kind: 'json', reasons: [{ code: 'package-json', text: 'manifest' }] };
   return g;
 }
+
+type PlanInput = JsImportInput & { strip: boolean; sizeOf: (file: string) => number };
+
+/** The plan the JavaScript adapter makes: its import decisions and its file rules, through the neutral core. */
+const jsPlan = (i: PlanInput) => makePlan({ ...i, imports: decideJsImports(i), fileRules: JS_FILE_RULES });
 
 function input(sites: BindingSite[], edges: ResolvedEdge[], over: Partial<PlanInput> = {}): PlanInput {
   const app: AppModel = {
@@ -99,7 +107,7 @@ describe('makePlan: import decisions', () => {
   ];
   for (const [name, s, decision, code] of cases) {
     it(name, () => {
-      const p = makePlan(input([s, site('./util', 2, 'init')], baseEdges));
+      const p = jsPlan(input([s, site('./util', 2, 'init')], baseEdges));
       const d = p.imports.find((x) => x.site.line === s.line)!;
       expect(d.decision).toBe(decision);
       expect(d.reason.code).toBe(code);
@@ -109,8 +117,8 @@ describe('makePlan: import decisions', () => {
   it('config "eager" and --no-lazy win', () => {
     const i = input([site('heavy', 1, 'deferred')], baseEdges);
     i.app.config.eager = ['heavy'];
-    expect(makePlan(i).imports[0].reason.code).toBe('config-eager');
-    expect(makePlan(input([site('heavy', 1, 'deferred')], baseEdges, { lazy: false })).imports[0].reason.code).toBe('lazy-disabled');
+    expect(jsPlan(i).imports[0].reason.code).toBe('config-eager');
+    expect(jsPlan(input([site('heavy', 1, 'deferred')], baseEdges, { lazy: false })).imports[0].reason.code).toBe('lazy-disabled');
   });
 });
 
@@ -152,7 +160,7 @@ describe('makePlan: deferred Node built-ins', () => {
   for (const [name, s, more, code, mechanism] of cases) {
     it(name, () => {
       const extra = name.includes('made lazy in util.js') ? [at('util.js', 'crypto', 7, 'deferred')] : [];
-      const p = makePlan(input([...base, s, ...extra], edges(...more)));
+      const p = jsPlan(input([...base, s, ...extra], edges(...more)));
       const d = p.imports.find((x) => x.site.file === s.file && x.site.line === s.line);
       expect(d?.reason.code).toBe(code);
       if (code) expect(d!.decision).toBe(code === 'deferred-builtin' ? 'lazy' : 'eager');
@@ -172,7 +180,7 @@ describe('makePlan: deferred Node built-ins', () => {
     it(`ES module: ${name}`, () => {
       const g = graphOf([bi('handler.js', 'node:crypto', 11)]);
       g.files['handler.js'].isESM = true;
-      const d = makePlan(input([site('node:crypto', 11, 'deferred', s)], [], { graph: g })).imports[0];
+      const d = jsPlan(input([site('node:crypto', 11, 'deferred', s)], [], { graph: g })).imports[0];
       expect([d.reason.code, d.mechanism]).toEqual([code, mechanism]);
     });
   }
@@ -198,7 +206,7 @@ describe('makePlan: ESM mechanisms', () => {
   for (const [name, targetEsm, s, nodeVersion, mechanism, viaRequire] of cases) {
     it(name, () => {
       const i = input([site('heavy', 1, 'deferred', s)], [], { graph: esmGraph(targetEsm), nodeVersion, resolveRequire: () => viaRequire });
-      const d = makePlan(i).imports[0];
+      const d = jsPlan(i).imports[0];
       expect(d.mechanism).toBe(mechanism);
       expect(d.decision).toBe(mechanism ? 'lazy' : 'eager');
     });
@@ -209,7 +217,7 @@ describe('makePlan: files', () => {
   it('keeps reached files, root package.json and config globs; strips the rest with a reason', () => {
     const i = input([], baseEdges);
     i.app.config.keep = ['README.*'];
-    const p = makePlan(i);
+    const p = jsPlan(i);
     const byFile = Object.fromEntries(p.files.map((f) => [f.file, `${f.decision}:${f.reason.code}`]));
     expect(byFile).toEqual({
       'README.md': 'keep:config-keep',
@@ -246,7 +254,7 @@ describe('makePlan: files', () => {
 
   it('a file the trace saw is kept and the disagreement is reported', () => {
     const g = graphOf([edge('handler.js', './util', 2, ['util.js'])]);
-    const p = makePlan(input([], [], { graph: g, trace: { init: ['cyc.js'], perEvent: { 'e.json': ['node_modules/unused/index.js'] }, errors: [] } }));
+    const p = jsPlan(input([], [], { graph: g, trace: { init: ['cyc.js'], perEvent: { 'e.json': ['node_modules/unused/index.js'] }, errors: [] } }));
     const d = Object.fromEntries(p.files.map((f) => [f.file, f.decision]));
     expect(d['cyc.js']).toBe('keep');
     expect(d['node_modules/unused/index.js']).toBe('keep');

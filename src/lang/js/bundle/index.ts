@@ -5,10 +5,9 @@
 // store, so a request the analysis did not see still finds them.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Job } from '../../../job.js';
 import { createResolver } from '../analyze/resolve.js';
 import { diag } from '../../../diagnostics.js';
-import type { Diagnostic, Reason } from '../../../types.js';
+import type { AppModel, Diagnostic, FileAnalysis, ModuleGraph, PackageResult, Plan, Reason } from '../../../types.js';
 import { buildUnit } from './build.js';
 import { planUnits, type BundleUnit } from './units.js';
 import { addCodeCache, type CodeCacheKind, type CodeCacheResult } from './code-cache.js';
@@ -43,14 +42,21 @@ export interface BundleResult {
   codeCacheFlags?: string[];
 }
 
+/** What bundling reads of the analysed job (src/job.ts AnalyzedJob); declared here so the job need not be imported. */
+export interface BundleJob {
+  app: AppModel;
+  graph: ModuleGraph;
+  plan: Plan;
+  analyses: ReadonlyMap<string, FileAnalysis>;
+}
+
 /** Plans and builds every unit; a unit esbuild rejects is dropped (its files stay files) with FL203. */
-export async function bundleApp(job: Job, transformed: ReadonlyMap<string, string>, o: BundleOptions): Promise<BundleResult> {
-  const app = job.app!;
-  const graph = job.graph!;
+export async function bundleApp(job: BundleJob, transformed: ReadonlyMap<string, string>, o: BundleOptions): Promise<BundleResult> {
+  const { app, graph } = job;
   const handlers = [...new Set(app.handlers.map((h) => h.file))];
   const plan = planUnits({
     graph,
-    imports: job.plan!.imports,
+    imports: job.plan.imports,
     handlers,
     readSource: (f) => transformed.get(f) ?? o.readSource(f),
     parseError: (f) => job.analyses.get(f)?.parseError,
@@ -95,14 +101,22 @@ const SINGLE_FILE_MIN_BYTES = 4096;
  * load, then the zip is written again. With events (the --verify ones), the handlers run on them first,
  * so what an invoke compiles is cached too.
  */
-export async function codeCacheStage(job: Job, outDir: string, zipPath: string, events: string[] = []): Promise<CodeCacheResult[]> {
+/** What the code-cache stage reads and adds to: the bundled, packaged job. */
+export interface CodeCacheJob extends BundleJob {
+  options: { memoryMb?: number };
+  bundle?: BundleResult;
+  packageResult?: PackageResult;
+  diagnostics: Diagnostic[];
+}
+
+export async function codeCacheStage(job: CodeCacheJob, outDir: string, zipPath: string, events: string[] = []): Promise<CodeCacheResult[]> {
   const units = job.bundle?.units ?? [];
   const inUnit = new Set(units.flatMap((u) => u.files));
   const roots: { file: string; kind: CodeCacheKind }[] = units.filter((u) => u.format === 'cjs').map((u) => ({ file: u.root, kind: u.kind }));
-  const kept = new Set(job.plan!.files.filter((f) => f.decision === 'keep').map((f) => f.file));
-  for (const d of job.plan!.imports) {
+  const kept = new Set(job.plan.files.filter((f) => f.decision === 'keep').map((f) => f.file));
+  for (const d of job.plan.imports) {
     const t = d.decision === 'lazy' && !d.narrow ? d.target : undefined;
-    const node = t ? job.graph!.files[t] : undefined;
+    const node = t ? job.graph.files[t] : undefined;
     if (!t || !node || node.kind !== 'js' || node.isESM || inUnit.has(t) || !kept.has(t) || roots.some((r) => r.file === t)) continue;
     roots.push({ file: t, kind: 'lazy' });
   }
@@ -111,19 +125,21 @@ export async function codeCacheStage(job: Job, outDir: string, zipPath: string, 
   // Below 4 KiB the extra read of the cache costs about what it saves (App24JS: all 32 such files or the
   // 24 above 4 KiB, same cold start).
   for (const [f, why] of Object.entries(job.bundle?.unbundled ?? {})) {
-    const node = job.graph!.files[f];
+    const node = job.graph.files[f];
     if (!node || node.kind !== 'js' || node.isESM || !kept.has(f) || roots.some((r) => r.file === f) || !/\.c?js$/.test(f)) continue;
     if (!SINGLE_FILE_REASONS.has(why.code) || fs.statSync(path.join(outDir, f)).size < SINGLE_FILE_MIN_BYTES) continue;
     roots.push({ file: f, kind: 'file' });
   }
   if (roots.length === 0) return [];
-  const handlers = job.app!.handlers.filter((h) => h.style === 'aws' && roots.some((r) => r.file === h.file && r.kind === 'handler'));
+  const handlers = job.app.handlers.filter((h) => h.style === 'aws' && roots.some((r) => r.file === h.file && r.kind === 'handler'));
   const warm = events.flatMap((event) => handlers.map((h) => ({ file: h.file, exportName: h.exportName, event })));
-  const first = job.app!.handlers[0];
+  const first = job.app.handlers[0];
   const memoryMb = job.options.memoryMb;
   const results = addCodeCache(outDir, roots, warm, { nodeFlags: first ? lambdaNodeFlags(first, memoryMb) : [], memoryMb });
-  job.bundle!.codeCache = results;
-  job.bundle!.codeCacheFlags = first ? runtimeV8Flags(first, memoryMb) : [];
+  if (job.bundle) {
+    job.bundle.codeCache = results;
+    job.bundle.codeCacheFlags = first ? runtimeV8Flags(first, memoryMb) : [];
+  }
   // A single file the child never loaded (an event that was not given) simply has no cache.
   for (const r of results.filter((x) => !x.ok && x.kind !== 'file'))
     job.diagnostics.push(diag('FL203', 'warning', `${r.handler}: no code cache (${r.error}); loaded as usual`, { file: r.handler }));

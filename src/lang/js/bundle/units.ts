@@ -9,7 +9,7 @@
 // the set of files that stay files is closed downwards (a file's dependencies load as files too).
 import type { ImportDecision, ModuleGraph, Reason, ResolvedEdge } from '../../../types.js';
 import { parse } from '@babel/parser';
-import { packageDirOf } from '../../../plan/plan.js';
+import { packageDirOf } from '../analyze/file-index.js';
 import { anchorRequires } from './anchor.js';
 import { hasUseStrictDirective, sloppyOnlyUse } from './sloppy.js';
 

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { diag, FaaslightError } from '../../../diagnostics.js';
 import { abs } from '../../../util/paths.js';
-import type { BindingSite, Diagnostic, FaaslightConfig, FileAnalysis, HandlerSpec, ImportDecision, ModuleGraph } from '../../../types.js';
+import type { BindingSite, Diagnostic, FaaslightConfig, FileAnalysis, HandlerSpec, ModuleGraph } from '../../../types.js';
 import { analyzePythonBindings } from './bindings.js';
 import { buildPythonGraph, type PyFileInfo, type PythonGraphOptions } from './graph.js';
 import { toFileAnalysis } from './scan.js';
@@ -12,6 +12,8 @@ export { buildPythonGraph, type PyFileInfo } from './graph.js';
 export { analyzePythonBindings } from './bindings.js';
 export { findStubCandidates, type StubCandidate } from './stubs.js';
 export { parsePython } from './parser.js';
+// The per-site rules live with the other decisions; tests run them straight after the analysis.
+export { decidePythonImports } from '../imports.js';
 
 export interface PythonAnalyzeOptions extends PythonGraphOptions {
   config?: FaaslightConfig;
@@ -164,28 +166,4 @@ function cycles(graph: ModuleGraph, infos: Map<string, PyFileInfo>): { list: str
   };
   for (const v of [...adj.keys()].sort()) if (!idx.has(v)) strong(v);
   return { list, files: new Set(list.flat()) };
-}
-
-// Modules already loaded when `python3 -S` starts: a lazy stand-in would only add work.
-const PRELOADED = new Set(['sys', 'os', 'io', 'abc', 'codecs', 'stat', 'posixpath', 'genericpath', '_collections_abc', 'builtins', 'marshal', 'posix', 'time', 'encodings', 'zipimport', '_io', '_thread', '_weakref', '_warnings', '_signal', '_abc', '_stat', '_codecs']);
-
-/**
- * Default plan for Python imports: lazy only when the analysis says 'deferred' (every use is an
- * attribute access or call inside functions that do not run at import time) and the configuration
- * does not pin it eager. The zero value is eager.
- */
-export function decidePythonImports(sites: BindingSite[], config: FaaslightConfig = {}, graph?: ModuleGraph): ImportDecision[] {
-  return sites.map((site): ImportDecision => {
-    const top = site.specifier.split('.')[0];
-    if (site.usage !== 'deferred') return { site, decision: 'eager', reason: { code: `usage-${site.usage}`, text: site.usageReason, parent: site.file } };
-    // Inside a library, its own modules are almost always loaded by its __init__ anyway: a stand-in
-    // there only adds a resolution step. Imports of other packages (and app code's imports) pay off.
-    const own = graph?.files[site.file]?.package;
-    if (own && (site.specifier.startsWith('.') || top === own)) {
-      return { site, decision: 'eager', reason: { code: 'same-package', text: `import within package ${own}`, parent: site.file } };
-    }
-    if (config.eager?.some((e) => e === site.specifier || e === top)) return { site, decision: 'eager', reason: { code: 'config-eager', text: 'listed under "eager" in the configuration', parent: site.file } };
-    if (PRELOADED.has(site.specifier)) return { site, decision: 'eager', reason: { code: 'preloaded', text: `${site.specifier} is loaded by the interpreter at startup`, parent: site.file } };
-    return { site, decision: 'lazy', reason: { code: 'deferred', text: site.usageReason, parent: site.file } };
-  });
 }

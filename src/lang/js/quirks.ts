@@ -1,6 +1,6 @@
 // Package quirks, one table keyed by package name: files a package loads through means the static
 // analysis cannot follow (an aliased `require`, a computed path), kept whenever the package is reached.
-import { matchesAny } from '../util/glob.js';
+import { matchesAny } from '../../util/glob.js';
 
 export const PACKAGE_QUIRKS: Record<string, { keep: string[]; why: string }> = {
   moment: { keep: ['locale/**'], why: 'moment loads locales through an aliased require (`aliasedRequire("./locale/" + name)`)' },

@@ -1,0 +1,95 @@
+// The Python language adapter (src/lang/types.ts): the analysis, decision and rewrite modules of this
+// folder, wired to the job. Python has no bundler.
+import { diag } from '../../diagnostics.js';
+import { stage } from '../../job.js';
+import { keptEagerNotes } from '../../plan/plan.js';
+import type { ImportDecision, Reason, TraceResult } from '../../types.js';
+import type { LanguageAdapter } from '../types.js';
+import { analyzePythonApp } from './analyze/index.js';
+import type { StubCandidate } from './analyze/stubs.js';
+import { tracePythonApp } from './analyze/trace.js';
+import { isCache, pythonFileRules } from './files.js';
+import { planPythonImports } from './imports.js';
+import { PYTHON_SHIM_SOURCE, PYTHON_SHIM_TARGET, transformPythonFile } from './transform/index.js';
+import { precompilePython } from './transform/precompile.js';
+
+export const python: LanguageAdapter = {
+  runtime: 'python',
+
+  async analyze(job) {
+    const { app } = job;
+    const analysis = await stage(job, 'analyze', () => analyzePythonApp(app.root, app.files, app.handlers, { config: app.config, stubs: job.options.stubs !== false }));
+    for (const [file, a] of Object.entries(analysis.analyses)) job.analyses.set(file, a);
+    job.diagnostics.push(...analysis.diagnostics);
+    return { graph: analysis.graph, sites: analysis.sites, stubs: analysis.stubCandidates };
+  },
+
+  async trace(job, events) {
+    const trace = mergeTraces(await Promise.all(job.app.handlers.map((h) => tracePythonApp(job.app.root, h, events))));
+    const diagnostics = trace.errors
+      .filter((x) => !x.event)
+      .map((e) => diag('FL105', 'warning', `throws at init while tracing: ${e.message}`, { note: 'the trace then shows only what loaded before the error' }));
+    return { trace, diagnostics };
+  },
+
+  decide(job, { graph, sites }) {
+    const imports = planPythonImports(sites, job.app.config, graph, job.options.lazy);
+    // A library's own imports are decided too (they are rewritten like the app's), but are not the user's to change.
+    const notes = keptEagerNotes(imports.filter((d) => !graph.files[d.site.file]?.package), (s) => `import ${s}`);
+    return { imports, fileRules: pythonFileRules(job.app.files), notes };
+  },
+
+  transform(job) {
+    const handlerFiles = [...new Set(job.app.handlers.map((h) => h.file))];
+    const code = new Map<string, string>();
+    const storeAlso: string[] = [];
+    const lazyByFile = new Map<string, ImportDecision[]>();
+    for (const d of job.plan.imports) if (d.decision === 'lazy') lazyByFile.set(d.site.file, [...(lazyByFile.get(d.site.file) ?? []), d]);
+    const stubsByFile = new Map<string, StubCandidate[]>();
+    for (const s of job.stubs ?? []) stubsByFile.set(s.file, [...(stubsByFile.get(s.file) ?? []), s]);
+    const stubbed = new Set<string>();
+    for (const file of [...new Set([...lazyByFile.keys(), ...stubsByFile.keys(), ...handlerFiles])].sort()) {
+      const decisions = lazyByFile.get(file) ?? [];
+      const r = transformPythonFile(file, job.readText(file), decisions, stubsByFile.get(file) ?? [], { isHandler: handlerFiles.includes(file) });
+      job.diagnostics.push(...r.diagnostics);
+      // What the rewrite did not apply stays eager / unstubbed, with the reason.
+      const done = new Set(r.applied);
+      for (const d of decisions) {
+        if (r.changed && [...done].some((a) => a.startsWith(`line ${d.site.line}: `))) continue;
+        const why = r.changed ? 'not a plain import statement: the rewrite leaves it as is' : `the file was kept as is (${r.diagnostics[0]?.message ?? 'no change'})`;
+        Object.assign(d, { decision: 'eager', mechanism: undefined, reason: { code: r.changed ? 'rewrite-skipped' : 'rewrite-failed', text: why, parent: file } satisfies Reason });
+      }
+      for (const s of stubsByFile.get(file) ?? []) if (r.changed && done.has(`${file}:${s.line}: ${s.qualname} → stub`)) stubbed.add(`${file}:${s.line}`);
+      if (r.changed) code.set(file, r.code);
+      if (r.storeOriginal) storeAlso.push(file);
+    }
+    return { code, storeAlso, stubs: (job.stubs ?? []).filter((s) => stubbed.has(`${s.file}:${s.line}`)) };
+  },
+
+  packageExtras(job) {
+    return {
+      runtime: 'python',
+      runtimeFiles: { [PYTHON_SHIM_TARGET]: PYTHON_SHIM_SOURCE },
+      beforeZip: job.options.precompile
+        ? async (dir) => {
+            await stage(job, 'precompile', () => precompilePython(dir));
+          }
+        : undefined,
+      // Byte-code caches leave without going into the fallback store (see ./files.ts).
+      notStored: isCache,
+    };
+  },
+
+  fallbackDirEnv: 'FAASLIGHT_FALLBACK_DIR',
+};
+
+/** One trace for several handlers of the same package: files loaded at init or by an event under any of them. */
+function mergeTraces(traces: TraceResult[]): TraceResult {
+  const perEvent: Record<string, string[]> = {};
+  for (const t of traces) for (const [e, files] of Object.entries(t.perEvent)) perEvent[e] = [...new Set([...(perEvent[e] ?? []), ...files])].sort();
+  return {
+    init: [...new Set(traces.flatMap((t) => t.init))].sort(),
+    perEvent,
+    errors: traces.flatMap((t) => t.errors),
+  };
+}
