@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createJob, loadedJob, stage, type AnalyzedJob, type JobOptions, type OptimizedJob, type ResolvedOptions } from './job.js';
 import { loadApp } from './app/index.js';
 import { languageFor } from './lang/index.js';
-import { makePlan } from './plan/plan.js';
+import { makePlan, revertToEager } from './plan/plan.js';
 import { writePackage } from './package/index.js';
 import { verify, verifyDiagnostics, expandEvents, type HarnessOutcome } from './verify/index.js';
 import { diag, UsageError } from './diagnostics.js';
@@ -21,7 +21,9 @@ export { nodeVersionFor } from './lang/js/imports.js';
 function withDefaults(options: JobOptions): ResolvedOptions {
   const input = path.resolve(options.input);
   const out = options.out ? path.resolve(options.out) : `${input.replace(/[\\/]+$/, '')}.opt`;
-  return { strip: true, lazy: true, ...options, input, out, zipPath: options.zipPath ? path.resolve(options.zipPath) : `${out}.zip` };
+  const zipPath = options.zipPath ? path.resolve(options.zipPath) : `${out}.zip`;
+  // Only an explicit false turns stripping or laziness off (callers pass the CLI's undefined through).
+  return { ...options, input, out, zipPath, strip: options.strip !== false, lazy: options.lazy !== false };
 }
 
 /** Load, analyse and plan. Writes nothing. */
@@ -68,6 +70,8 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
   const lang = languageFor(job.app.runtime);
 
   const transformed = await stage(job, 'transform', () => lang.transform(job));
+  // The plan then says what the package does: what the rewrite could not carry out is eager, with the reason.
+  for (const { decision, reason } of transformed.notApplied) revertToEager(decision, reason);
   if (transformed.stubs) job.stubs = transformed.stubs;
 
   const bundler = o.bundle ? lang.bundle : undefined;

@@ -4,7 +4,7 @@
 import type { AnalyzedJob, LoadedJob, OptimizeResults } from '../job.js';
 import type { WritePackageOptions } from '../package/write-package.js';
 import type { FileRules } from '../plan/files.js';
-import type { BindingSite, Diagnostic, ImportDecision, ModuleGraph, Runtime, TraceResult } from '../types.js';
+import type { BindingSite, Diagnostic, ImportDecision, ModuleGraph, Reason, Runtime, TraceResult } from '../types.js';
 import type { StubCandidate } from './python/analyze/stubs.js';
 
 export interface Analysis {
@@ -27,6 +27,8 @@ export interface Decisions {
 export interface Transformed {
   /** Changed sources, by file; every other file is copied byte for byte. */
   code: Map<string, string>;
+  /** Lazy decisions the rewrite could not carry out (rewrite-skipped / rewrite-failed): the pipeline sets them back to eager. */
+  notApplied: { decision: ImportDecision; reason: Reason }[];
   /** Kept files whose original also goes into the fallback store (Python stubs compile it from there). */
   storeAlso?: string[];
   /** Module-scope values now built at first use (JavaScript). */
@@ -57,8 +59,8 @@ export interface LanguageAdapter {
   /** The language's decisions, with typed reasons, for the plan; diagnostics go to job.diagnostics. */
   decide(job: LoadedJob, analysis: Analysis & { trace?: TraceResult }): Decisions;
   /**
-   * Applies the plan and returns the changed sources. A decision the rewrite cannot carry out is set back
-   * to eager with the reason (rewrite-skipped / rewrite-failed): the plan then says what the package does.
+   * Applies the plan and returns the changed sources, and the decisions it could not carry out with the
+   * reason; it changes neither the plan nor any file.
    */
   transform(job: AnalyzedJob): Transformed;
   /** The shim files and the way each handler loads the shim. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { diag } from '../../diagnostics.js';
 import { stage, type AnalyzedJob, type LoadedJob } from '../../job.js';
 import { keptEagerNotes } from '../../plan/plan.js';
-import type { BindingSite, ImportDecision } from '../../types.js';
+import type { BindingSite, ImportDecision, Reason } from '../../types.js';
 import { expandEvents } from '../../verify/index.js';
 import type { LanguageAdapter } from '../types.js';
 import { barrelExports, type BarrelMap } from './analyze/barrel.js';
@@ -89,6 +89,7 @@ export const javascript: LanguageAdapter = {
     for (const d of job.plan.imports) if (d.decision === 'lazy') byFile.set(d.site.file, [...(byFile.get(d.site.file) ?? []), d]);
     const code = new Map<string, string>();
     const lazyValues: LazyValue[] = [];
+    const notApplied: { decision: ImportDecision; reason: Reason }[] = [];
     for (const [file, decisions] of byFile) {
       const original = job.readText(file);
       try {
@@ -96,15 +97,15 @@ export const javascript: LanguageAdapter = {
         lazyValues.push(...r.values);
         for (const s of r.skipped) {
           const d = decisions.find((x) => x.site.id === s.id);
-          if (d) Object.assign(d, { decision: 'eager', mechanism: undefined, reason: { code: 'rewrite-skipped', text: s.reason, parent: file } });
+          if (d) notApplied.push({ decision: d, reason: { code: 'rewrite-skipped', text: s.reason, parent: file } });
         }
         if (r.code !== original) code.set(file, r.code);
       } catch (e) {
-        for (const d of decisions) Object.assign(d, { decision: 'eager', mechanism: undefined, reason: { code: 'rewrite-failed', text: String(e), parent: file } });
+        for (const d of decisions) notApplied.push({ decision: d, reason: { code: 'rewrite-failed', text: String(e), parent: file } });
         job.diagnostics.push(diag('FL202', 'warning', `${file}: rewrite failed (${(e as Error).message}); file kept as is`, { file }));
       }
     }
-    return { code, lazyValues };
+    return { code, notApplied, lazyValues };
   },
 
   packageExtras(job: AnalyzedJob, bundle) {

@@ -43,6 +43,7 @@ export const python: LanguageAdapter = {
     const handlerFiles = [...new Set(job.app.handlers.map((h) => h.file))];
     const code = new Map<string, string>();
     const storeAlso: string[] = [];
+    const notApplied: { decision: ImportDecision; reason: Reason }[] = [];
     const lazyByFile = new Map<string, ImportDecision[]>();
     for (const d of job.plan.imports) if (d.decision === 'lazy') lazyByFile.set(d.site.file, [...(lazyByFile.get(d.site.file) ?? []), d]);
     const stubsByFile = new Map<string, StubCandidate[]>();
@@ -57,13 +58,13 @@ export const python: LanguageAdapter = {
       for (const d of decisions) {
         if (r.changed && [...done].some((a) => a.startsWith(`line ${d.site.line}: `))) continue;
         const why = r.changed ? 'not a plain import statement: the rewrite leaves it as is' : `the file was kept as is (${r.diagnostics[0]?.message ?? 'no change'})`;
-        Object.assign(d, { decision: 'eager', mechanism: undefined, reason: { code: r.changed ? 'rewrite-skipped' : 'rewrite-failed', text: why, parent: file } satisfies Reason });
+        notApplied.push({ decision: d, reason: { code: r.changed ? 'rewrite-skipped' : 'rewrite-failed', text: why, parent: file } });
       }
       for (const s of stubsByFile.get(file) ?? []) if (r.changed && done.has(`${file}:${s.line}: ${s.qualname} → stub`)) stubbed.add(`${file}:${s.line}`);
       if (r.changed) code.set(file, r.code);
       if (r.storeOriginal) storeAlso.push(file);
     }
-    return { code, storeAlso, stubs: (job.stubs ?? []).filter((s) => stubbed.has(`${s.file}:${s.line}`)) };
+    return { code, notApplied, storeAlso, stubs: (job.stubs ?? []).filter((s) => stubbed.has(`${s.file}:${s.line}`)) };
   },
 
   packageExtras(job) {
