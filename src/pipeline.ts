@@ -30,27 +30,27 @@ function withDefaults(options: JobOptions): ResolvedOptions {
 export async function analyzeApp(options: JobOptions): Promise<AnalyzedJob> {
   const job = createJob(withDefaults(options));
   const o = job.options;
-  const loaded = await stage(job, 'load', () => loadApp(o.input, { handlers: o.handlers, target: o.target, runtime: o.runtime }));
-  job.diagnostics.push(...loaded.diagnostics);
-  const app = loadedJob(job, loaded.app);
-  const lang = languageFor(loaded.app.runtime, loaded.app.handlers[0]?.handler);
+  const { app, diagnostics } = await stage(job, 'load', () => loadApp(o.input, { handlers: o.handlers, target: o.target, runtime: o.runtime }));
+  job.diagnostics.push(...diagnostics);
+  const loaded = loadedJob(job, app);
+  const lang = languageFor(app.runtime, app.handlers[0]?.handler);
 
-  const analysis = await lang.analyze(app);
+  const analysis = await lang.analyze(loaded);
   let trace: TraceResult | undefined;
   if (o.traceEvents?.length) {
     const events = await expandEvents(o.traceEvents);
-    const run = await stage(job, 'trace', () => lang.trace(app, events));
+    const run = await stage(job, 'trace', () => lang.trace(loaded, events));
     trace = run.trace;
     job.diagnostics.push(...run.diagnostics);
   }
 
   const { plan, notes } = await stage(job, 'plan', () => {
-    const decided = lang.decide(app, { ...analysis, trace });
-    const made = makePlan({ app: app.app, graph: analysis.graph, trace, strip: o.strip, sizeOf: app.sizeOf, diagnostics: job.diagnostics, ...decided });
+    const decided = lang.decide(loaded, { ...analysis, trace });
+    const made = makePlan({ app, graph: analysis.graph, trace, strip: o.strip, sizeOf: loaded.sizeOf, diagnostics: job.diagnostics, ...decided });
     return { plan: made, notes: decided.notes };
   });
   job.diagnostics.push(...notes);
-  return { ...app, graph: analysis.graph, sites: analysis.sites, trace, plan, stubs: analysis.stubs };
+  return { ...loaded, graph: analysis.graph, sites: analysis.sites, trace, plan, stubs: analysis.stubs };
 }
 
 export interface OptimizeResult {
