@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The benchmark of faaslight itself (not of the functions it optimizes):
-//   npm run bench:tool [-- --only App23JS,App24JS] [--runs 20] [--app-runs 1] [--cli <bin/faaslight.js>] [--out <file.json>]
+//   npm run bench:tool [-- --only App23JS,App24JS] [--runs 20] [--app-runs 1] [--cli <bin/faaslight.js> …] [--out <file.json>]
 //                      [--startup-only] [--no-setup]
 // 1. Start-up: `--runs` rounds, each running `node -e 0`, `faaslight --help` and `faaslight analyze` on a
 //    one-file fixture, in that order, so that all three see the same machine load; medians side by side.
@@ -11,7 +11,8 @@
 // NODE_EXTRA_CA_CERTS, which alone adds tens of ms to each Node start. Peak RSS comes from
 // `/usr/bin/time -f %M` (the largest process of the child's tree); without it RSS is left out.
 // --cli benchmarks another build (e.g. an unchanged checkout's bin/faaslight.js) on this tree's apps and
-// fixture. The result is printed and written as JSON (kind faaslight.bench-tool) to --out.
+// fixture; given more than once, the builds take turns in every round and on every app, so a before/after
+// pair sees the same machine load. The result is printed and written as JSON (kind faaslight.bench-tool) to --out.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,7 +31,7 @@ function options(argv) {
       only: { type: 'string' },
       runs: { type: 'string', default: '20' },
       'app-runs': { type: 'string', default: '1' },
-      cli: { type: 'string', default: path.join(ROOT, 'bin', 'faaslight.js') },
+      cli: { type: 'string', multiple: true, default: [path.join(ROOT, 'bin', 'faaslight.js')] },
       out: { type: 'string', default: path.join(ROOT, 'results', 'bench-tool.json') },
       'startup-only': { type: 'boolean', default: false },
       'no-setup': { type: 'boolean', default: false },
@@ -45,7 +46,7 @@ function options(argv) {
     only: values.only?.split(',').map((s) => s.trim()).filter(Boolean),
     runs: count('runs'),
     appRuns: count('app-runs'),
-    cli: path.resolve(values.cli),
+    clis: values.cli.map((c) => path.resolve(c)),
     out: path.resolve(values.out),
     startupOnly: values['startup-only'],
     setup: !values['no-setup'],
@@ -80,17 +81,16 @@ const median = (xs) => {
 const round = (n, d = 1) => (n === undefined ? undefined : Math.round(n * 10 ** d) / 10 ** d);
 
 function startup(o) {
-  const commands = {
-    node: [process.execPath, '-e', '0'],
-    help: [process.execPath, o.cli, '--help'],
-    analyze: [process.execPath, o.cli, 'analyze', TINY, '--handler', 'handler.handler'],
-  };
-  const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  const commands = [['node', [process.execPath, '-e', '0']]];
+  for (const cli of o.clis) {
+    commands.push([`help ${cli}`, [process.execPath, cli, '--help']], [`analyze ${cli}`, [process.execPath, cli, 'analyze', TINY, '--handler', 'handler.handler']]);
+  }
+  const samples = new Map(commands.map(([k]) => [k, []]));
   for (let i = 0; i < o.runs; i++) {
-    for (const [name, argv] of Object.entries(commands)) {
+    for (const [name, argv] of commands) {
       const r = run(argv);
       if (r.status !== 0) throw new Error(`${argv.slice(1).join(' ')} exited ${r.status}: ${r.stderr.trim().split('\n').pop()}`);
-      samples[name].push(r);
+      samples.get(name).push(r);
     }
     process.stderr.write(`\rbench-tool: start-up ${i + 1}/${o.runs}`);
   }
@@ -101,8 +101,16 @@ function startup(o) {
     maxMs: round(Math.max(...xs.map((x) => x.wallMs))),
     rssMb: xs[0].rssMb === undefined ? undefined : round(median(xs.map((x) => x.rssMb))),
   });
-  const s = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, stat(xs)]));
-  return { runs: o.runs, ...s, helpOverNode: round(s.help.medianMs / s.node.medianMs, 2), analyzeOverNode: round(s.analyze.medianMs / s.node.medianMs, 2) };
+  const node = stat(samples.get('node'));
+  return {
+    runs: o.runs,
+    node,
+    clis: o.clis.map((cli) => {
+      const help = stat(samples.get(`help ${cli}`));
+      const analyze = stat(samples.get(`analyze ${cli}`));
+      return { cli, help, analyze, helpOverNode: round(help.medianMs / node.medianMs, 2), analyzeOverNode: round(analyze.medianMs / node.medianMs, 2) };
+    }),
+  };
 }
 
 function corpusApps(only) {
@@ -117,11 +125,11 @@ function corpusApps(only) {
   return only;
 }
 
-function optimizeOnce(o, app, work) {
+function optimizeOnce(cli, app, work) {
   const out = path.join(work, `${app}.opt`);
   fs.rmSync(out, { recursive: true, force: true });
   fs.rmSync(`${out}.zip`, { force: true });
-  const r = run([process.execPath, o.cli, 'optimize', path.join(ROOT, 'apps', app), '--out', out, '--json']);
+  const r = run([process.execPath, cli, 'optimize', path.join(ROOT, 'apps', app), '--out', out, '--json']);
   fs.rmSync(out, { recursive: true, force: true });
   fs.rmSync(`${out}.zip`, { force: true });
   if (r.status !== 0) return { ...r, error: `exit ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').pop()}` };
@@ -136,24 +144,27 @@ function apps(o) {
     if (setup.status !== 0) throw new Error('corpus setup failed (see above)');
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'faaslight-bench-tool-'));
-  const rows = [];
+  const runs = new Map(o.clis.map((cli) => [cli, new Map(names.map((app) => [app, []]))]));
   for (const app of names) {
-    const runs = [];
     for (let i = 0; i < o.appRuns; i++) {
-      process.stderr.write(`bench-tool: optimize ${app}${o.appRuns > 1 ? ` ${i + 1}/${o.appRuns}` : ''} …\n`);
-      runs.push(optimizeOnce(o, app, work));
+      for (const cli of o.clis) {
+        process.stderr.write(`bench-tool: optimize ${app}${o.appRuns > 1 ? ` ${i + 1}/${o.appRuns}` : ''}${o.clis.length > 1 ? ` (${cli})` : ''} …\n`);
+        runs.get(cli).get(app).push(optimizeOnce(cli, app, work));
+      }
     }
-    const failed = runs.find((r) => r.error);
-    if (failed) {
-      rows.push({ app, error: failed.error });
-      continue;
-    }
-    // The run with the median wall time, so that its stage times and RSS belong together.
-    const byWall = [...runs].sort((a, b) => a.wallMs - b.wallMs);
-    const m = byWall[(byWall.length - 1) >> 1];
-    rows.push({ app, wallMs: round(m.wallMs, 0), rssMb: round(m.rssMb), stages: m.stages });
   }
   fs.rmSync(work, { recursive: true, force: true });
+  return o.clis.map((cli) => ({ cli, runsPerApp: o.appRuns, ...appRows(names.map((app) => [app, runs.get(cli).get(app)])) }));
+}
+
+function appRows(perApp) {
+  const rows = perApp.map(([app, runs]) => {
+    const failed = runs.find((r) => r.error);
+    if (failed) return { app, error: failed.error };
+    // The run with the median wall time, so that its stage times and RSS belong together.
+    const m = [...runs].sort((a, b) => a.wallMs - b.wallMs)[(runs.length - 1) >> 1];
+    return { app, wallMs: round(m.wallMs, 0), rssMb: round(m.rssMb), stages: m.stages };
+  });
   const ok = rows.filter((r) => !r.error);
   const total = {
     apps: rows.length,
@@ -162,7 +173,7 @@ function apps(o) {
     slowestApp: ok.length ? ok.reduce((a, b) => (b.wallMs > a.wallMs ? b : a)).app : undefined,
     maxRssMb: ok.some((r) => r.rssMb !== undefined) ? Math.max(...ok.map((r) => r.rssMb ?? 0)) : undefined,
   };
-  return { runsPerApp: o.appRuns, rows, total };
+  return { rows, total };
 }
 
 function pad(cells, widths) {
@@ -177,35 +188,27 @@ function table(header, rows) {
 const ms = (n) => (n === undefined ? '-' : `${n}`);
 
 function text(result) {
-  const lines = [`faaslight bench-tool: ${result.cli} on ${result.machine.cpus} CPU(s), Node ${result.machine.node}`];
+  const lines = [`faaslight bench-tool on ${result.machine.cpus} CPU(s), Node ${result.machine.node}, load average ${result.machine.loadavg.join(' ')}`];
+  const label = (cli) => (result.clis.length > 1 ? ` ${cli}` : '');
   const s = result.startup;
-  if (s) {
-    lines.push('', `start-up, median of ${s.runs} (ms; peak RSS MB):`);
-    lines.push(
-      table(
-        ['command', 'median', 'min', 'max', 'RSS', '× node'],
-        [
-          ['node -e 0', s.node.medianMs, s.node.minMs, s.node.maxMs, ms(s.node.rssMb), '1.00'],
-          ['faaslight --help', s.help.medianMs, s.help.minMs, s.help.maxMs, ms(s.help.rssMb), s.helpOverNode.toFixed(2)],
-          ['faaslight analyze <tiny>', s.analyze.medianMs, s.analyze.minMs, s.analyze.maxMs, ms(s.analyze.rssMb), s.analyzeOverNode.toFixed(2)],
-        ],
-      ),
-    );
+  lines.push('', `start-up, median of ${s.runs} (ms; peak RSS MB)${result.clis.length === 1 ? `: ${result.clis[0]}` : ''}:`);
+  const startRows = [['node -e 0', s.node.medianMs, s.node.minMs, s.node.maxMs, ms(s.node.rssMb), '1.00']];
+  for (const c of s.clis) {
+    startRows.push([`faaslight --help${label(c.cli)}`, c.help.medianMs, c.help.minMs, c.help.maxMs, ms(c.help.rssMb), c.helpOverNode.toFixed(2)]);
+    startRows.push([`faaslight analyze <tiny>${label(c.cli)}`, c.analyze.medianMs, c.analyze.minMs, c.analyze.maxMs, ms(c.analyze.rssMb), c.analyzeOverNode.toFixed(2)]);
   }
-  const a = result.apps;
-  if (a) {
-    const stages = [...new Set(a.rows.flatMap((r) => Object.keys(r.stages ?? {})))];
-    lines.push('', `optimize, verify off (wall and stage times in ms, peak RSS MB${a.runsPerApp > 1 ? `, median of ${a.runsPerApp}` : ''}):`);
-    lines.push(
-      table(
-        ['app', 'wall', 'RSS', ...stages],
-        [
-          ...a.rows.map((r) => (r.error ? [r.app, `error: ${r.error}`, '', ...stages.map(() => '')] : [r.app, r.wallMs, ms(r.rssMb), ...stages.map((st) => ms(r.stages[st]))])),
-          ['total', a.total.wallMs, ms(a.total.maxRssMb), ...stages.map((st) => ms(round(a.rows.reduce((sum, r) => sum + (r.stages?.[st] ?? 0), 0), 0)))],
-        ],
-      ),
-    );
-    lines.push(`${a.total.apps} app(s)${a.total.failed ? `, ${a.total.failed} failed` : ''}; slowest ${a.total.slowestApp ?? '-'}; RSS of the total is the largest app's`);
+  lines.push(table(['command', 'median', 'min', 'max', 'RSS', '× node'], startRows));
+  if (result.apps) {
+    const stages = [...new Set(result.apps.flatMap((a) => a.rows.flatMap((r) => Object.keys(r.stages ?? {}))))];
+    lines.push('', `optimize, verify off (wall and stage times in ms, peak RSS MB${result.apps[0].runsPerApp > 1 ? `, median of ${result.apps[0].runsPerApp}` : ''}):`);
+    const rows = [];
+    for (const a of result.apps) {
+      for (const r of a.rows) rows.push(r.error ? [`${r.app}${label(a.cli)}`, `error: ${r.error}`, '', ...stages.map(() => '')] : [`${r.app}${label(a.cli)}`, r.wallMs, ms(r.rssMb), ...stages.map((st) => ms(r.stages[st]))]);
+      rows.push([`total${label(a.cli)}`, a.total.wallMs, ms(a.total.maxRssMb), ...stages.map((st) => ms(round(a.rows.reduce((sum, r) => sum + (r.stages?.[st] ?? 0), 0), 0)))]);
+    }
+    lines.push(table(['app', 'wall', 'RSS', ...stages], rows));
+    for (const a of result.apps) lines.push(`${a.total.apps} app(s)${a.total.failed ? `, ${a.total.failed} failed` : ''}; slowest ${a.total.slowestApp ?? '-'}${label(a.cli)}`);
+    lines.push("the total's RSS is its largest app's");
   }
   return `${lines.join('\n')}\n`;
 }
@@ -218,14 +221,15 @@ function main() {
     console.error(`bench-tool: ${e.message}`);
     process.exit(2);
   }
-  if (!fs.existsSync(o.cli)) {
-    console.error(`bench-tool: ${o.cli} not found (run \`npm run build\` first; npm run bench:tool does)`);
+  const missing = o.clis.find((c) => !fs.existsSync(c));
+  if (missing) {
+    console.error(`bench-tool: ${missing} not found (run \`npm run build\` first; npm run bench:tool does)`);
     process.exit(2);
   }
   const result = {
     kind: 'faaslight.bench-tool',
     version: 1,
-    cli: o.cli,
+    clis: o.clis,
     machine: { cpus: os.availableParallelism?.() ?? os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, loadavg: os.loadavg().map((x) => round(x, 2)) },
     startedAt: new Date().toISOString(),
     startup: startup(o),
@@ -235,7 +239,7 @@ function main() {
   fs.writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(text(result));
   process.stdout.write(`\nJSON: ${o.out}\n`);
-  process.exit(result.apps?.total.failed ? 1 : 0);
+  process.exit(result.apps?.some((a) => a.total.failed) ? 1 : 0);
 }
 
 main();
