@@ -43,7 +43,10 @@ function options(argv) {
     return Number(v);
   };
   return {
-    only: values.only?.split(',').map((s) => s.trim()).filter(Boolean),
+    only: values.only
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     runs: count('runs'),
     appRuns: count('app-runs'),
     clis: values.cli.map((c) => path.resolve(c)),
@@ -53,7 +56,12 @@ function options(argv) {
   };
 }
 
-const cleanEnv = () => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.homedir(), TMPDIR: os.tmpdir(), LANG: process.env.LANG ?? 'C.UTF-8' });
+const cleanEnv = () => ({
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: process.env.HOME ?? os.homedir(),
+  TMPDIR: os.tmpdir(),
+  LANG: process.env.LANG ?? 'C.UTF-8',
+});
 
 const hasTime = fs.existsSync(TIME);
 
@@ -83,7 +91,10 @@ const round = (n, d = 1) => (n === undefined ? undefined : Math.round(n * 10 ** 
 function startup(o) {
   const commands = [['node', [process.execPath, '-e', '0']]];
   for (const cli of o.clis) {
-    commands.push([`help ${cli}`, [process.execPath, cli, '--help']], [`analyze ${cli}`, [process.execPath, cli, 'analyze', TINY, '--handler', 'handler.handler']]);
+    commands.push(
+      [`help ${cli}`, [process.execPath, cli, '--help']],
+      [`analyze ${cli}`, [process.execPath, cli, 'analyze', TINY, '--handler', 'handler.handler']],
+    );
   }
   const samples = new Map(commands.map(([k]) => [k, []]));
   for (let i = 0; i < o.runs; i++) {
@@ -140,7 +151,10 @@ function optimizeOnce(cli, app, work) {
 function apps(o) {
   const names = corpusApps(o.only);
   if (o.setup) {
-    const setup = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'corpus-setup.mjs'), '--only', names.join(',')], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+    const setup = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'corpus-setup.mjs'), '--only', names.join(',')], {
+      cwd: ROOT,
+      stdio: ['ignore', process.stderr, process.stderr],
+    });
     if (setup.status !== 0) throw new Error('corpus setup failed (see above)');
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'faaslight-bench-tool-'));
@@ -149,7 +163,10 @@ function apps(o) {
     for (let i = 0; i < o.appRuns; i++) {
       for (const cli of o.clis) {
         process.stderr.write(`bench-tool: optimize ${app}${o.appRuns > 1 ? ` ${i + 1}/${o.appRuns}` : ''}${o.clis.length > 1 ? ` (${cli})` : ''} …\n`);
-        runs.get(cli).get(app).push(optimizeOnce(cli, app, work));
+        runs
+          .get(cli)
+          .get(app)
+          .push(optimizeOnce(cli, app, work));
       }
     }
   }
@@ -169,7 +186,10 @@ function appRows(perApp) {
   const total = {
     apps: rows.length,
     failed: rows.length - ok.length,
-    wallMs: round(ok.reduce((s, r) => s + r.wallMs, 0), 0),
+    wallMs: round(
+      ok.reduce((s, r) => s + r.wallMs, 0),
+      0,
+    ),
     slowestApp: ok.length ? ok.reduce((a, b) => (b.wallMs > a.wallMs ? b : a)).app : undefined,
     maxRssMb: ok.some((r) => r.rssMb !== undefined) ? Math.max(...ok.map((r) => r.rssMb ?? 0)) : undefined,
   };
@@ -195,19 +215,47 @@ function text(result) {
   const startRows = [['node -e 0', s.node.medianMs, s.node.minMs, s.node.maxMs, ms(s.node.rssMb), '1.00']];
   for (const c of s.clis) {
     startRows.push([`faaslight --help${label(c.cli)}`, c.help.medianMs, c.help.minMs, c.help.maxMs, ms(c.help.rssMb), c.helpOverNode.toFixed(2)]);
-    startRows.push([`faaslight analyze <tiny>${label(c.cli)}`, c.analyze.medianMs, c.analyze.minMs, c.analyze.maxMs, ms(c.analyze.rssMb), c.analyzeOverNode.toFixed(2)]);
+    startRows.push([
+      `faaslight analyze <tiny>${label(c.cli)}`,
+      c.analyze.medianMs,
+      c.analyze.minMs,
+      c.analyze.maxMs,
+      ms(c.analyze.rssMb),
+      c.analyzeOverNode.toFixed(2),
+    ]);
   }
   lines.push(table(['command', 'median', 'min', 'max', 'RSS', '× node'], startRows));
   if (result.apps) {
     const stages = [...new Set(result.apps.flatMap((a) => a.rows.flatMap((r) => Object.keys(r.stages ?? {}))))];
-    lines.push('', `optimize, verify off (wall and stage times in ms, peak RSS MB${result.apps[0].runsPerApp > 1 ? `, median of ${result.apps[0].runsPerApp}` : ''}):`);
+    lines.push(
+      '',
+      `optimize, verify off (wall and stage times in ms, peak RSS MB${result.apps[0].runsPerApp > 1 ? `, median of ${result.apps[0].runsPerApp}` : ''}):`,
+    );
     const rows = [];
     for (const a of result.apps) {
-      for (const r of a.rows) rows.push(r.error ? [`${r.app}${label(a.cli)}`, `error: ${r.error}`, '', ...stages.map(() => '')] : [`${r.app}${label(a.cli)}`, r.wallMs, ms(r.rssMb), ...stages.map((st) => ms(r.stages[st]))]);
-      rows.push([`total${label(a.cli)}`, a.total.wallMs, ms(a.total.maxRssMb), ...stages.map((st) => ms(round(a.rows.reduce((sum, r) => sum + (r.stages?.[st] ?? 0), 0), 0)))]);
+      for (const r of a.rows)
+        rows.push(
+          r.error
+            ? [`${r.app}${label(a.cli)}`, `error: ${r.error}`, '', ...stages.map(() => '')]
+            : [`${r.app}${label(a.cli)}`, r.wallMs, ms(r.rssMb), ...stages.map((st) => ms(r.stages[st]))],
+        );
+      rows.push([
+        `total${label(a.cli)}`,
+        a.total.wallMs,
+        ms(a.total.maxRssMb),
+        ...stages.map((st) =>
+          ms(
+            round(
+              a.rows.reduce((sum, r) => sum + (r.stages?.[st] ?? 0), 0),
+              0,
+            ),
+          ),
+        ),
+      ]);
     }
     lines.push(table(['app', 'wall', 'RSS', ...stages], rows));
-    for (const a of result.apps) lines.push(`${a.total.apps} app(s)${a.total.failed ? `, ${a.total.failed} failed` : ''}; slowest ${a.total.slowestApp ?? '-'}${label(a.cli)}`);
+    for (const a of result.apps)
+      lines.push(`${a.total.apps} app(s)${a.total.failed ? `, ${a.total.failed} failed` : ''}; slowest ${a.total.slowestApp ?? '-'}${label(a.cli)}`);
     lines.push("the total's RSS is its largest app's");
   }
   return `${lines.join('\n')}\n`;
@@ -230,7 +278,12 @@ function main() {
     kind: 'faaslight.bench-tool',
     version: 1,
     clis: o.clis,
-    machine: { cpus: os.availableParallelism?.() ?? os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, loadavg: os.loadavg().map((x) => round(x, 2)) },
+    machine: {
+      cpus: os.availableParallelism?.() ?? os.cpus().length,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadavg: os.loadavg().map((x) => round(x, 2)),
+    },
     startedAt: new Date().toISOString(),
     startup: startup(o),
     apps: o.startupOnly ? undefined : apps(o),

@@ -49,6 +49,8 @@ const inputs = Object.keys(result.metafile.inputs).map((f) => path.resolve(ROOT,
 const foreign = inputs.filter((f) => !isShell(f) && !f.includes(`${path.sep}node_modules${path.sep}commander${path.sep}`));
 if (foreign.length) {
   fs.rmSync(BUNDLE, { force: true });
-  console.error(`build-cli: only the CLI shell and commander belong in ${path.relative(ROOT, BUNDLE)}, not:\n  ${foreign.map((f) => path.relative(ROOT, f)).join('\n  ')}`);
+  console.error(
+    `build-cli: only the CLI shell and commander belong in ${path.relative(ROOT, BUNDLE)}, not:\n  ${foreign.map((f) => path.relative(ROOT, f)).join('\n  ')}`,
+  );
   process.exit(1);
 }

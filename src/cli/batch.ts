@@ -30,7 +30,12 @@ export function registerBatch(program: Command, cli: Cli): void {
     .option('-o, --out <dir>', 'results folder: <out>/<app>/{opt,opt.zip,optimize.json,measure.json,result.json}, <out>/results.{json,csv,md}')
     .option('--runs <n>', 'fresh instances per side for the cold-start medians', int('--runs', 1), 10)
     .option('--warmup <n>', 'warm-up pairs left out of the statistics', int('--warmup', 0), 1)
-    .option('--jobs <n>', 'apps analysed and verified at once (measurements always run one at a time)', int('--jobs', 1), Math.max(1, Math.min(4, os.availableParallelism?.() ?? 1)))
+    .option(
+      '--jobs <n>',
+      'apps analysed and verified at once (measurements always run one at a time)',
+      int('--jobs', 1),
+      Math.max(1, Math.min(4, os.availableParallelism?.() ?? 1)),
+    )
     .option('--force', 're-run apps that already have a finished result in the results folder')
     .option('--shard <i/n>', 'run only shard i of n (1-based) of the apps sorted by name; combine with `faaslight batch merge`')
     .option('--only <apps>', 'only these apps (comma-separated, repeatable)', list())

@@ -14,7 +14,9 @@ export function registerCompare(program: Command, cli: Cli): void {
   program
     .command('compare')
     .argument('<app>', 'function package folder')
-    .description('build (a) original, (b) plain esbuild bundle, (c) faaslight lazy, (d) faaslight --bundle; verify each on the events; measure their cold starts interleaved')
+    .description(
+      'build (a) original, (b) plain esbuild bundle, (c) faaslight lazy, (d) faaslight --bundle; verify each on the events; measure their cold starts interleaved',
+    )
     .option('--handler <file.export>', 'handler string (repeatable)', repeat)
     .option('--events <glob>', 'event files (repeatable; default <app>/events/*.json)', repeat)
     .option('--runs <n>', 'measured rounds (each round: every variant once)', int('--runs', 0), 10)

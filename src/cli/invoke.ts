@@ -16,7 +16,9 @@ export function exitCodeOfInvoke(results: MeasureResult[]): 0 | 1 {
 export function registerLambdaLocal(program: Command, cli: Cli): void {
   program
     .command('lambda-local')
-    .description('serve a local AWS Lambda API (create/update/get/invoke/delete) on 127.0.0.1, running functions on the local Runtime API: for invoke --endpoint')
+    .description(
+      'serve a local AWS Lambda API (create/update/get/invoke/delete) on 127.0.0.1, running functions on the local Runtime API: for invoke --endpoint',
+    )
     .option('--port <n>', 'port (default: a free one)', int('--port', 0), 0)
     .action(async (o: Record<string, any>) => {
       const { LocalLambdaEndpoint } = await import('../invoke/index.js');
@@ -35,20 +37,26 @@ export function registerInvoke(program: Command, cli: Cli): void {
   program
     .command('invoke')
     .argument('<app>', 'function package: folder (optimized first unless --vs) or .zip')
-    .description('deploy the original and the optimized package to AWS Lambda or Google Cloud Functions, force cold starts, invoke cold and warm, A/B interleaved; same result format as measure')
+    .description(
+      'deploy the original and the optimized package to AWS Lambda or Google Cloud Functions, force cold starts, invoke cold and warm, A/B interleaved; same result format as measure',
+    )
     .addOption(choice('--provider <name>', 'cloud', ['aws', 'gcf']).makeOptionMandatory())
     .option('--vs <other>', 'the other package (B) instead of optimizing <app>')
     .option('--handler <handler>', 'handler string (AWS) or function target (GCF)')
     .option('--event <file>', 'event JSON file (default: {})')
     .option('--runs <n>', 'measured cold rounds per package and memory size', int('--runs', 0), 10)
     .option('--warmup <n>', 'cold rounds left out of the statistics', int('--warmup', 0), 1)
-    .option('--memory <mb,...>', 'memory sizes to sweep: 256,512,1024 (one result per size; default: the descriptor\'s, else 1024 on AWS, 256 on GCF)', list(int('--memory', 0)))
+    .option(
+      '--memory <mb,...>',
+      "memory sizes to sweep: 256,512,1024 (one result per size; default: the descriptor's, else 1024 on AWS, 256 on GCF)",
+      list(int('--memory', 0)),
+    )
     .option('--region <region>', 'AWS region / GCP location (default AWS_REGION; us-central1 on GCF)')
     .option('--endpoint <url>', 'API endpoint override: a local Lambda API (faaslight lambda-local), or "local" to start one in-process')
     .option('--role <arn>', 'AWS execution role ARN (needed to create the functions; default: a plain ARN in serverless.yml / SAM)')
     .option('--runtime <id>', 'runtime id (nodejs20.x, python3.12; nodejs20 on GCF); default from serverless.yml / SAM')
-    .addOption(choice('--arch <arch>', 'AWS architecture (default: the descriptor\'s, else x86_64)', ['x86_64', 'arm64']))
-    .option('--timeout <seconds>', 'function timeout (default: the descriptor\'s, else 30; 60 on GCF)', int('--timeout', 0))
+    .addOption(choice('--arch <arch>', "AWS architecture (default: the descriptor's, else x86_64)", ['x86_64', 'arm64']))
+    .option('--timeout <seconds>', "function timeout (default: the descriptor's, else 30; 60 on GCF)", int('--timeout', 0))
     .option('--name-prefix <prefix>', 'function names are <prefix>-a and <prefix>-b (default faaslight-<app>)')
     .option('--keep', 'keep the functions afterwards')
     .option('--s3-bucket <bucket>', 'upload the zips through S3 (needed above the 50 MB direct-upload limit)')

@@ -24,7 +24,9 @@ export function registerMeasure(program: Command, cli: Cli): void {
   program
     .command('measure')
     .argument('<pkg>', 'function package: folder or .zip')
-    .description('measure cold starts locally against a real Lambda Runtime API (or the GCF Functions Framework): init, duration, end-to-end, memory; compare two packages with --vs')
+    .description(
+      'measure cold starts locally against a real Lambda Runtime API (or the GCF Functions Framework): init, duration, end-to-end, memory; compare two packages with --vs',
+    )
     .option('--vs <other>', 'second package (B) to compare against, run interleaved with A')
     .option('--handler <handler>', 'handler string (file.export / module.function; the function name with --platform gcf)')
     .option('--target <name>', 'GCF function name (same as --handler with --platform gcf)')

@@ -52,10 +52,17 @@ export function registerOptimize(program: Command, cli: Cli): void {
     .option('-o, --out <dir>', 'output folder (default: <app>.opt)')
     .option('--zip <file>', 'zip path (default: <out>.zip)')
     .option('--verify <events>', 'run original and optimized handlers on these event files (globs) and fail if any output differs (repeatable)', repeat)
-    .option('--measure [runs]', 'then measure the cold start before/after locally: fresh processes, interleaved, median of [runs] (default 10)', int('--measure'))
+    .option(
+      '--measure [runs]',
+      'then measure the cold start before/after locally: fresh processes, interleaved, median of [runs] (default 10)',
+      int('--measure'),
+    )
     .option('--measure-event <file>', 'event for --measure (default: the first --verify event)')
     .option('--precompile', 'Python: ship byte code (.pyc, unchecked-hash) compiled by the target interpreter')
-    .option('--bundle', 'bundle what each handler loads at init, and each lazily loaded package, with esbuild (native addons, opaque and shared files stay files)')
+    .option(
+      '--bundle',
+      'bundle what each handler loads at init, and each lazily loaded package, with esbuild (native addons, opaque and shared files stay files)',
+    )
     .option('--minify', 'minify the bundles (with --bundle)')
     .option(
       '--code-cache',

@@ -132,7 +132,8 @@ describe('usage errors through main(): exit 2 and a message', () => {
     const h = await run(['--help']);
     expect(h.code).toBe(0);
     expect(h.out).toMatch(/^Usage: faaslight \[options\] \[command\]/);
-    for (const cmd of ['optimize', 'analyze', 'why', 'measure', 'report', 'lambda-local', 'invoke', 'model', 'load', 'batch', 'compare']) expect(h.out).toMatch(new RegExp(`^  ${cmd}\\b`, 'm'));
+    for (const cmd of ['optimize', 'analyze', 'why', 'measure', 'report', 'lambda-local', 'invoke', 'model', 'load', 'batch', 'compare'])
+      expect(h.out).toMatch(new RegExp(`^  ${cmd}\\b`, 'm'));
     expect(await run(['--version'])).toEqual({ code: 0, out: '0.1.0\n', err: '' });
   });
 });

@@ -24,5 +24,12 @@ if (isMainThread) {
   if (!out) throw new Error('record-loads: set FL_RECORD_LOADS to the file to write');
   register(import.meta.url, { data: { out } });
   const cache = createRequire(import.meta.url).cache;
-  process.on('exit', () => fs.appendFileSync(out, Object.keys(cache).map((f) => `${f}\n`).join('')));
+  process.on('exit', () =>
+    fs.appendFileSync(
+      out,
+      Object.keys(cache)
+        .map((f) => `${f}\n`)
+        .join(''),
+    ),
+  );
 }
