@@ -4,7 +4,7 @@ import { firstLine } from '../batch/format.js';
 import type { BatchProgress, BatchRow } from '../batch/types.js';
 
 /** One line per finished app. */
-export function rowLine(row: BatchRow, finished: number, total: number, skipped: boolean): string {
+function rowLine(row: BatchRow, finished: number, total: number, skipped: boolean): string {
   const head = `[${finished}/${total}] ${row.app} ${row.status}${skipped ? ' (done earlier)' : ''}`;
   if (row.status === 'error') return `${head}: ${row.error?.phase}: ${firstLine(row.error?.message ?? '')}`;
   const parts: string[] = [];

@@ -27,7 +27,7 @@ export const FORMATS = ['text', 'json', 'markdown'] as const;
 /** Table formats of batch. */
 export const BATCH_FORMATS = ['text', 'markdown', 'csv', 'json'] as const;
 
-export type Reporter<T> = (value: T) => string;
+type Reporter<T> = (value: T) => string;
 
 export const toJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -50,9 +50,4 @@ export function print<T>(cli: Cli, o: { json?: boolean; format?: string }, value
 /** Progress lines on stderr, none with --quiet. */
 export function progress(cli: Cli, o: { quiet?: boolean }): ((line: string) => void) | undefined {
   return o.quiet ? undefined : (line) => cli.err(`${line}\n`);
-}
-
-/** Sets exit code 1 when the run found a failure; never lowers it. */
-export function failWhen(cli: Cli, failed: boolean): void {
-  if (failed) cli.exitCode = 1;
 }
