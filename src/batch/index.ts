@@ -18,8 +18,6 @@ export { discoverApps, naturalCompare, parseShard, shardApps } from './discover.
 export { geometricMean, ratios, reportRow, summarizeRows, summaryLine, withReportView } from './summary.js';
 export { BATCH_REPORTERS, csvField, toCsv, toMarkdown, toText } from './format.js';
 
-export const RESULTS_FILES = ['results.json', 'results.csv', 'results.md'] as const;
-
 /** A finished per-app result, or undefined (absent, unreadable, or from another format version). */
 export async function readAppResult(file: string): Promise<AppResultFile | undefined> {
   const text = await fsp.readFile(file, 'utf8').catch(() => undefined);

@@ -2,29 +2,18 @@
 // (--rate --duration), against a local pool of Lambda instances; prints the text report or the JSON
 // (kind 'faaslight.load'). Exit 0 when every request succeeded, 1 when some failed (throttling
 // included), 2 for usage errors.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
 import { UsageError } from '../diagnostics.js';
-import { int, nonNegative, positive } from './args.js';
-import { formatLoadText, runLoad, type LoadReport, type Workload } from '../load/index.js';
-
-
-
-
-function envPair(v: string, prev: Record<string, string> = {}): Record<string, string> {
-  const i = v.indexOf('=');
-  if (i <= 0) throw new InvalidArgumentError('use NAME=value');
-  return { ...prev, [v.slice(0, i)]: v.slice(i + 1) };
-}
+import type { LoadReport, Workload } from '../load/types.js';
+import { type Cli, print, progress } from './output.js';
+import { choice, envPair, int, nonNegative, positive } from './options.js';
 
 export function exitCodeOfLoad(r: LoadReport): 0 | 1 {
   return r.runs.some((x) => Object.keys(x.errors).length > 0) ? 1 : 0;
 }
 
-export function registerLoad(program: Command): Command {
-  const io = program.configureOutput();
-  const write = (s: string) => (io.writeOut ? io.writeOut(s) : process.stdout.write(s));
-  const writeErr = (s: string) => (io.writeErr ? io.writeErr(s) : process.stderr.write(s));
-  return program
+export function registerLoad(program: Command, cli: Cli): void {
+  program
     .command('load')
     .argument('<pkg>', 'function package: folder or .zip')
     .description(
@@ -45,7 +34,7 @@ export function registerLoad(program: Command): Command {
     .option('--max-requests <n>', 'hard bound on requests sent per package', int('--max-requests'), 5000)
     .option('--max-time <s>', 'hard bound on the run per package, seconds (then in-flight requests finish and all stops)', positive('--max-time'), 300)
     .option('--seed <n>', 'seed of the Poisson arrivals and the simulation', int('--seed'), 1)
-    .addOption(new Option('--runtime-client <kind>', 'Node runtime client').choices(['auto', 'ric', 'builtin']).default('auto'))
+    .addOption(choice('--runtime-client <kind>', 'Node runtime client', ['auto', 'ric', 'builtin'], 'auto'))
     .option('--python <path>', 'Python interpreter (run with -S)', '/usr/bin/python3')
     .option('--memory <mb>', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE seen by the function', int('--memory'))
     .option('--env <NAME=value>', 'extra environment variable for the function (repeatable)', envPair)
@@ -65,6 +54,7 @@ export function registerLoad(program: Command): Command {
         if (o.rate === undefined || o.duration === undefined) throw new UsageError('open loop needs both --rate and --duration');
         workload = { kind: 'open', rate: o.rate, durationMs: Math.round(o.duration * 1000) };
       }
+      const { formatLoadText, runLoad } = await import('../load/index.js');
       const report = await runLoad({
         input: pkg,
         vs: o.vs,
@@ -84,10 +74,9 @@ export function registerLoad(program: Command): Command {
         env: o.env,
         records: Boolean(o.records),
         noModel: o.model === false,
-        onProgress: o.quiet ? undefined : (l) => writeErr(`${l}\n`),
+        onProgress: progress(cli, o),
       });
-      write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatLoadText(report));
-      const code = exitCodeOfLoad(report);
-      if (code) process.exitCode = code;
+      print(cli, o, report, { text: formatLoadText });
+      if (exitCodeOfLoad(report)) cli.exitCode = 1;
     });
 }

@@ -1,29 +1,11 @@
 // `faaslight measure`: a thin shell over measure(): parse options, print progress on stderr, print
 // the table or the JSON, exit 0 when every run succeeded and the outputs agree, 1 otherwise,
 // 2 for usage errors (thrown as UsageError, turned into the exit code by the main CLI).
-import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
 import { UsageError } from '../diagnostics.js';
-import { formatMeasureText, measure } from '../measure/index.js';
 import type { MeasureOptions, MeasureResult, ProgressEvent } from '../measure/types.js';
-
-function int(name: string) {
-  return (v: string) => {
-    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number`);
-    return Number(v);
-  };
-}
-
-function seconds(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
-  return Math.round(n * 1000);
-}
-
-function envPair(v: string, prev: Record<string, string> = {}): Record<string, string> {
-  const i = v.indexOf('=');
-  if (i <= 0) throw new InvalidArgumentError('use NAME=value');
-  return { ...prev, [v.slice(0, i)]: v.slice(i + 1) };
-}
+import { type Cli, print } from './output.js';
+import { choice, envPair, int, seconds } from './options.js';
 
 export function progressLine(ev: ProgressEvent): string | undefined {
   if (ev.type === 'start') return `measuring: ${ev.total} cold start(s)`;
@@ -38,33 +20,33 @@ export function exitCodeOf(r: MeasureResult): 0 | 1 {
   return failed || r.identicalOutputs === false ? 1 : 0;
 }
 
-export function registerMeasure(program: Command): Command {
-  const io = program.configureOutput();
-  const write = (s: string) => (io.writeOut ? io.writeOut(s) : process.stdout.write(s));
-  const writeErr = (s: string) => (io.writeErr ? io.writeErr(s) : process.stderr.write(s));
-  return program
+export function registerMeasure(program: Command, cli: Cli): void {
+  program
     .command('measure')
     .argument('<pkg>', 'function package: folder or .zip')
-    .description('measure cold starts locally against a real Lambda Runtime API (or the GCF Functions Framework): init, duration, end-to-end, memory; compare two packages with --vs')
+    .description(
+      'measure cold starts locally against a real Lambda Runtime API (or the GCF Functions Framework): init, duration, end-to-end, memory; compare two packages with --vs',
+    )
     .option('--vs <other>', 'second package (B) to compare against, run interleaved with A')
     .option('--handler <handler>', 'handler string (file.export / module.function; the function name with --platform gcf)')
     .option('--target <name>', 'GCF function name (same as --handler with --platform gcf)')
     .option('--event <file>', 'event JSON file (default: {})')
-    .option('--runs <n>', 'fresh instances per package', int('--runs'), 10)
-    .option('--warmup <n>', 'warm-up pairs left out of the statistics', int('--warmup'), 1)
+    .option('--runs <n>', 'fresh instances per package', int('--runs', 0), 10)
+    .option('--warmup <n>', 'warm-up pairs left out of the statistics', int('--warmup', 0), 1)
     .option('--json', 'print the full result as JSON')
     .option('--profile', 'attribute init time to modules and packages (one extra, untimed run per package)')
-    .addOption(new Option('--platform <name>', 'where the function runs').choices(['aws', 'gcf']).default('aws'))
-    .option('--memory <mb>', 'Lambda memory size: CPU share = memory / 1769 MB where cgroups or taskset allow', int('--memory'))
-    .option('--timeout <seconds>', 'per-invoke timeout', seconds)
-    .option('--init-timeout <seconds>', 'time allowed to reach the first /next (default 10, as on Lambda)', seconds)
-    .addOption(new Option('--runtime-client <kind>', 'Node runtime client').choices(['auto', 'ric', 'builtin']).default('auto'))
+    .addOption(choice('--platform <name>', 'where the function runs', ['aws', 'gcf'], 'aws'))
+    .option('--memory <mb>', 'Lambda memory size: CPU share = memory / 1769 MB where cgroups or taskset allow', int('--memory', 0))
+    .option('--timeout <seconds>', 'per-invoke timeout', seconds('--timeout'))
+    .option('--init-timeout <seconds>', 'time allowed to reach the first /next (default 10, as on Lambda)', seconds('--init-timeout'))
+    .addOption(choice('--runtime-client <kind>', 'Node runtime client', ['auto', 'ric', 'builtin'], 'auto'))
     .option('--python <path>', 'Python interpreter (run with -S)', '/usr/bin/python3')
     .option('--env <NAME=value>', 'extra environment variable for the function (repeatable)', envPair)
-    .option('--seed <n>', 'seed of the bootstrap resampling', int('--seed'), 1)
+    .option('--seed <n>', 'seed of the bootstrap resampling', int('--seed', 0), 1)
     .option('--quiet', 'no progress lines')
     .action(async (pkg: string, o: Record<string, any>) => {
       if (o.platform === 'gcf' && o.handler && o.target && o.handler !== o.target) throw new UsageError('--handler and --target disagree');
+      const { formatMeasureText, measure } = await import('../measure/index.js');
       const opts: MeasureOptions = {
         input: pkg,
         vs: o.vs,
@@ -85,12 +67,11 @@ export function registerMeasure(program: Command): Command {
           ? undefined
           : (ev) => {
               const l = progressLine(ev);
-              if (l) writeErr(`${l}\n`);
+              if (l) cli.err(`${l}\n`);
             },
       };
       const result = await measure(opts);
-      write(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatMeasureText(result));
-      const code = exitCodeOf(result);
-      if (code) process.exitCode = code;
+      print(cli, o, result, { text: formatMeasureText });
+      if (exitCodeOf(result)) cli.exitCode = 1;
     });
 }

@@ -2,40 +2,31 @@
 // from a measurement (--from), arrival rates from --arrival-rate or --sweep, the simulation with
 // --simulate; prints the table or the JSON (kind 'faaslight.model'). Bad input is a usage error (2).
 import path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../diagnostics.js';
-import { int, nonNegative, positive } from './args.js';
-import { buildModelReport, DEFAULT_PRICES, formatModelText, serviceTimesFrom, sweepRates, validateInputs, type ServiceTimes } from '../model/index.js';
+import { DEFAULT_PRICES } from '../model/cost.js';
+import type { ServiceTimes } from '../model/types.js';
+import { type Cli, print } from './output.js';
+import { choice, int, list, nonNegative, positive } from './options.js';
 
-
-
-
-/** "0.1,1,10" or repeated flags. */
-function rates(v: string, prev: number[] = []): number[] {
-  const xs = v.split(',').map(positive('--arrival-rate'));
-  return [...prev, ...xs];
-}
-
-/** "from:to:points", a geometric sweep. */
-function sweep(v: string): number[] {
+/** "from:to:points", a geometric sweep: parsed here, expanded to rates by the model when the action runs. */
+function sweep(v: string): { from: number; to: number; points: number } {
   const m = /^([^:]+):([^:]+):(\d+)$/.exec(v);
   if (!m) throw new InvalidArgumentError('use from:to:points, e.g. 0.01:100:21');
   const from = positive('sweep start')(m[1]);
   const to = positive('sweep end')(m[2]);
   const points = Number(m[3]);
   if (to <= from || points < 2 || points > 500) throw new InvalidArgumentError('need from < to and 2 to 500 points');
-  return sweepRates(from, to, points);
+  return { from, to, points };
 }
 
-export function registerModel(program: Command): Command {
-  const io = program.configureOutput();
-  const write = (s: string) => (io.writeOut ? io.writeOut(s) : process.stdout.write(s));
-  return program
+export function registerModel(program: Command, cli: Cli): void {
+  program
     .command('model')
     .description(
       'predict cold-start probability, response time, instance counts and cost under Poisson load (pacsltk steady-state model; --simulate cross-checks it), from given service times or from a measurement (--from)',
     )
-    .option('--arrival-rate <r>', 'requests per second (comma list or repeatable)', rates)
+    .option('--arrival-rate <r>', 'requests per second (comma list or repeatable)', list(positive('--arrival-rate')))
     .option('--sweep <from:to:points>', 'geometric sweep of arrival rates (the curves as data)', sweep)
     .option('--warm <s>', 'warm service time, seconds', positive('--warm'))
     .option('--cold <s>', 'cold service time (init + invoke), seconds', positive('--cold'))
@@ -43,7 +34,7 @@ export function registerModel(program: Command): Command {
     .option('--idle-timeout <s>', 'idle time before an instance is removed, seconds ("inf" for never)', positive('--idle-timeout', true))
     .option('--max-concurrency <n>', 'concurrency limit (requests beyond it are throttled)', int('--max-concurrency'), 1000)
     .option('--from <file>', 'faaslight measure --json result (or a batch result holding one): original and optimized times')
-    .addOption(new Option('--stat <which>', 'with --from: statistic of the runs to use').choices(['mean', 'median']).default('mean'))
+    .addOption(choice('--stat <which>', 'with --from: statistic of the runs to use', ['mean', 'median'], 'mean'))
     .option('--app <part>', 'with --from on a file holding several results: the one whose package path contains this')
     .option('--gb-second-price <usd>', 'USD per GB-second', nonNegative('--gb-second-price'), DEFAULT_PRICES.gbSecond)
     .option('--request-price <usd>', 'USD per request', nonNegative('--request-price'), DEFAULT_PRICES.request)
@@ -52,12 +43,13 @@ export function registerModel(program: Command): Command {
     .option('--simulate', 'also run the discrete-event simulation of the same system')
     .option('--seed <n>', 'simulation seed', int('--seed'), 1)
     .option('--horizon <s>', 'simulated seconds (default: ~200k arrivals, at most a day)', positive('--horizon'))
-    .addOption(new Option('--routing <policy>', 'simulation: which idle instance takes a request').choices(['oldest', 'newest']).default('oldest'))
-    .addOption(new Option('--service <dist>', 'simulation: service time distribution').choices(['exponential', 'deterministic']).default('exponential'))
+    .addOption(choice('--routing <policy>', 'simulation: which idle instance takes a request', ['oldest', 'newest'], 'oldest'))
+    .addOption(choice('--service <dist>', 'simulation: service time distribution', ['exponential', 'deterministic'], 'exponential'))
     .option('--json', 'print the result as JSON')
     .action(async (o: Record<string, any>) => {
       if (o.idleTimeout === undefined) throw new UsageError('--idle-timeout is required (seconds; "inf" for never)');
-      const arrivalRates: number[] = [...(o.arrivalRate ?? []), ...(o.sweep ?? [])];
+      const { buildModelReport, formatModelText, serviceTimesFrom, sweepRates, validateInputs } = await import('../model/index.js');
+      const arrivalRates: number[] = [...(o.arrivalRate ?? []), ...(o.sweep ? sweepRates(o.sweep.from, o.sweep.to, o.sweep.points) : [])];
       if (!arrivalRates.length) throw new UsageError('give --arrival-rate <r> or --sweep from:to:points');
       let sides: ServiceTimes[];
       let source: string;
@@ -87,6 +79,6 @@ export function registerModel(program: Command): Command {
         prices: { gbSecond: o.gbSecondPrice, request: o.requestPrice, memoryMb: o.memory, initBilled: o.initBilled !== false },
         simulate: o.simulate ? { seed: o.seed, horizon: o.horizon, routing: o.routing, service: o.service } : undefined,
       });
-      write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatModelText(report));
+      print(cli, o, report, { text: formatModelText });
     });
 }

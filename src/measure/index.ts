@@ -4,7 +4,6 @@
 import { spawnSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { diag, UsageError } from '../diagnostics.js';
 import type { Diagnostic, HandlerSpec } from '../types.js';
 import { coldStart, DEFAULT_INIT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, type ColdStartResult } from './coldstart.js';
@@ -257,10 +256,4 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
     startedAt,
     wallMs: Math.round(performance.now() - t0),
   };
-}
-
-/** Relative path for display. */
-export function displayPath(p: string): string {
-  const r = path.relative(process.cwd(), p);
-  return r && !r.startsWith('..') ? r : p;
 }

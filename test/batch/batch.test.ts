@@ -22,7 +22,8 @@ import {
   type BatchRow,
 } from '../../src/batch/index.js';
 import { MeasureLock, pool } from '../../src/batch/lock.js';
-import { batchExitCode, progressPrinter } from '../../src/cli/batch.js';
+import { batchExitCode } from '../../src/cli/batch.js';
+import { progressPrinter } from '../../src/cli/batch-progress.js';
 import { detectKind } from '../../src/report/html/inputs.js';
 
 const CORPUS = path.resolve(__dirname, '../../fixtures/batch/corpus');

@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { registerMeasure } from '../../src/cli/measure.js';
+import { cliOf } from '../../src/cli/output.js';
 import { UsageError } from '../../src/diagnostics.js';
 import { canonicalJson, measure, type MeasureOptions, type ProgressEvent } from '../../src/measure/index.js';
 import { writeRawZip } from './zip-helper.js';
@@ -111,17 +112,14 @@ describe('measure()', () => {
 });
 
 describe('CLI', () => {
-  afterEach(() => {
-    process.exitCode = undefined;
-  });
-
   async function cli(args: string[]): Promise<{ out: string; err: string; code: number | undefined }> {
     let out = '';
     let err = '';
-    const program = new Command('faaslight').exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
-    registerMeasure(program);
+    const cli = cliOf({ out: (s) => void (out += s), err: (s) => void (err += s) });
+    const program = new Command('faaslight').exitOverride().configureOutput({ writeOut: cli.out, writeErr: cli.err });
+    registerMeasure(program, cli);
     await program.parseAsync(['node', 'faaslight', 'measure', ...args]);
-    return { out, err, code: process.exitCode as number | undefined };
+    return { out, err, code: cli.exitCode || undefined };
   }
 
   test('--json prints the result; progress goes to stderr; exit 0', async () => {

@@ -332,7 +332,3 @@ async function round1(
 }
 
 const usd = (n: number) => n.toFixed(12).replace(/\.?0+$/, '');
-
-export function describeError(e: unknown): string {
-  return redact(e instanceof Error ? e.message : String(e));
-}
