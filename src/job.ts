@@ -1,4 +1,3 @@
-import type { LazyValue } from './lang/js/transform/index.js';
 import type { MeasureResult } from './measure/types.js';
 import type { StubCandidate } from './lang/python/analyze/stubs.js';
 import type { BundleResult } from './lang/js/bundle/index.js';
@@ -70,8 +69,6 @@ export interface Job {
   /** Python: never-reached functions replaced by stubs (after the transform, the ones really rewritten). */
   stubs?: StubCandidate[];
   bundle?: BundleResult;
-  /** Module-scope values built at first use instead of at init (src/lang/js/transform). */
-  lazyValues?: LazyValue[];
   diagnostics: Diagnostic[];
   /** Milliseconds per stage, in order. */
   timings: { stage: string; ms: number }[];

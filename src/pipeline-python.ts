@@ -8,7 +8,7 @@ import { stage, type Job } from './job.js';
 import { analyzePythonApp, decidePythonImports } from './lang/python/analyze/index.js';
 import { EXTENSION_RE } from './lang/python/analyze/resolve.js';
 import { tracePythonApp } from './lang/python/analyze/trace.js';
-import type { StubCandidate } from './lang/python/analyze/stubs.js';
+import { applyPythonResult, decidePythonRewrites, stubsToApply } from './lang/python/decide.js';
 import { initClosure, makePlan } from './plan/plan.js';
 import { PYTHON_SHIM_SOURCE, PYTHON_SHIM_TARGET, transformPythonFile } from './lang/python/transform/index.js';
 import { precompilePython } from './lang/python/transform/precompile.js';
@@ -16,7 +16,7 @@ import { writePackage } from './package/index.js';
 import { expandEvents } from './verify/index.js';
 import { diag } from './diagnostics.js';
 import { abs } from './util/paths.js';
-import type { ImportDecision, ModuleGraph, Reason, ResolvedEdge, TraceResult } from './types.js';
+import type { ImportDecision, ModuleGraph, ResolvedEdge, TraceResult } from './types.js';
 
 /** Analyse and plan a Python app (job.app already loaded). Writes nothing. */
 export async function analyzePythonJob(job: Job): Promise<Job> {
@@ -37,6 +37,11 @@ export async function analyzePythonJob(job: Job): Promise<Job> {
     }
   }
 
+  const sources = new Map<string, string | undefined>();
+  const readSource = (f: string) => {
+    if (!sources.has(f)) sources.set(f, fs.existsSync(abs(app.root, f)) ? fs.readFileSync(abs(app.root, f), 'utf8') : undefined);
+    return sources.get(f);
+  };
   job.plan = await stage(job, 'plan', () => {
     const plan = makePlan({
       app,
@@ -55,6 +60,7 @@ export async function analyzePythonJob(job: Job): Promise<Job> {
     for (const f of plan.files) {
       if (f.decision === 'strip' && isCache(f.file)) f.reason = { code: 'cache', text: CACHE_REASON };
     }
+    decidePythonRewrites(plan, job.stubs ?? [], readSource);
     return plan;
   });
   for (const d of job.plan.imports) {
@@ -76,25 +82,18 @@ export async function packagePythonJob(job: Job): Promise<void> {
     const out = new Map<string, string>();
     const lazyByFile = new Map<string, ImportDecision[]>();
     for (const d of plan.imports) if (d.decision === 'lazy') lazyByFile.set(d.site.file, [...(lazyByFile.get(d.site.file) ?? []), d]);
-    const stubsByFile = new Map<string, StubCandidate[]>();
-    for (const s of job.stubs ?? []) stubsByFile.set(s.file, [...(stubsByFile.get(s.file) ?? []), s]);
-    const stubbed = new Set<string>();
+    const stubsByFile = stubsToApply(plan, job.stubs ?? []);
     for (const file of [...new Set([...lazyByFile.keys(), ...stubsByFile.keys(), ...handlerFiles])].sort()) {
       const decisions = lazyByFile.get(file) ?? [];
       const code = fs.readFileSync(abs(app.root, file), 'utf8');
       const r = transformPythonFile(file, code, decisions, stubsByFile.get(file) ?? [], { isHandler: handlerFiles.includes(file) });
       job.diagnostics.push(...r.diagnostics);
       // What the rewrite did not apply stays eager / unstubbed, with the reason.
-      const done = new Set(r.applied);
-      for (const d of decisions) {
-        if (r.changed && [...done].some((a) => a.startsWith(`line ${d.site.line}: `))) continue;
-        const why = r.changed ? 'not a plain import statement: the rewrite leaves it as is' : `the file was kept as is (${r.diagnostics[0]?.message ?? 'no change'})`;
-        Object.assign(d, { decision: 'eager', mechanism: undefined, reason: { code: r.changed ? 'rewrite-skipped' : 'rewrite-failed', text: why, parent: file } satisfies Reason });
-      }
-      for (const s of stubsByFile.get(file) ?? []) if (r.changed && done.has(`${file}:${s.line}: ${s.qualname} → stub`)) stubbed.add(`${file}:${s.line}`);
+      applyPythonResult(plan, file, decisions, r, `the file was kept as is (${r.diagnostics[0]?.message ?? 'no change'})`);
       if (r.changed) out.set(file, r.code);
       if (r.storeOriginal) storeAlso.push(file);
     }
+    const stubbed = new Set((plan.stubs ?? []).filter((s) => s.decision === 'stub').map((s) => `${s.file}:${s.line}`));
     job.stubs = (job.stubs ?? []).filter((s) => stubbed.has(`${s.file}:${s.line}`));
     return out;
   });

@@ -14,6 +14,7 @@ import { barrelExports, type BarrelMap } from './lang/js/analyze/barrel.js';
 import { traceApp } from './lang/js/analyze/trace.js';
 import { makePlan } from './plan/plan.js';
 import { rewriteLazy } from './lang/js/transform/index.js';
+import { decideRewrites, applyValueSkips } from './lang/js/plan.js';
 import { writePackage } from './package/index.js';
 import { bundleApp, codeCacheStage, ESM_REQUIRE_LINE } from './lang/js/bundle/index.js';
 import { verify, verifyDiagnostics, expandEvents, type HarnessOutcome } from './verify/index.js';
@@ -122,7 +123,7 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
     return barrels.get(file);
   };
   job.plan = await stage(job, 'plan', () =>
-    makePlan({
+    decideRewrites(job, readSource, makePlan({
       app,
       graph: job.graph!,
       sites: job.sites,
@@ -139,7 +140,7 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
         return s;
       },
       diagnostics: job.diagnostics,
-    }),
+    })),
   );
   for (const d of job.plan.imports) {
     if (d.decision === 'eager' && d.site.usage === 'deferred') {
@@ -177,6 +178,8 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
   const app = job.app!;
   const plan = job.plan!;
 
+  // Set when the rewrite's re-check skipped a decision of the plan: what was decided on its code is stale.
+  let stale = false;
   const transformed = await stage(job, 'transform', () => {
     const byFile = new Map<string, ImportDecision[]>();
     for (const d of plan.imports) if (d.decision === 'lazy') byFile.set(d.site.file, [...(byFile.get(d.site.file) ?? []), d]);
@@ -184,8 +187,8 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
     for (const [file, decisions] of byFile) {
       const code = fs.readFileSync(abs(app.root, file), 'utf8');
       try {
-        const r = rewriteLazy(file, code, decisions, { isESM: job.graph!.files[file]?.isESM });
-        (job.lazyValues ??= []).push(...r.values);
+        const r = rewriteLazy(file, code, decisions, { isESM: job.graph!.files[file]?.isESM, values: plan.values });
+        if (applyValueSkips(plan, file, r.skippedValues) || r.skipped.length) stale = true;
         for (const s of r.skipped) {
           const d = decisions.find((x) => x.site.id === s.id);
           if (d) Object.assign(d, { decision: 'eager', mechanism: undefined, reason: { code: 'rewrite-skipped', text: s.reason, parent: file } });
@@ -193,6 +196,8 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
         if (r.code !== code) out.set(file, r.code);
       } catch (e) {
         for (const d of decisions) Object.assign(d, { decision: 'eager', mechanism: undefined, reason: { code: 'rewrite-failed', text: String(e), parent: file } });
+        applyValueSkips(plan, file, 'all', String(e));
+        stale = true;
         job.diagnostics.push(diag('FL202', 'warning', `${file}: rewrite failed (${(e as Error).message}); file kept as is`, { file }));
       }
     }
@@ -202,7 +207,7 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
   if (o.bundle) {
     const nodeVersion = nodeVersionFor(app.handlers[0]?.runtimeId, o.nodeVersion ?? app.config.nodeVersion);
     const readSource = (f: string) => fs.readFileSync(abs(app.root, f), 'utf8');
-    job.bundle = await stage(job, 'bundle', () => bundleApp(job, transformed, { nodeVersion, minify: o.minify, readSource }));
+    job.bundle = await stage(job, 'bundle', () => bundleApp(job, transformed, { nodeVersion, minify: o.minify, readSource, stale }));
     for (const [f, code] of job.bundle.code) transformed.set(f, code);
     job.diagnostics.push(...job.bundle.diagnostics);
   }
