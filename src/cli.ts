@@ -92,6 +92,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     });
 
   common(program.command('analyze').argument('<app>', 'function package folder'))
+    .option('--bundle', 'also plan the bundle units (which files go into which bundle, and why the others stay files)')
     .description('print the plan (eager / lazy / stripped, with reasons) without writing anything')
     .action(async (app: string, o: Record<string, any>) => {
       const fmt = format(o);
@@ -101,6 +102,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     });
 
   common(program.command('why').argument('<app>', 'function package folder').argument('<query>', 'a file (relative path) or an import specifier'))
+    .option('--bundle', 'also say which bundle unit a file belongs to')
     .description('print why a file is kept or stripped, or why an import is lazy or eager, back to the handler')
     .action(async (app: string, query: string, o: Record<string, any>) => {
       const job = await analyzeApp(jobOptions(app, o));
