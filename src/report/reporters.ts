@@ -106,6 +106,8 @@ function markdown(s: OptimizeSummary): string {
   }
   const built = (s.lazyValues ?? []).filter((v) => v.applied);
   if (built.length) L.push('', `Built at first use instead of at init: ${built.map((v) => `\`${v.name}\` (${v.file}:${v.line})`).join(', ')}.`);
+  if (s.stubs) L.push('', `${s.stubs.count} never-reached functions replaced by stubs (${formatBytes(s.stubs.savedBytes)} of source), compiled at their first call.`);
+  if (s.units?.length) L.push('', `Bundles: ${s.units.map((u) => `\`${u.root}\` (${u.kind}, ${u.files} files)`).join(', ')}.`);
   if (s.verify) L.push('', `Verify: ${s.verify.ok ? 'outputs identical on every event' : s.verify.initFailed ? '**the handler throws at init**' : '**outputs differ**'}.`);
   return L.join('\n') + '\n';
 }

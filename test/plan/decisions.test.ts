@@ -8,6 +8,8 @@ import { analyzeBindings } from '../../src/lang/js/analyze/bindings.js';
 import { decideValues } from '../../src/lang/js/decide-values.js';
 import { rewriteLazy } from '../../src/lang/js/transform/index.js';
 import { analyzeApp } from '../../src/pipeline.js';
+import { bundleApp } from '../../src/lang/js/bundle/index.js';
+import { applyPythonResult } from '../../src/lang/python/decide.js';
 import type { Diagnostic, ImportDecision, LazyMechanism } from '../../src/types.js';
 import { repo } from '../graph/helpers.js';
 
@@ -255,5 +257,44 @@ describe('bundle units are decided in the plan (with --bundle), before the rewri
   test('without --bundle there are no unit decisions', async () => {
     const job = await analyzeApp({ input: path.join(tmp, 'bundle-strict'), handlers: ['handler.handler'] });
     expect(job.plan!.units).toBeUndefined();
+  });
+});
+
+describe('the stages after the plan only re-check it', () => {
+  test('bundle: units decided on code that is no longer there are decided again on the actual code', async () => {
+    const dir = path.join(tmp, 'bundle-strict');
+    const job = await analyzeApp({ input: dir, handlers: ['handler.handler'], bundle: true });
+    const fresh = structuredClone(job.plan!.units!);
+    const readSource = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
+    // A plan whose unit no longer matches the code: with `stale`, the bundle stage does not trust it.
+    job.plan!.units = { ...fresh, units: fresh.units.map((u) => ({ ...u, files: [u.root] })) };
+    const r = await bundleApp(job, new Map(), { nodeVersion: '20.19.0', readSource, stale: true });
+    expect(job.plan!.units).toEqual(fresh);
+    expect(r.units.map((u) => [u.root, u.files])).toEqual(fresh.units.map((u) => [u.root, u.files]));
+    // Not stale: the plan's units are what gets built.
+    job.plan!.units = { ...fresh, units: [] };
+    expect((await bundleApp(job, new Map(), { nodeVersion: '20.19.0', readSource })).units).toEqual([]);
+  });
+
+  test('Python: what the transform did not apply is read from its result as data, and turns eager / kept whole', async () => {
+    const dir = path.join(tmp, 'py-0');
+    const job = await analyzeApp({ input: dir, handlers: ['handler.handler'] });
+    const plan = structuredClone(job.plan!);
+    const lazy = plan.imports.filter((d) => d.decision === 'lazy' && d.site.file === 'handler.py');
+    expect(lazy.map((d) => d.site.specifier)).toEqual(['lib']);
+    applyPythonResult(plan, 'handler.py', lazy, { changed: true, lazySites: [lazy[0].site.id], stubbedLines: [] }, '');
+    expect(lazy[0].decision).toBe('lazy');
+    applyPythonResult(plan, 'handler.py', lazy, { changed: true, lazySites: [], stubbedLines: [] }, '');
+    expect([lazy[0].decision, lazy[0].reason.code]).toEqual(['eager', 'rewrite-skipped']);
+    const stub = plan.stubs!.find((s) => s.file === 'lib.py')!;
+    expect(stub.decision).toBe('stub');
+    applyPythonResult(plan, 'lib.py', [], { changed: true, lazySites: [], stubbedLines: [] }, '');
+    expect([stub.decision, stub.reason.code]).toEqual(['keep', 'rewrite-skipped']);
+    const failed = structuredClone(job.plan!);
+    applyPythonResult(failed, 'lib.py', [], { changed: false, lazySites: [], stubbedLines: [stub.line] }, 'the file was kept as is (x)');
+    expect(failed.stubs!.filter((s) => s.file === 'lib.py').map((s) => [s.decision, s.reason.code, s.reason.text])).toEqual([['keep', 'rewrite-failed', 'the file was kept as is (x)']]);
+    const applied = structuredClone(job.plan!);
+    applyPythonResult(applied, 'lib.py', [], { changed: true, lazySites: [], stubbedLines: [stub.line] }, '');
+    expect(applied.stubs).toEqual(job.plan!.stubs);
   });
 });
