@@ -1,5 +1,4 @@
 // Type-only imports of the stage results each stage module defines; none of those modules imports this one.
-import type { LazyValue } from './lang/js/transform/index.js';
 import type { MeasureResult } from './measure/types.js';
 import type { StubCandidate } from './lang/python/analyze/stubs.js';
 import type { BundleResult } from './lang/js/bundle/index.js';
@@ -106,8 +105,6 @@ export interface AnalyzedJob extends LoadedJob {
 export interface OptimizeResults {
   packageResult: PackageResult;
   bundle?: BundleResult;
-  /** Module-scope values built at first use instead of at init (src/lang/js/transform). */
-  lazyValues?: LazyValue[];
   verify?: VerifyResult;
   measure?: MeasureResult;
 }

@@ -44,13 +44,15 @@ export async function analyzeApp(options: JobOptions): Promise<AnalyzedJob> {
     job.diagnostics.push(...run.diagnostics);
   }
 
-  const { plan, notes } = await stage(job, 'plan', () => {
+  const { analyzed, notes } = await stage(job, 'plan', () => {
     const decided = lang.decide(loaded, { ...analysis, trace });
-    const made = makePlan({ app, graph: analysis.graph, trace, strip: o.strip, sizeOf: loaded.sizeOf, diagnostics: job.diagnostics, ...decided });
-    return { plan: made, notes: decided.notes };
+    const plan = makePlan({ app, graph: analysis.graph, trace, strip: o.strip, sizeOf: loaded.sizeOf, diagnostics: job.diagnostics, ...decided });
+    const analyzed: AnalyzedJob = { ...loaded, graph: analysis.graph, sites: analysis.sites, trace, plan, stubs: analysis.stubs };
+    lang.decideRewrites(analyzed);
+    return { analyzed, notes: decided.notes };
   });
   job.diagnostics.push(...notes);
-  return { ...loaded, graph: analysis.graph, sites: analysis.sites, trace, plan, stubs: analysis.stubs };
+  return analyzed;
 }
 
 export interface OptimizeResult {
@@ -72,10 +74,17 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
   const transformed = await stage(job, 'transform', () => lang.transform(job));
   // The plan then says what the package does: what the rewrite could not carry out is eager, with the reason.
   for (const { decision, reason } of transformed.notApplied) revertToEager(decision, reason);
-  if (transformed.stubs) job.stubs = transformed.stubs;
+  for (const { value, reason } of transformed.valuesNotApplied ?? []) Object.assign(value, { decision: 'eager', reason });
+  for (const { stub, reason } of transformed.stubsNotApplied ?? []) Object.assign(stub, { decision: 'keep', reason });
+  if (job.plan.stubs) {
+    const stubbed = new Set(job.plan.stubs.filter((s) => s.decision === 'stub').map((s) => `${s.file}:${s.line}`));
+    job.stubs = (job.stubs ?? []).filter((s) => stubbed.has(`${s.file}:${s.line}`));
+  }
+  // Units decided on code the rewrite did not fully produce are decided again on the actual code.
+  const stale = transformed.notApplied.length > 0 || (transformed.valuesNotApplied?.length ?? 0) > 0;
 
   const bundler = o.bundle ? lang.bundle : undefined;
-  const bundle = bundler ? await stage(job, 'bundle', () => bundler.build(job, transformed.code)) : undefined;
+  const bundle = bundler ? await stage(job, 'bundle', () => bundler.build(job, transformed.code, { stale })) : undefined;
   if (bundle) {
     for (const [f, code] of bundle.code) transformed.code.set(f, code);
     job.diagnostics.push(...bundle.diagnostics);
@@ -98,7 +107,7 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
       ...extras,
     }),
   );
-  const optimized: OptimizedJob = { ...job, packageResult, bundle, lazyValues: transformed.lazyValues };
+  const optimized: OptimizedJob = { ...job, packageResult, bundle };
   if (bundler && bundle) await bundler.afterPackage(optimized);
 
   optimized.verify = await verifyStage(optimized, lang.fallbackDirEnv);

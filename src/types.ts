@@ -232,11 +232,69 @@ export interface FileDecision {
   reason: Reason;
 }
 
+/**
+ * A module-scope value that reads a lazy import (`const s3 = new S3Client(…)`): built at first use
+ * ('lazy', then the import it reads is no longer needed at init) or at init as written ('eager').
+ */
+export interface ValueDecision {
+  file: string;
+  /** The bound name, or the pattern's source (`{ constants }`) for a destructuring declaration. */
+  name: string;
+  line: number;
+  /** The lazy imports and earlier lazy values it reads. */
+  deps: string[];
+  decision: ImportDecisionKind;
+  reason: Reason;
+}
+
+/** Python: a function never reached from a handler, replaced by a stub that compiles the original at its first call. */
+export interface StubDecision {
+  file: string;
+  /** "f" or "C.m". */
+  qualname: string;
+  /** 1-based lines of the `def` to the end of its body. */
+  line: number;
+  endLine: number;
+  decision: 'stub' | 'keep';
+  /** Source characters the stub saves. */
+  saved: number;
+  reason: Reason;
+}
+
+/** With --bundle: one esbuild bundle replacing its root file in place (src/lang/js/bundle/units.ts). */
+export interface UnitDecision {
+  /** The file replaced by the bundle (a handler file or a lazy target). */
+  root: string;
+  kind: 'handler' | 'lazy';
+  format: 'cjs' | 'esm';
+  /** The bundle runs in strict mode (an ES module root, or a root with "use strict"). */
+  strict: boolean;
+  /** Files bundled, the root included, sorted. */
+  files: string[];
+  reason: Reason;
+}
+
+export interface UnitsPlan {
+  units: UnitDecision[];
+  /** Why each reached JS file stays a file; a file absent here and listed by a unit is inside that bundle. */
+  unbundled: Record<string, Reason>;
+  /** Bundled files an unknown require could also load by path: they stay on disk and share one instance through require.cache. */
+  registered: string[];
+  /** Bundled files whose computed requests are anchored to their original path (anchor.ts). */
+  anchored: string[];
+}
+
 export interface Plan {
   imports: ImportDecision[];
   files: FileDecision[];
   /** Where a --trace and the static analysis disagree. */
   traceDisagreements: { file: string; text: string }[];
+  /** JavaScript: module-scope values that read a lazy import (src/lang/js/decide-values.ts). */
+  values?: ValueDecision[];
+  /** Python: never-reached functions, stubbed or kept whole (src/lang/python/decide.ts). */
+  stubs?: StubDecision[];
+  /** With --bundle: which files go into which bundle, before anything is rewritten (src/lang/js/bundle/index.ts). */
+  units?: UnitsPlan;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -91,6 +91,7 @@ export function registerOptimize(program: Command, cli: Cli): void {
 
 export function registerAnalyze(program: Command, cli: Cli): void {
   common(program.command('analyze').argument('<app>', 'function package folder'))
+    .option('--bundle', 'also plan the bundle units (which files go into which bundle, and why the others stay files)')
     .description('print the plan (eager / lazy / stripped, with reasons) without writing anything')
     .action(async (app: string, o: Opts) => {
       const { analyzeApp } = await import('../pipeline.js');
@@ -105,6 +106,7 @@ export function registerAnalyze(program: Command, cli: Cli): void {
 
 export function registerWhy(program: Command, cli: Cli): void {
   common(program.command('why').argument('<app>', 'function package folder').argument('<query>', 'a file (relative path) or an import specifier'))
+    .option('--bundle', 'also say which bundle unit a file belongs to')
     .description('print why a file is kept or stripped, or why an import is lazy or eager, back to the handler')
     .action(async (app: string, query: string, o: Opts) => {
       const { analyzeApp } = await import('../pipeline.js');

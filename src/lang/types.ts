@@ -4,7 +4,7 @@
 import type { AnalyzedJob, LoadedJob, OptimizeResults } from '../job.js';
 import type { WritePackageOptions } from '../package/write-package.js';
 import type { FileRules } from '../plan/files.js';
-import type { BindingSite, Diagnostic, ImportDecision, ModuleGraph, Reason, Runtime, TraceResult } from '../types.js';
+import type { BindingSite, Diagnostic, ImportDecision, ModuleGraph, Reason, Runtime, StubDecision, TraceResult, ValueDecision } from '../types.js';
 import type { StubCandidate } from './python/analyze/stubs.js';
 
 export interface Analysis {
@@ -31,10 +31,10 @@ export interface Transformed {
   notApplied: { decision: ImportDecision; reason: Reason }[];
   /** Kept files whose original also goes into the fallback store (Python stubs compile it from there). */
   storeAlso?: string[];
-  /** Module-scope values now built at first use (JavaScript). */
-  lazyValues?: OptimizeResults['lazyValues'];
-  /** Python: the stub candidates really rewritten. */
-  stubs?: StubCandidate[];
+  /** Lazy values (plan.values) the rewrite could not build at first use: the pipeline keeps them at init. */
+  valuesNotApplied?: { value: ValueDecision; reason: Reason }[];
+  /** Stubs (plan.stubs) the rewrite could not place: the pipeline keeps those functions whole. */
+  stubsNotApplied?: { stub: StubDecision; reason: Reason }[];
 }
 
 /** What the language adds to the package: its shim and how the handlers load it. */
@@ -45,7 +45,7 @@ export type PackageExtras = Pick<WritePackageOptions, 'esmHandlerFiles' | 'requi
 
 export interface Bundler {
   /** Replaces files by bundles after the transform; the pipeline merges the code and strips what is inside. */
-  build(job: AnalyzedJob, transformed: ReadonlyMap<string, string>): Promise<NonNullable<OptimizeResults['bundle']>>;
+  build(job: AnalyzedJob, transformed: ReadonlyMap<string, string>, o: { stale: boolean }): Promise<NonNullable<OptimizeResults['bundle']>>;
   /** After packaging: whatever the bundles gain from work done on the written folder (V8 code cache). */
   afterPackage(job: AnalyzedJob & OptimizeResults): Promise<void>;
 }
@@ -59,8 +59,14 @@ export interface LanguageAdapter {
   /** The language's decisions, with typed reasons, for the plan; diagnostics go to job.diagnostics. */
   decide(job: LoadedJob, analysis: Analysis & { trace?: TraceResult }): Decisions;
   /**
+   * Once the imports are settled (loaded-anyway, files): what the rewrite will do to each file — lazy values,
+   * stubs, imports it cannot express (turned eager with the reason) and, with --bundle, the bundle units —
+   * added to job.plan, still before anything is written.
+   */
+  decideRewrites(job: AnalyzedJob): void;
+  /**
    * Applies the plan and returns the changed sources, and the decisions it could not carry out with the
-   * reason; it changes neither the plan nor any file.
+   * reason (a guard: its re-check of each decision on the current code); it changes neither the plan nor any file.
    */
   transform(job: AnalyzedJob): Transformed;
   /** The shim files and the way each handler loads the shim. */

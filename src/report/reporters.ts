@@ -40,6 +40,10 @@ function text(s: OptimizeSummary): string {
     if (s.bundle.codeCacheFlags)
       L.push(`  code caches made under ${s.bundle.codeCacheFlags.join(' ') || 'no V8 flags'}: used only by the same Node build started with the same flags`);
   }
+  if (!s.bundle && s.units) {
+    L.push('', `bundle units (planned, ${s.units.length}):`);
+    for (const u of s.units) L.push(`  ${u.root}  ${u.kind} ${u.format}  ${u.files} files: ${u.reason}`);
+  }
   if (s.heaviestLazy.length) {
     L.push('', 'lazy (heaviest first):');
     for (const l of s.heaviestLazy) L.push(`  ${l.file}:${l.line}  '${l.specifier}'  defers ${l.deferredFiles} files, ${formatBytes(l.deferredBytes)}  [${l.mechanism}]`);
@@ -52,6 +56,10 @@ function text(s: OptimizeSummary): string {
   if (values.length) {
     L.push('', 'lazy values (built at first use instead of at init):');
     for (const v of values) L.push(`  ${v.file}:${v.line}  ${v.name} (reads ${v.deps.join(', ')})${v.applied ? '' : `  kept at init: ${v.reason}`}`);
+  }
+  if (s.stubs) {
+    L.push('', `functions stubbed (never reached; the original is compiled at its first call): ${s.stubs.count}, ${formatBytes(s.stubs.savedBytes)} of source, largest:`);
+    for (const f of s.stubs.largest.slice(0, 5)) L.push(`  ${f.file}:${f.line}  ${f.qualname}  ${formatBytes(f.saved)}`);
   }
   const eager = s.eagerReasons.filter((e) => e.code !== 'side-effect' && e.code !== 'usage-init');
   if (eager.length) {
@@ -98,6 +106,8 @@ function markdown(s: OptimizeSummary): string {
   }
   const built = (s.lazyValues ?? []).filter((v) => v.applied);
   if (built.length) L.push('', `Built at first use instead of at init: ${built.map((v) => `\`${v.name}\` (${v.file}:${v.line})`).join(', ')}.`);
+  if (s.stubs) L.push('', `${s.stubs.count} never-reached functions replaced by stubs (${formatBytes(s.stubs.savedBytes)} of source), compiled at their first call.`);
+  if (s.units?.length) L.push('', `Bundles: ${s.units.map((u) => `\`${u.root}\` (${u.kind}, ${u.files} files)`).join(', ')}.`);
   if (s.verify) L.push('', `Verify: ${s.verify.ok ? 'outputs identical on every event' : s.verify.initFailed ? '**the handler throws at init**' : '**outputs differ**'}.`);
   return L.join('\n') + '\n';
 }

@@ -1,7 +1,7 @@
 import type { ReportedJob } from '../job.js';
 import type { BundleResult } from '../lang/js/bundle/index.js';
 import type { MeasureResult } from '../measure/types.js';
-import type { Diagnostic, ImportDecision, PackageStats, ResolvedEdge } from '../types.js';
+import type { Diagnostic, ImportDecision, PackageStats, ResolvedEdge, StubDecision } from '../types.js';
 import { initClosure } from '../plan/plan.js';
 import { builtinName } from '../lang/js/analyze/builtins.js';
 
@@ -40,7 +40,11 @@ export interface OptimizeSummary {
   /** Node built-ins required at first use instead of at init (src/lang/js/analyze/builtins.ts), by name. */
   deferredBuiltins?: { builtin: string; sites: { file: string; line: number }[] }[];
   /** Module-scope values (SDK clients …) built at first use because what they need became lazy. */
-  lazyValues: { file: string; line: number; name: string; deps: string[]; applied: boolean; reason?: string }[];
+  lazyValues: { file: string; line: number; name: string; deps: string[]; applied: boolean; code: string; reason?: string }[];
+  /** Python: never-reached functions replaced by stubs (the ones that save most first) and the source they save. */
+  stubs?: { count: number; savedBytes: number; largest: { file: string; line: number; qualname: string; saved: number }[] };
+  /** With --bundle: the units the plan decided, each with its reason (after optimize, `bundle` adds what was built). */
+  units?: { root: string; kind: 'handler' | 'lazy'; format: 'cjs' | 'esm'; files: number; code: string; reason: string }[];
   heaviestStripped: { file: string; bytes: number }[];
   eagerReasons: { file: string; line: number; specifier: string; reason: string; code: string }[];
   package?: { outDir: string; zipPath: string; before: PackageStats; after: PackageStats; stripped: number; fallbackBytes: number };
@@ -101,6 +105,8 @@ export function summarize(job: ReportedJob): OptimizeSummary {
     .sort((a, b) => b.deferredBytes - a.deferredBytes);
 
   const stripped = plan.files.filter((f) => f.decision === 'strip');
+  const values = plan.values ?? [];
+  const stubbed = (plan.stubs ?? []).filter((f) => f.decision === 'stub');
   const pr = job.packageResult;
   const decisions: PlanRow[] = [
     ...plan.imports.map((d): PlanRow => ({
@@ -112,10 +118,8 @@ export function summarize(job: ReportedJob): OptimizeSummary {
       code: d.reason.code,
       reason: d.reason.text,
     })),
-    ...(job.lazyValues ?? []).map((v): PlanRow => ({
-      decision: v.applied ? 'lazy' : 'eager', file: v.file, line: v.line, specifier: `value ${v.name}`,
-      code: v.applied ? 'lazy-value' : 'value-kept', reason: v.applied ? `built at first use (reads ${v.deps.join(', ')})` : v.reason ?? '',
-    })),
+    ...values.map((v): PlanRow => ({ decision: v.decision, file: v.file, line: v.line, specifier: `value ${v.name}`, code: v.reason.code, reason: v.reason.text })),
+    ...stubbed.map((f): PlanRow => ({ decision: 'stubbed', file: f.file, line: f.line, specifier: `def ${f.qualname}`, bytes: f.saved, code: f.reason.code, reason: f.reason.text })),
     ...stripped.map((f): PlanRow => ({ decision: 'stripped', file: f.file, bytes: f.bytes, code: f.reason.code, reason: f.reason.text })),
   ];
   return {
@@ -125,14 +129,16 @@ export function summarize(job: ReportedJob): OptimizeSummary {
     counts: {
       eager: plan.imports.length - lazy.length,
       lazy: lazy.length,
-      stubbed: job.stubs?.length ?? 0,
+      stubbed: stubbed.length,
       kept: plan.files.length - stripped.length,
       stripped: stripped.length,
     },
     initFiles: { before: before.size, after: after.size, bytesBefore: bytesOf(before), bytesAfter: bytesOf(after) },
     heaviestLazy: heaviestLazy.slice(0, 10),
     ...(deferredBuiltins.size ? { deferredBuiltins: [...deferredBuiltins].sort(([a], [b]) => a.localeCompare(b)).map(([builtin, sites]) => ({ builtin, sites })) } : {}),
-    lazyValues: (job.lazyValues ?? []).map(({ file, line, name, deps, applied, reason }) => ({ file, line, name, deps, applied, ...(reason ? { reason } : {}) })),
+    lazyValues: values.map((v) => ({ file: v.file, line: v.line, name: v.name, deps: v.deps, applied: v.decision === 'lazy', code: v.reason.code, ...(v.decision === 'eager' ? { reason: v.reason.text } : {}) })),
+    ...(stubbed.length ? { stubs: stubSummary(stubbed) } : {}),
+    ...(plan.units ? { units: plan.units.units.map((u) => ({ root: u.root, kind: u.kind, format: u.format, files: u.files.length, code: u.reason.code, reason: u.reason.text })) } : {}),
     heaviestStripped: [...stripped].sort((a, b) => b.bytes - a.bytes).slice(0, 10).map((f) => ({ file: f.file, bytes: f.bytes })),
     eagerReasons: plan.imports
       .filter((d) => d.decision === 'eager')
@@ -149,6 +155,15 @@ export function summarize(job: ReportedJob): OptimizeSummary {
     diagnostics: job.diagnostics,
     timings: job.timings,
     measure: job.measure,
+  };
+}
+
+function stubSummary(stubbed: StubDecision[]): NonNullable<OptimizeSummary['stubs']> {
+  const largest = [...stubbed].sort((a, b) => b.saved - a.saved || a.file.localeCompare(b.file) || a.line - b.line).slice(0, 10);
+  return {
+    count: stubbed.length,
+    savedBytes: stubbed.reduce((n, f) => n + f.saved, 0),
+    largest: largest.map((f) => ({ file: f.file, line: f.line, qualname: f.qualname, saved: f.saved })),
   };
 }
 

@@ -2,14 +2,15 @@
 // (Behaviour of rewritten code is checked by executing it in exec.test.ts.)
 import { describe, expect, test } from 'vitest';
 import { analyzeBindings } from '../../src/lang/js/analyze/bindings.js';
-import { rewriteLazy } from '../../src/lang/js/transform/index.js';
+import { planRewrite, rewriteLazy } from '../../src/lang/js/transform/index.js';
 import type { BindingSite, ImportDecision, LazyMechanism } from '../../src/types.js';
 
 /** Every site made lazy (whatever its usage: the rewriter must refuse the unsafe ones itself). */
 function lazyAll(code: string, isESM = false, mechanism?: LazyMechanism, patch: (s: BindingSite) => BindingSite = (s) => s) {
   const { sites } = analyzeBindings('f.js', code, { isESM });
   const decisions: ImportDecision[] = sites.map((s) => ({ site: patch(s), decision: 'lazy', mechanism, reason: { code: 't', text: 't' } }));
-  return rewriteLazy('f.js', code, decisions, { isESM });
+  // As the pipeline does: the lazy values are decided at plan time, the rewrite applies them.
+  return rewriteLazy('f.js', code, decisions, { isESM, values: planRewrite('f.js', code, decisions, { isESM }).values });
 }
 
 describe('exact output', () => {
@@ -22,6 +23,7 @@ describe('exact output', () => {
       applied: ['f.js#0'],
       skipped: [],
       values: [],
+      skippedValues: [],
     });
   });
 
@@ -44,6 +46,7 @@ describe('exact output', () => {
       applied: ['f.js#0', 'f.js#1'],
       skipped: [{ id: 'f.js#2', reason: "namespace import of a CommonJS module: Node's namespace object (exports found by cjs-module-lexer) cannot be rebuilt exactly" }],
       values: [],
+      skippedValues: [],
     });
   });
 
@@ -59,7 +62,7 @@ describe('exact output', () => {
 test('no lazy decision: the input string is returned unchanged', () => {
   const code = "const m = require('m');\nexports.h = () => m;\n";
   const { sites } = analyzeBindings('f.js', code);
-  expect(rewriteLazy('f.js', code, [{ site: sites[0], decision: 'eager', reason: { code: 't', text: 't' } }])).toEqual({ code, applied: [], skipped: [], values: [] });
+  expect(rewriteLazy('f.js', code, [{ site: sites[0], decision: 'eager', reason: { code: 't', text: 't' } }])).toEqual({ code, applied: [], skipped: [], values: [], skippedValues: [] });
 });
 
 describe('skipped sites stay byte for byte, the others still apply', () => {

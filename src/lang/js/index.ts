@@ -4,7 +4,7 @@ import path from 'node:path';
 import { diag } from '../../diagnostics.js';
 import { stage, type AnalyzedJob, type LoadedJob } from '../../job.js';
 import { keptEagerNotes } from '../../plan/plan.js';
-import type { BindingSite, ImportDecision, Reason } from '../../types.js';
+import type { BindingSite, ImportDecision, Reason, ValueDecision } from '../../types.js';
 import { expandEvents } from '../../verify/index.js';
 import type { LanguageAdapter } from '../types.js';
 import { barrelExports, type BarrelMap } from './analyze/barrel.js';
@@ -16,7 +16,8 @@ import { traceApp } from './analyze/trace.js';
 import { bundleApp, codeCacheStage, ESM_REQUIRE_LINE } from './bundle/index.js';
 import { JS_FILE_RULES } from './files.js';
 import { decideJsImports, nodeVersionFor } from './imports.js';
-import { rewriteLazy, type LazyValue } from './transform/index.js';
+import { decideRewrites } from './plan.js';
+import { rewriteLazy } from './transform/index.js';
 
 const targetNode = (job: LoadedJob) => nodeVersionFor(job.app.handlers[0]?.runtimeId, job.options.nodeVersion ?? job.app.config.nodeVersion);
 
@@ -84,28 +85,36 @@ export const javascript: LanguageAdapter = {
     return { imports, fileRules: JS_FILE_RULES, notes: keptEagerNotes(imports, (s) => `require('${s}')`) };
   },
 
+  decideRewrites,
+
   transform(job) {
+    const { plan } = job;
     const byFile = new Map<string, ImportDecision[]>();
-    for (const d of job.plan.imports) if (d.decision === 'lazy') byFile.set(d.site.file, [...(byFile.get(d.site.file) ?? []), d]);
+    for (const d of plan.imports) if (d.decision === 'lazy') byFile.set(d.site.file, [...(byFile.get(d.site.file) ?? []), d]);
     const code = new Map<string, string>();
-    const lazyValues: LazyValue[] = [];
     const notApplied: { decision: ImportDecision; reason: Reason }[] = [];
+    const valuesNotApplied: { value: ValueDecision; reason: Reason }[] = [];
+    const lazyValuesOf = (file: string) => (plan.values ?? []).filter((v) => v.file === file && v.decision === 'lazy');
     for (const [file, decisions] of byFile) {
       const original = job.readText(file);
       try {
-        const r = rewriteLazy(file, original, decisions, { isESM: job.graph.files[file]?.isESM });
-        lazyValues.push(...r.values);
+        const r = rewriteLazy(file, original, decisions, { isESM: job.graph.files[file]?.isESM, values: plan.values });
         for (const s of r.skipped) {
           const d = decisions.find((x) => x.site.id === s.id);
           if (d) notApplied.push({ decision: d, reason: { code: 'rewrite-skipped', text: s.reason, parent: file } });
         }
+        for (const v of lazyValuesOf(file)) {
+          const s = r.skippedValues.find((x) => x.name === v.name && x.line === v.line);
+          if (s) valuesNotApplied.push({ value: v, reason: { code: 'rewrite-skipped', text: s.reason, parent: file } });
+        }
         if (r.code !== original) code.set(file, r.code);
       } catch (e) {
         for (const d of decisions) notApplied.push({ decision: d, reason: { code: 'rewrite-failed', text: String(e), parent: file } });
+        for (const v of lazyValuesOf(file)) valuesNotApplied.push({ value: v, reason: { code: 'rewrite-failed', text: String(e), parent: file } });
         job.diagnostics.push(diag('FL202', 'warning', `${file}: rewrite failed (${(e as Error).message}); file kept as is`, { file }));
       }
     }
-    return { code, notApplied, lazyValues };
+    return { code, notApplied, valuesNotApplied };
   },
 
   packageExtras(job: AnalyzedJob, bundle) {
@@ -118,7 +127,7 @@ export const javascript: LanguageAdapter = {
   },
 
   bundle: {
-    build: (job, transformed) => bundleApp(job, transformed, { nodeVersion: targetNode(job), minify: job.options.minify, readSource: job.readText }),
+    build: (job, transformed, { stale }) => bundleApp(job, transformed, { nodeVersion: targetNode(job), minify: job.options.minify, readSource: job.readText, stale }),
     async afterPackage(job) {
       const o = job.options;
       if (!o.codeCache) return;

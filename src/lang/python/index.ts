@@ -3,11 +3,11 @@
 import { diag } from '../../diagnostics.js';
 import { stage } from '../../job.js';
 import { keptEagerNotes } from '../../plan/plan.js';
-import type { ImportDecision, Reason, TraceResult } from '../../types.js';
+import type { ImportDecision, Reason, StubDecision, TraceResult } from '../../types.js';
 import type { LanguageAdapter } from '../types.js';
 import { analyzePythonApp } from './analyze/index.js';
-import type { StubCandidate } from './analyze/stubs.js';
 import { tracePythonApp } from './analyze/trace.js';
+import { decidePythonRewrites, pythonNotApplied, stubsToApply } from './decide.js';
 import { isCache, pythonFileRules } from './files.js';
 import { planPythonImports } from './imports.js';
 import { PYTHON_SHIM_SOURCE, PYTHON_SHIM_TARGET, transformPythonFile } from './transform/index.js';
@@ -39,32 +39,32 @@ export const python: LanguageAdapter = {
     return { imports, fileRules: pythonFileRules(job.app.files), notes };
   },
 
+  decideRewrites(job) {
+    decidePythonRewrites(job.plan, job.stubs ?? [], job.readSource);
+  },
+
   transform(job) {
+    const { plan } = job;
     const handlerFiles = [...new Set(job.app.handlers.map((h) => h.file))];
     const code = new Map<string, string>();
     const storeAlso: string[] = [];
     const notApplied: { decision: ImportDecision; reason: Reason }[] = [];
+    const stubsNotApplied: { stub: StubDecision; reason: Reason }[] = [];
     const lazyByFile = new Map<string, ImportDecision[]>();
-    for (const d of job.plan.imports) if (d.decision === 'lazy') lazyByFile.set(d.site.file, [...(lazyByFile.get(d.site.file) ?? []), d]);
-    const stubsByFile = new Map<string, StubCandidate[]>();
-    for (const s of job.stubs ?? []) stubsByFile.set(s.file, [...(stubsByFile.get(s.file) ?? []), s]);
-    const stubbed = new Set<string>();
+    for (const d of plan.imports) if (d.decision === 'lazy') lazyByFile.set(d.site.file, [...(lazyByFile.get(d.site.file) ?? []), d]);
+    const stubsByFile = stubsToApply(plan, job.stubs ?? []);
     for (const file of [...new Set([...lazyByFile.keys(), ...stubsByFile.keys(), ...handlerFiles])].sort()) {
       const decisions = lazyByFile.get(file) ?? [];
       const r = transformPythonFile(file, job.readText(file), decisions, stubsByFile.get(file) ?? [], { isHandler: handlerFiles.includes(file) });
       job.diagnostics.push(...r.diagnostics);
-      // What the rewrite did not apply stays eager / unstubbed, with the reason.
-      const done = new Set(r.applied);
-      for (const d of decisions) {
-        if (r.changed && [...done].some((a) => a.startsWith(`line ${d.site.line}: `))) continue;
-        const why = r.changed ? 'not a plain import statement: the rewrite leaves it as is' : `the file was kept as is (${r.diagnostics[0]?.message ?? 'no change'})`;
-        notApplied.push({ decision: d, reason: { code: r.changed ? 'rewrite-skipped' : 'rewrite-failed', text: why, parent: file } });
-      }
-      for (const s of stubsByFile.get(file) ?? []) if (r.changed && done.has(`${file}:${s.line}: ${s.qualname} → stub`)) stubbed.add(`${file}:${s.line}`);
+      // What the rewrite did not apply stays eager / unstubbed, with the reason (read from its result as data).
+      const missed = pythonNotApplied(plan, file, decisions, r, `the file was kept as is (${r.diagnostics[0]?.message ?? 'no change'})`);
+      notApplied.push(...missed.imports);
+      stubsNotApplied.push(...missed.stubs);
       if (r.changed) code.set(file, r.code);
       if (r.storeOriginal) storeAlso.push(file);
     }
-    return { code, notApplied, storeAlso, stubs: (job.stubs ?? []).filter((s) => stubbed.has(`${s.file}:${s.line}`)) };
+    return { code, notApplied, stubsNotApplied, storeAlso };
   },
 
   packageExtras(job) {

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createResolver } from '../analyze/resolve.js';
 import { diag } from '../../../diagnostics.js';
-import type { AppModel, Diagnostic, FileAnalysis, ModuleGraph, PackageResult, Plan, Reason } from '../../../types.js';
+import type { AppModel, Diagnostic, FileAnalysis, ImportDecision, ModuleGraph, PackageResult, Plan, Reason, UnitsPlan } from '../../../types.js';
+import { anchorRequires } from './anchor.js';
 import { buildUnit } from './build.js';
 import { planUnits, type BundleUnit } from './units.js';
 import { addCodeCache, type CodeCacheKind, type CodeCacheResult } from './code-cache.js';
@@ -22,6 +23,8 @@ export interface BundleOptions {
   nodeVersion: string;
   minify?: boolean;
   readSource: (file: string) => string | undefined;
+  /** The lazy rewrite skipped some of the plan's decisions: decide the units again on the actual code. */
+  stale?: boolean;
 }
 
 export interface BundleResult {
@@ -50,15 +53,17 @@ export interface BundleJob {
   analyses: ReadonlyMap<string, FileAnalysis>;
 }
 
-/** Plans and builds every unit; a unit esbuild rejects is dropped (its files stay files) with FL203. */
-export async function bundleApp(job: BundleJob, transformed: ReadonlyMap<string, string>, o: BundleOptions): Promise<BundleResult> {
-  const { app, graph } = job;
-  const handlers = [...new Set(app.handlers.map((h) => h.file))];
-  const plan = planUnits({
-    graph,
-    imports: job.plan.imports,
+/**
+ * The bundle units, decided at plan time on the code each file will have after the lazy rewrite
+ * (`readSource`): which files go into which bundle, and why each other reached file stays a file.
+ */
+export function decideUnits(job: Omit<BundleJob, 'plan'>, imports: ImportDecision[], readSource: (file: string) => string | undefined): UnitsPlan {
+  const handlers = [...new Set(job.app.handlers.map((h) => h.file))];
+  const p = planUnits({
+    graph: job.graph,
+    imports,
     handlers,
-    readSource: (f) => transformed.get(f) ?? o.readSource(f),
+    readSource,
     parseError: (f) => job.analyses.get(f)?.parseError,
     dynamicRequest: (f) => {
       const computed = job.analyses.get(f)?.imports.filter((r) => r.pattern !== undefined || r.unknown === true) ?? [];
@@ -66,10 +71,27 @@ export async function bundleApp(job: BundleJob, transformed: ReadonlyMap<string,
       return computed.every((r) => r.unknown === true && (r.kind === 'require' || r.kind === 'require.resolve')) ? 'require' : 'other';
     },
   });
+  return { units: p.units, unbundled: p.unbundled, registered: p.registered, anchored: Object.keys(p.anchored) };
+}
+
+/**
+ * Builds every unit of the plan; a unit esbuild rejects is dropped (its files stay files) with FL203.
+ * When the rewrite did not do all the plan said (`stale`: a decision skipped by its re-check), the code
+ * the units were decided on is not the code there is, so they are decided again on the actual code.
+ */
+export async function bundleApp(job: BundleJob, transformed: ReadonlyMap<string, string>, o: BundleOptions): Promise<BundleResult> {
+  const app = job.app;
+  const graph = job.graph;
+  const readSource = (f: string) => transformed.get(f) ?? o.readSource(f);
+  if (o.stale || !job.plan.units) job.plan.units = decideUnits(job, job.plan.imports, readSource);
+  const units = job.plan.units;
+  // The anchored sources are made from the code there is (the same code the units were decided on).
+  const anchored = Object.fromEntries(units.anchored.map((f) => [f, anchorRequires(readSource(f) ?? '', graph.files[f]?.isESM === true)?.code ?? readSource(f) ?? '']));
+  const plan = { ...units, anchored };
   const registered = new Set(plan.registered);
   const resolver = createResolver(app.root, { nodeVersion: o.nodeVersion });
   const nodeMajor = Number(o.nodeVersion.replace(/^v/, '').split('.')[0]) || 20;
-  const result: BundleResult = { code: new Map(), bundled: [], units: [], registered: plan.registered, anchored: Object.keys(plan.anchored), unbundled: plan.unbundled, diagnostics: [] };
+  const result: BundleResult = { code: new Map(), bundled: [], units: [], registered: plan.registered, anchored: units.anchored, unbundled: plan.unbundled, diagnostics: [] };
   for (const unit of plan.units) {
     try {
       const r = await buildUnit({ root: app.root, unit, resolver, transformed, nodeMajor, minify: o.minify, registered, anchored: plan.anchored });

@@ -7,25 +7,14 @@
 // inside two bundles (two instances = two states). Hence a file is bundled only when exactly one root
 // reaches it and nothing below it has to stay a file; files reached by several roots stay files, and
 // the set of files that stay files is closed downwards (a file's dependencies load as files too).
-import type { ImportDecision, ModuleGraph, Reason, ResolvedEdge } from '../../../types.js';
+import type { ImportDecision, ModuleGraph, Reason, ResolvedEdge, UnitDecision } from '../../../types.js';
 import { parse } from '@babel/parser';
 import { packageDirOf } from '../analyze/file-index.js';
 import { anchorRequires } from './anchor.js';
 import { hasUseStrictDirective, sloppyOnlyUse } from './sloppy.js';
 
-export interface BundleUnit {
-  /** The file replaced by the bundle (handler file or lazy target). */
-  root: string;
-  kind: 'handler' | 'lazy';
-  format: 'cjs' | 'esm';
-  /**
-   * The bundle runs in strict mode: an ES module, or a root with "use strict" (which the CommonJS
-   * bundle's banner must then carry, see build.ts).
-   */
-  strict: boolean;
-  /** Files bundled, the root included, sorted. */
-  files: string[];
-}
+/** One bundle: a root plus the files only that root evaluates, with the reason (the plan's UnitDecision). */
+export type BundleUnit = UnitDecision;
 
 export interface BundlePlan {
   units: BundleUnit[];
@@ -255,9 +244,13 @@ export function planUnits(input: UnitsInput): BundlePlan {
       continue;
     }
     const files = [...reach.get(root)!].filter((f) => !unbundled[f] && owners.get(f)?.length === 1 && graph.files[f]).sort();
-    // Bundling one file buys nothing.
-    if (files.length < 2) continue;
-    units.push({ root, kind, format: isEsm ? 'esm' : 'cjs', strict: strictRoot(root), files });
+    if (files.length < 2) {
+      unbundled[root] = { code: 'single-file', text: 'nothing else is evaluated only by it: bundling one file buys nothing', parent: root };
+      continue;
+    }
+    const what = kind === 'handler' ? 'handler file' : 'lazy target, loaded at first use';
+    const reason: Reason = { code: `${kind}-unit`, text: `${what}: replaced in place by one ${isEsm ? 'ES module' : 'CommonJS'} bundle of the ${files.length} files only it evaluates`, parent: root };
+    units.push({ root, kind, format: isEsm ? 'esm' : 'cjs', strict: strictRoot(root), files, reason });
   }
   const bundled = new Set(units.flatMap((u) => u.files));
   return {

@@ -2,14 +2,16 @@
  * The lazy rewrite: turns module-scope imports whose names are used only after init into memoised
  * loaders called at each use. Minimal edits with magic-string (everything else stays byte for byte).
  *
- * The file is re-parsed and re-analysed here: a decision applies only when the site is still found at
- * the same range and is still 'deferred' or 'unused' by this very analysis — a stale or wrong decision
- * is skipped with a reason instead of producing broken code.
+ * Two entry points share one preparation: `planRewrite` runs at plan time (src/lang/js/decide-values.ts)
+ * and says which lazy imports can be rewritten and which module-scope values become lazy, with reasons;
+ * `rewriteLazy` applies those decisions. It re-parses and re-checks each one as a guard: a decision
+ * applies only when the site (or value) is still found and still qualifies by this very analysis — a
+ * stale or wrong decision is skipped with a reason instead of producing broken code.
  */
 import MagicString from 'magic-string';
 import type * as t from '@babel/types';
 import type { NodePath } from '@babel/traverse';
-import type { ImportDecision, LazyMechanism } from '../../../types.js';
+import type { ImportDecision, LazyMechanism, Reason, ValueDecision } from '../../../types.js';
 import { analyzeFile, inAsyncBody, type SiteInfo, type FileBindings } from '../analyze/bindings.js';
 import {
   comment, lazyValuePrefix, lazyValueSuffix, lazyPatternPrefix, lazyPatternSuffix, narrowLoader, narrowObject, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
@@ -24,19 +26,20 @@ export interface RewriteResult {
   applied: string[];
   /** Lazy decisions left as they were, with the reason. */
   skipped: { id: string; reason: string }[];
-  /** Module-scope values now built at first use (they needed a lazy import). */
-  values: LazyValue[];
+  /** Lazy values built at first use. */
+  values: { name: string; line: number }[];
+  /** Values decided lazy that this parse no longer allows, with the reason (they stay as written). */
+  skippedValues: { name: string; line: number; reason: string }[];
 }
 
-export interface LazyValue {
-  file: string;
-  name: string;
-  line: number;
-  /** The lazy imports and earlier lazy values it reads. */
-  deps: string[];
-  applied: boolean;
-  /** Why it stays as it was (when not applied). */
-  reason?: string;
+/** What the rewrite of one file will do, decided before anything is written. */
+export interface RewritePlan {
+  /** Lazy decisions the rewrite cannot apply, with the reason. */
+  skipped: { id: string; reason: string }[];
+  /** Every module-scope value that reads an import made lazy here (or an earlier lazy value). */
+  values: ValueDecision[];
+  /** The code the rewrite will produce from these decisions (only with `preview`). */
+  code?: string;
 }
 
 /** What one site becomes: the loader text and the edits at its references. */
@@ -165,12 +168,67 @@ function planSite(ctx: Ctx, info: SiteInfo, mechanism: LazyMechanism, narrow?: I
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
 
 /**
- * Applies the 'lazy' decisions of one file. Decisions are matched to sites by `site.start`/`site.end`.
- * Throws only when the file does not parse (the caller keeps the file as is, FL202).
+ * Plans the 'lazy' decisions of one file, at plan time: which of them the rewrite can apply and which
+ * module-scope values become lazy, each with its reason; with `preview`, also the code the rewrite
+ * will produce. Throws only when the file does not parse.
  */
-export function rewriteLazy(file: string, code: string, decisions: ImportDecision[], opts: { isESM?: boolean } = {}): RewriteResult {
+export function planRewrite(file: string, code: string, decisions: ImportDecision[], opts: { isESM?: boolean; preview?: boolean } = {}): RewritePlan {
+  const p = prepare(file, code, decisions, opts);
+  if (!p) return { skipped: [], values: [] };
+  const chosen = chooseValues(file, code, p);
+  const values = chosen.flatMap((c) => (c.decision ? [c.decision] : []));
+  return { skipped: p.skipped, values, ...(opts.preview ? { code: emit(code, p, chosen) } : {}) };
+}
+
+/**
+ * Applies the plan's decisions to one file: its 'lazy' imports (matched to sites by `site.start`/`site.end`)
+ * and its lazy values (matched by name and line; without `values`, none). Throws only when the file does
+ * not parse (the caller keeps the file as is, FL202).
+ */
+export function rewriteLazy(file: string, code: string, decisions: ImportDecision[], opts: { isESM?: boolean; values?: readonly ValueDecision[] } = {}): RewriteResult {
+  const p = prepare(file, code, decisions, opts);
+  const wanted = opts.values?.filter((v) => v.file === file) ?? [];
+  const lost = (why: string) => wanted.filter((v) => v.decision === 'lazy').map((v) => ({ name: v.name, line: v.line, reason: why }));
+  if (!p) return { code, applied: [], skipped: [], values: [], skippedValues: lost('no import of the file is lazy any more') };
+  if (!p.plans.length) return { code, applied: [], skipped: p.skipped, values: [], skippedValues: lost('none of the lazy imports it reads could be rewritten') };
+  const chosen = chooseValues(file, code, p, wanted);
+  return {
+    code: emit(code, p, chosen),
+    applied: p.plans.map((x) => x.info.site.id),
+    skipped: p.skipped,
+    values: chosen.filter((c) => c.wrap).map((c) => ({ name: c.name, line: c.line })),
+    skippedValues: chosen.flatMap((c) => (c.skipped ? [{ name: c.name, line: c.line, reason: c.skipped }] : [])),
+  };
+}
+
+interface Prepared {
+  fb: FileBindings;
+  ctx: Ctx;
+  plans: SitePlan[];
+  skipped: RewriteResult['skipped'];
+  /** Ranges already edited: no two rewrites may overlap. */
+  taken: { start: number; end: number }[];
+  createRequireName: () => string | undefined;
+}
+
+/** The reference edits for one binding, or the first reason one cannot be made. */
+function editsFor(refs: NodePath<t.Identifier>[], access: (ref: NodePath<t.Identifier>) => Access): Edit[] | { error: string } {
+  const out: Edit[] = [];
+  for (const r of refs) {
+    const e = refEdit(r, access(r));
+    if ('error' in e) return e;
+    out.push(e);
+  }
+  return out;
+}
+// Whether a reference can be rewritten, and the range it changes, do not depend on the text put there:
+// checking with a placeholder first means a site or value that is left out takes no generated name, so the
+// names (and the output) depend only on what is applied.
+const PLACEHOLDER: Access = { text: '_', member: false };
+
+function prepare(file: string, code: string, decisions: ImportDecision[], opts: { isESM?: boolean }): Prepared | undefined {
   const lazy = decisions.filter((d) => d.decision === 'lazy');
-  if (!lazy.length) return { code, applied: [], skipped: [], values: [] };
+  if (!lazy.length) return undefined;
   const fb = analyzeFile(file, code, opts);
   const isESM = fb.parsed.isESM;
   const name = makeNamer(fb.names);
@@ -195,79 +253,98 @@ export function rewriteLazy(file: string, code: string, decisions: ImportDecisio
     const mechanism = d.mechanism ?? (isESM ? 'create-require' : 'require');
     const why = blocker(info, mechanism, isESM);
     if (why) { skipped.push({ id: d.site.id, reason: why }); continue; }
-    const { loader, access, needsRequire } = planSite(ctx, info, mechanism, d.narrow);
-    const refEdits: Edit[] = [];
-    let error: string | undefined;
-    for (const [local, refs] of Object.entries(info.refs)) {
-      for (const r of refs) {
-        const e = refEdit(r, access[local]);
-        if ('error' in e) { error = e.error; break; }
-        refEdits.push(e);
-      }
-      if (error) break;
-    }
-    const ranges = [{ start: info.site.start, end: info.site.end }, ...refEdits];
-    if (!error && ranges.some((r) => taken.some((t) => overlaps(r, t)))) error = 'its edits overlap another rewrite';
+    const dry = Object.values(info.refs).map((refs) => editsFor(refs, () => PLACEHOLDER));
+    const bad = dry.find((x): x is { error: string } => 'error' in x);
+    const ranges = [{ start: info.site.start, end: info.site.end }, ...dry.flatMap((x) => ('error' in x ? [] : x))];
+    const error = bad?.error ?? (ranges.some((r) => taken.some((x) => overlaps(r, x))) ? 'its edits overlap another rewrite' : undefined);
     if (error) { skipped.push({ id: d.site.id, reason: error }); continue; }
+    const { loader, access, needsRequire } = planSite(ctx, info, mechanism, d.narrow);
+    const refEdits = Object.entries(info.refs).flatMap(([local, refs]) => editsFor(refs, () => access[local]) as Edit[]);
     taken.push(...ranges);
     plans.push({ info, loader, refEdits, needsRequire, mechanism });
   }
-  if (!plans.length) return { code, applied: [], skipped, values: [] };
-
-  const { values, valueEdits } = planValues(file, code, fb, plans, taken, name);
-  const s = new MagicString(code);
-  for (const p of plans) for (const e of p.refEdits) s.overwrite(e.start, e.end, e.text);
-  for (const e of valueEdits.refs) s.overwrite(e.start, e.end, e.text);
-  replaceStatements(s, code, plans);
-  // Last: appendLeft at the end of an initialiser must follow any overwrite that ends there.
-  for (const v of valueEdits.wraps) {
-    s.overwrite(v.start, v.initStart, v.prefix);
-    s.appendLeft(v.initEnd, v.suffix);
-  }
-  if (plans.some((p) => p.needsRequire)) s.prependLeft(fb.program.node.body[0].start!, createRequireHeader(createRequireName!, requireName!));
-  return { code: s.toString(), applied: plans.map((p) => p.info.site.id), skipped, values };
+  return { fb, ctx, plans, skipped, taken, createRequireName: () => createRequireName };
 }
+
+/** One candidate value: its decision (when it reads a lazy import) and, when built at first use, its edits. */
+interface ValueChoice {
+  name: string;
+  line: number;
+  decision?: ValueDecision;
+  /** The plan wanted it lazy but this parse does not allow it: why. */
+  skipped?: string;
+  refs?: Edit[];
+  wrap?: { start: number; initStart: number; initEnd: number; prefix: string; suffix: string };
+}
+
+const valueReason = (code: string, text: string, file: string): Reason => ({ code, text, parent: file });
 
 /**
  * Which lazy values to build at first use: those the analysis found used only after init that read an
  * import made lazy here (or an earlier such value). One left as it is stays correct: it calls the lazy
- * import's getter while the module evaluates, which only loses the gain.
+ * import's getter while the module evaluates, which only loses the gain. Without `wanted` (plan time)
+ * each candidate is decided here; with it (the rewrite) only the values it lists as lazy are built, and
+ * each is checked again.
  */
-function planValues(file: string, code: string, fb: FileBindings, plans: SitePlan[], taken: { start: number; end: number }[], name: (b: string) => string) {
+function chooseValues(file: string, code: string, p: Prepared, wanted?: readonly ValueDecision[]): ValueChoice[] {
+  const { fb, plans, taken } = p;
+  const { name } = p.ctx;
   const lazyNames = new Set<string>();
   // `await` getters (dynamic import) cannot run inside the synchronous value getter.
-  for (const p of plans) if (p.mechanism !== 'dynamic-import') for (const n of p.info.site.names) lazyNames.add(n);
-  const values: LazyValue[] = [];
-  const refs: Edit[] = [];
-  const wraps: { start: number; initStart: number; initEnd: number; prefix: string; suffix: string }[] = [];
+  for (const x of plans) if (x.mechanism !== 'dynamic-import') for (const n of x.info.site.names) lazyNames.add(n);
+  const out: ValueChoice[] = [];
   for (const v of fb.values) {
-    const base = { file, name: v.name, line: v.line, deps: v.deps };
-    if (!v.deps.some((d) => lazyNames.has(d))) continue;
-    if (v.usage !== 'deferred') { values.push({ ...base, applied: false, reason: `usage is '${v.usage}': ${v.usageReason}` }); continue; }
+    const reads = v.deps.filter((d) => lazyNames.has(d));
+    if (!reads.length) continue;
+    const want = wanted?.find((w) => w.name === v.name && w.line === v.line);
+    if (wanted && want?.decision !== 'lazy') continue;
+    const choice: ValueChoice = { name: v.name, line: v.line };
+    out.push(choice);
+    const decide = (decision: ValueDecision['decision'], reason: Reason) => {
+      if (wanted && decision === 'eager') choice.skipped = reason.text;
+      else choice.decision = { file, name: v.name, line: v.line, deps: v.deps, decision, reason };
+    };
+    if (v.usage !== 'deferred') { decide('eager', valueReason(`usage-${v.usage}`, `usage is '${v.usage}': ${v.usageReason}`, file)); continue; }
+    const dry = editsFor(v.refs, () => PLACEHOLDER);
+    const head = { start: v.statement.start!, end: v.init.start! };
+    const error = 'error' in dry ? dry.error : [head, ...dry].some((r) => taken.some((x) => overlaps(r, x))) ? 'its edits overlap another rewrite' : undefined;
+    if (error) { decide('eager', valueReason('error' in dry ? 'unsupported-use' : 'overlap', error, file)); continue; }
     const getter = name(`__fl_${v.names[0]}`);
     const cache = name(`${getter}_cache`);
-    const edits: Edit[] = [];
-    let error: string | undefined;
-    for (const r of v.refs) {
-      const e = refEdit(r, v.pattern ? { text: `${getter}()${prop(r.node.name)}`, member: true } : { text: `${getter}()`, member: false });
-      if ('error' in e) { error = e.error; break; }
-      edits.push(e);
-    }
-    const head = { start: v.statement.start!, end: v.init.start! };
-    if (!error && [head, ...edits].some((r) => taken.some((t) => overlaps(r, t)))) error = 'its edits overlap another rewrite';
-    if (error) { values.push({ ...base, applied: false, reason: error }); continue; }
-    taken.push(head, ...edits);
-    refs.push(...edits);
+    choice.refs = editsFor(v.refs, (r) => (v.pattern ? { text: `${getter}()${prop(r.node.name)}`, member: true } : { text: `${getter}()`, member: false })) as Edit[];
+    taken.push(head, ...choice.refs);
     const original = src(code, v.statement);
     const prefix = v.pattern
       ? lazyPatternPrefix(getter, cache, v.name, original, src(code, v.pattern))
       : lazyValuePrefix(getter, cache, v.name, original);
     const suffix = v.pattern ? lazyPatternSuffix(cache, v.names) : lazyValueSuffix(cache);
-    wraps.push({ start: head.start, initStart: head.end, initEnd: v.init.end!, prefix: prefix + padLines(code.slice(head.start, head.end), prefix), suffix });
+    choice.wrap = { start: head.start, initStart: head.end, initEnd: v.init.end!, prefix: prefix + padLines(code.slice(head.start, head.end), prefix), suffix };
     for (const n of v.names) lazyNames.add(n);
-    values.push({ ...base, applied: true });
+    decide('lazy', valueReason('deferred-value', `${v.usageReason}; reads ${reads.join(', ')}, made lazy: built at first use`, file));
   }
-  return { values, valueEdits: { refs, wraps } };
+  for (const w of wanted ?? []) {
+    if (w.decision === 'lazy' && !out.some((c) => c.name === w.name && c.line === w.line))
+      out.push({ name: w.name, line: w.line, skipped: `no value ${w.name} reading a lazy import at line ${w.line} in the current code` });
+  }
+  return out;
+}
+
+/** The rewritten file: the sites' loaders and reference edits, then the lazy values around their initialisers. */
+function emit(code: string, p: Prepared, chosen: ValueChoice[]): string {
+  const { plans, fb } = p;
+  if (!plans.length) return code;
+  const s = new MagicString(code);
+  for (const x of plans) for (const e of x.refEdits) s.overwrite(e.start, e.end, e.text);
+  for (const c of chosen) for (const e of c.refs ?? []) s.overwrite(e.start, e.end, e.text);
+  replaceStatements(s, code, plans);
+  // Last: appendLeft at the end of an initialiser must follow any overwrite that ends there.
+  for (const c of chosen) {
+    if (!c.wrap) continue;
+    s.overwrite(c.wrap.start, c.wrap.initStart, c.wrap.prefix);
+    s.appendLeft(c.wrap.initEnd, c.wrap.suffix);
+  }
+  if (plans.some((x) => x.needsRequire)) s.prependLeft(fb.program.node.body[0].start!, createRequireHeader(p.createRequireName()!, p.ctx.requireName()));
+  return s.toString();
 }
 
 /**

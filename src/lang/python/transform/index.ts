@@ -9,14 +9,18 @@ import { hasShim, insertHeader, shimStatement } from './shim.js';
 import { stubPythonFunctions } from './stubs.js';
 
 export { injectPythonShim, writePythonShim, PYTHON_SHIM_SOURCE, PYTHON_SHIM_TARGET, shimStatement } from './shim.js';
-export { rewritePythonLazy } from './lazy.js';
-export { stubPythonFunctions } from './stubs.js';
+export { rewritePythonLazy, lazyImportBlocker } from './lazy.js';
+export { stubPythonFunctions, stubBlocker } from './stubs.js';
 
 export interface PythonTransformResult {
   code: string;
   changed: boolean;
   /** One "before → after" line per edit, for the report. */
   applied: string[];
+  /** Ids of the lazy decisions' sites rewritten. */
+  lazySites: string[];
+  /** First lines (`def`) of the functions replaced by stubs. */
+  stubbedLines: number[];
   /** The original file must go into the fallback store: its stubs compile the originals from it. */
   storeOriginal: boolean;
   diagnostics: Diagnostic[];
@@ -36,7 +40,7 @@ export function transformPythonFile(
 ): PythonTransformResult {
   const mine = decisions.filter((d) => d.site.file === file && d.decision === 'lazy');
   const fns = stubs.filter((s) => s.file === file);
-  const unchanged: PythonTransformResult = { code, changed: false, applied: [], storeOriginal: false, diagnostics: [] };
+  const unchanged: PythonTransformResult = { code, changed: false, applied: [], lazySites: [], stubbedLines: [], storeOriginal: false, diagnostics: [] };
   if (!mine.length && !fns.length && !opts.isHandler) return unchanged;
   if (hasShim(code)) return { ...unchanged, diagnostics: [diag('FL202', 'warning', `${file} already contains the faaslight shim: kept as is`, { file })] };
   const parsed = parsePython(code);
@@ -62,6 +66,8 @@ export function transformPythonFile(
     code: out,
     changed: true,
     applied: [...(opts.isHandler ? ['shim → installed'] : []), ...lazy.applied, ...st.stubbed],
+    lazySites: lazy.sites,
+    stubbedLines: st.lines,
     storeOriginal: st.stubbed.length > 0,
     diagnostics: [],
   };

@@ -7,7 +7,7 @@ export function pyString(s: string): string {
   return JSON.stringify(s);
 }
 
-/** Python tuple literal of one binding spec: (name, kind, module, level, attribute). */
+/** Python tuple literals of the binding specs of one statement: (name, kind, module, level, attribute). */
 function specs(stmt: string): string[] | undefined {
   const out: string[] = [];
   for (const imp of scanPythonFile('stmt.py', stmt).imports) {
@@ -22,6 +22,12 @@ function specs(stmt: string): string[] | undefined {
   return out.length ? out : undefined;
 }
 
+/** Why the rewrite cannot make this statement lazy (undefined when it can): it handles plain import statements only. */
+export function lazyImportBlocker(stmt: string, names: readonly string[]): string | undefined {
+  const sp = specs(stmt);
+  return !sp || sp.length !== names.length ? 'not a plain import statement: the rewrite leaves it as is' : undefined;
+}
+
 /**
  * Makes the import statements of lazy decisions lazy, editing only their ranges:
  *   import numpy as np   →  np = _fl_rt.lazy(globals(), "import numpy as np", 2, ("np", "A", "numpy", 0, None))
@@ -31,18 +37,21 @@ function specs(stmt: string): string[] | undefined {
  * statement so the exception is exactly the original one. A statement spanning several lines keeps its
  * line count (blank lines follow), so every other line keeps its number. Needs `_fl_rt` (shimStatement).
  */
-export function rewritePythonLazy(code: string, decisions: ImportDecision[], ms = new MagicString(code)): { code: string; applied: string[] } {
+export function rewritePythonLazy(code: string, decisions: ImportDecision[], ms = new MagicString(code)): { code: string; applied: string[]; sites: string[] } {
   const applied: string[] = [];
+  const sites: string[] = [];
   for (const d of decisions) {
     if (d.decision !== 'lazy') continue;
     const { start, end, names, line } = d.site;
     const stmt = code.slice(start, end);
     const sp = specs(stmt);
-    if (!sp || sp.length !== names.length) continue; // not a plain import statement: stays eager
+    // The plan turned such statements eager (lazyImportBlocker): this one changed since.
+    if (!sp || sp.length !== names.length) continue;
     const extraLines = (stmt.match(/\n/g) ?? []).length;
     const lhs = names.join(', ');
     ms.overwrite(start, end, `${lhs} = _fl_rt.lazy(globals(), ${pyString(stmt)}, ${line}, ${sp.join(', ')})${'\n'.repeat(extraLines)}`);
     applied.push(`line ${line}: ${stmt.replace(/\s+/g, ' ')} → lazy`);
+    sites.push(d.site.id);
   }
-  return { code: ms.toString(), applied };
+  return { code: ms.toString(), applied, sites };
 }

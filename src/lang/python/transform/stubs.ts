@@ -24,23 +24,37 @@ export function stubPythonFunctions(
   fns: StubCandidate[],
   futures: string[] = [],
   ms = new MagicString(code),
-): { code: string; stubbed: string[]; header?: string } {
+): { code: string; stubbed: string[]; lines: number[]; header?: string } {
   const stubbed: string[] = [];
+  const lines: number[] = [];
   for (const fn of fns) {
-    const bodyLineStart = code.lastIndexOf('\n', fn.bodyStart - 1) + 1;
-    const bodyIndent = code.slice(bodyLineStart, fn.bodyStart);
-    const call = `_fl_S.load(${pyString(fn.name)}, ${fn.line}, ${fn.endLine}${fn.cls ? `, ${pyString(fn.cls)}` : ''})(${fn.forward})`;
-    const ret = fn.kind === 'generator' ? `return (yield from ${call})` : fn.kind === 'coroutine' ? `return await ${call}` : `return ${call}`;
-    const doc = fn.docstring ? `${bodyIndent}${code.slice(fn.docstring[0], fn.docstring[1])}\n` : '';
-    const header = code.slice(fn.headerStart, fn.headerEnd);
-    const stub = `${header}\n${doc}${bodyIndent}${ret}`;
+    const stub = stubText(code, fn);
     const originalLines = fn.endLine - fn.line + 1;
     const stubLines = stub.split('\n').length;
-    if (stubLines > originalLines) continue; // analysis guarantees room; never shift lines
+    // The plan keeps such functions whole (stubBlocker): this one changed since. Never shift lines.
+    if (stubLines > originalLines) continue;
     ms.overwrite(fn.headerStart, fn.bodyEnd, stub + '\n'.repeat(originalLines - stubLines));
     stubbed.push(`${file}:${fn.line}: ${fn.qualname} → stub`);
+    lines.push(fn.line);
   }
-  if (!stubbed.length) return { code, stubbed };
+  if (!stubbed.length) return { code, stubbed, lines };
   const headerStmt = `_fl_S = _fl_rt.Stubs(globals(), ${pyString(file)}, (${futures.map((f) => `${pyString(f)}, `).join('')}))`;
-  return { code: ms.toString(), stubbed, header: headerStmt };
+  return { code: ms.toString(), stubbed, lines, header: headerStmt };
+}
+
+/** The stub's text: the original header, the docstring, one forwarding return. */
+function stubText(code: string, fn: StubCandidate): string {
+  const bodyLineStart = code.lastIndexOf('\n', fn.bodyStart - 1) + 1;
+  const bodyIndent = code.slice(bodyLineStart, fn.bodyStart);
+  const call = `_fl_S.load(${pyString(fn.name)}, ${fn.line}, ${fn.endLine}${fn.cls ? `, ${pyString(fn.cls)}` : ''})(${fn.forward})`;
+  const ret = fn.kind === 'generator' ? `return (yield from ${call})` : fn.kind === 'coroutine' ? `return await ${call}` : `return ${call}`;
+  const doc = fn.docstring ? `${bodyIndent}${code.slice(fn.docstring[0], fn.docstring[1])}\n` : '';
+  return `${code.slice(fn.headerStart, fn.headerEnd)}\n${doc}${bodyIndent}${ret}`;
+}
+
+/** Why the stub cannot replace the function without shifting later lines (undefined when it can). */
+export function stubBlocker(code: string, fn: StubCandidate): string | undefined {
+  const need = stubText(code, fn).split('\n').length;
+  const have = fn.endLine - fn.line + 1;
+  return need > have ? `the stub needs ${need} lines and the function has ${have}: later line numbers would shift` : undefined;
 }
