@@ -115,7 +115,8 @@ export function readTextSync(absPath: string, maxBytes: number = MAX_SOURCE_BYTE
   return decodeSource(relPath ?? absPath, fs.statSync(absPath).size, maxBytes, () => fs.readFileSync(absPath));
 }
 
-function decodeSource(file: string, size: number, maxBytes: number, read: () => Buffer): { text: string } | { error: Diagnostic } {
+/** The size check and strict UTF-8 decode of readText, for readers that get the bytes their own way (src/io). */
+export function decodeSource(file: string, size: number, maxBytes: number, read: () => Buffer): { text: string } | { error: Diagnostic } {
   if (size > maxBytes) {
     return {
       error: diag('FL009', 'warning', `${file} is ${size} bytes, over the ${maxBytes}-byte analysis limit: kept as is`, {
