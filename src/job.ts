@@ -2,6 +2,7 @@ import type { LazyValue } from './lang/js/transform/index.js';
 import type { MeasureResult } from './measure/types.js';
 import type { StubCandidate } from './lang/python/analyze/stubs.js';
 import type { BundleResult } from './lang/js/bundle/index.js';
+import type { JobIO } from './io/index.js';
 import type { AppModel, Diagnostic, FileAnalysis, ModuleGraph, BindingSite, Plan, TraceResult, PackageResult, VerifyResult, Runtime } from './types.js';
 
 /** Options of one optimize/analyze run, after defaults are applied. */
@@ -60,6 +61,8 @@ export interface Job {
   app?: AppModel;
   /** Per-file analysis cache: each file is read and parsed once. */
   analyses: Map<string, FileAnalysis>;
+  /** The run's reads and parses (src/io), created for the app root once it is loaded. */
+  io?: JobIO;
   graph?: ModuleGraph;
   sites: BindingSite[];
   trace?: TraceResult;

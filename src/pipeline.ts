@@ -18,8 +18,8 @@ import { writePackage } from './package/index.js';
 import { bundleApp, codeCacheStage, ESM_REQUIRE_LINE } from './lang/js/bundle/index.js';
 import { verify, verifyDiagnostics, expandEvents, type HarnessOutcome } from './verify/index.js';
 import { diag, FaaslightError, UsageError } from './diagnostics.js';
-import { abs, isInside } from './util/paths.js';
-import { readTextSync } from './util/files.js';
+import { isInside } from './util/paths.js';
+import { createJobIO } from './io/index.js';
 import { summarize, type OptimizeSummary } from './report/summary.js';
 import { measure } from './measure/index.js';
 import type { BindingSite, ImportDecision, VerifyResult } from './types.js';
@@ -58,22 +58,16 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
   const { app, diagnostics } = await stage(job, 'load', () => loadApp(o.input, { handlers: o.handlers, target: o.target, runtime: o.runtime }));
   job.app = app;
   job.diagnostics.push(...diagnostics);
+  const io = (job.io = createJobIO(app.root, { diagnostics: job.diagnostics, tokens: o.bundle === true }));
   if (app.runtime === 'python') return analyzePythonJob(job);
   if (app.runtime !== 'nodejs') throw new FaaslightError(`no optimizer for runtime ${app.runtime} (handler ${app.handlers[0]?.handler})`, 1);
 
-  const sources = new Map<string, string | undefined>();
-  const readSource = (rel: string): string | undefined => {
-    if (sources.has(rel)) return sources.get(rel);
-    const r = readTextSync(abs(app.root, rel), undefined, rel);
-    const text = 'text' in r ? r.text : undefined;
-    if ('error' in r && r.error) job.diagnostics.push(r.error);
-    sources.set(rel, text);
-    return text;
-  };
+  const readSource = (rel: string): string | undefined => io.readText(rel);
   const entries = [...new Set(app.handlers.map((h) => h.file))];
   job.graph = await stage(job, 'graph', () =>
     buildGraph(app.root, entries, {
       files: app.files,
+      io,
       readFile: readSource,
       cache: job.analyses,
       opaque: app.config.opaque,
@@ -99,7 +93,7 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
       const inPackage = file.split('/').includes('node_modules');
       const code = readSource(file);
       if (code === undefined || (inPackage && !mentionsDeferrableBuiltin(code))) continue;
-      const r = analyzeBindings(file, code, { isESM: info.isESM });
+      const r = analyzeBindings(file, code, { isESM: info.isESM, parse: io.jsParser(file, code) });
       if (inPackage) {
         sites.push(...r.sites.filter((s) => isDeferrableBuiltin(s.specifier)));
         continue;
@@ -111,13 +105,12 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
   });
 
   const resolver = createResolver(app.root);
-  const sizes = new Map<string, number>();
   const barrels = new Map<string, BarrelMap | undefined>();
   const barrel = (file: string): BarrelMap | undefined => {
     if (!barrels.has(file)) {
       const code = readSource(file);
       barrels.set(file, code === undefined || job.graph!.files[file]?.isESM ? undefined
-        : barrelExports({ code, resolve: (spec) => resolver.resolve(file, spec, 'require').file, readSource }));
+        : barrelExports({ code, file, parser: io.jsParser, resolve: (spec) => resolver.resolve(file, spec, 'require').file, readSource }));
     }
     return barrels.get(file);
   };
@@ -133,11 +126,7 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
       resolveRequire: (from, spec) => resolver.resolve(from, spec, 'require').file,
       barrel,
       readSource,
-      sizeOf: (f) => {
-        let s = sizes.get(f);
-        if (s === undefined) sizes.set(f, (s = fs.statSync(abs(app.root, f)).size));
-        return s;
-      },
+      sizeOf: io.sizeOf,
       diagnostics: job.diagnostics,
     }),
   );
@@ -176,15 +165,16 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
   }
   const app = job.app!;
   const plan = job.plan!;
+  const io = job.io ?? createJobIO(app.root, { diagnostics: job.diagnostics, tokens: o.bundle === true });
 
   const transformed = await stage(job, 'transform', () => {
     const byFile = new Map<string, ImportDecision[]>();
     for (const d of plan.imports) if (d.decision === 'lazy') byFile.set(d.site.file, [...(byFile.get(d.site.file) ?? []), d]);
     const out = new Map<string, string>();
     for (const [file, decisions] of byFile) {
-      const code = fs.readFileSync(abs(app.root, file), 'utf8');
+      const code = io.readText(file) ?? io.readBuffer(file).toString('utf8');
       try {
-        const r = rewriteLazy(file, code, decisions, { isESM: job.graph!.files[file]?.isESM });
+        const r = rewriteLazy(file, code, decisions, { isESM: job.graph!.files[file]?.isESM, parse: io.jsParser(file, code) });
         (job.lazyValues ??= []).push(...r.values);
         for (const s of r.skipped) {
           const d = decisions.find((x) => x.site.id === s.id);
@@ -201,8 +191,8 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
 
   if (o.bundle) {
     const nodeVersion = nodeVersionFor(app.handlers[0]?.runtimeId, o.nodeVersion ?? app.config.nodeVersion);
-    const readSource = (f: string) => fs.readFileSync(abs(app.root, f), 'utf8');
-    job.bundle = await stage(job, 'bundle', () => bundleApp(job, transformed, { nodeVersion, minify: o.minify, readSource }));
+    const readSource = (f: string) => io.readBuffer(f).toString('utf8');
+    job.bundle = await stage(job, 'bundle', () => bundleApp(job, transformed, { nodeVersion, minify: o.minify, readSource, io }));
     for (const [f, code] of job.bundle.code) transformed.set(f, code);
     job.diagnostics.push(...job.bundle.diagnostics);
   }
@@ -222,6 +212,7 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
       esmHandlerFiles: handlerFiles.filter((f) => job.graph!.files[f]?.isESM),
       requireShimAfter: new Map(job.bundle?.units.filter((u) => u.kind === 'handler' && u.format === 'esm' && !u.staticImports).map((u) => [u.root, ESM_REQUIRE_LINE])),
       esmHooks: o.esmFallback === true,
+      parser: io.jsParser,
     }),
   );
 

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Job } from '../../../job.js';
+import type { JobIO } from '../../../io/index.js';
 import { createResolver } from '../analyze/resolve.js';
 import { diag } from '../../../diagnostics.js';
 import type { Diagnostic, Reason } from '../../../types.js';
@@ -23,6 +24,8 @@ export interface BundleOptions {
   nodeVersion: string;
   minify?: boolean;
   readSource: (file: string) => string | undefined;
+  /** The run's reads and shared parses (src/io). */
+  io?: JobIO;
 }
 
 export interface BundleResult {
@@ -53,6 +56,7 @@ export async function bundleApp(job: Job, transformed: ReadonlyMap<string, strin
     imports: job.plan!.imports,
     handlers,
     readSource: (f) => transformed.get(f) ?? o.readSource(f),
+    parser: o.io?.jsParser,
     parseError: (f) => job.analyses.get(f)?.parseError,
     dynamicRequest: (f) => {
       const computed = job.analyses.get(f)?.imports.filter((r) => r.pattern !== undefined || r.unknown === true) ?? [];
@@ -66,7 +70,7 @@ export async function bundleApp(job: Job, transformed: ReadonlyMap<string, strin
   const result: BundleResult = { code: new Map(), bundled: [], units: [], registered: plan.registered, anchored: Object.keys(plan.anchored), unbundled: plan.unbundled, diagnostics: [] };
   for (const unit of plan.units) {
     try {
-      const r = await buildUnit({ root: app.root, unit, resolver, transformed, nodeMajor, minify: o.minify, registered, anchored: plan.anchored });
+      const r = await buildUnit({ root: app.root, unit, resolver, transformed, nodeMajor, minify: o.minify, registered, anchored: plan.anchored, io: o.io });
       result.code.set(unit.root, r.code);
       // Registered files stay on disk: a load by path must find the file to find its cache entry.
       result.bundled.push(...unit.files.filter((f) => f !== unit.root && !f.endsWith('.json') && !registered.has(f)));

@@ -10,7 +10,7 @@ import MagicString from 'magic-string';
 import type * as t from '@babel/types';
 import type { NodePath } from '@babel/traverse';
 import type { ImportDecision, LazyMechanism } from '../../../types.js';
-import { analyzeFile, inAsyncBody, type SiteInfo, type FileBindings } from '../analyze/bindings.js';
+import { analyzeFile, inAsyncBody, type AnalyzeOptions, type SiteInfo, type FileBindings } from '../analyze/bindings.js';
 import {
   comment, lazyValuePrefix, lazyValueSuffix, lazyPatternPrefix, lazyPatternSuffix, narrowLoader, narrowObject, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
   type Access,
@@ -168,7 +168,7 @@ const overlaps = (a: { start: number; end: number }, b: { start: number; end: nu
  * Applies the 'lazy' decisions of one file. Decisions are matched to sites by `site.start`/`site.end`.
  * Throws only when the file does not parse (the caller keeps the file as is, FL202).
  */
-export function rewriteLazy(file: string, code: string, decisions: ImportDecision[], opts: { isESM?: boolean } = {}): RewriteResult {
+export function rewriteLazy(file: string, code: string, decisions: ImportDecision[], opts: AnalyzeOptions = {}): RewriteResult {
   const lazy = decisions.filter((d) => d.decision === 'lazy');
   if (!lazy.length) return { code, applied: [], skipped: [], values: [] };
   const fb = analyzeFile(file, code, opts);
