@@ -3,7 +3,6 @@
 //   analyze (import graph, init-time use of every import, never-reached functions) → trace → plan
 //   (imports: lazy/eager with reasons; files: keep/strip through src/plan) → transform (lazy stand-ins,
 //   stubs, shim statement) → package (src/package, Python shim, optional byte code) → verify (shared).
-import fs from 'node:fs';
 import { stage, type Job } from './job.js';
 import { analyzePythonApp, decidePythonImports } from './lang/python/analyze/index.js';
 import { EXTENSION_RE } from './lang/python/analyze/resolve.js';
@@ -15,14 +14,15 @@ import { precompilePython } from './lang/python/transform/precompile.js';
 import { writePackage } from './package/index.js';
 import { expandEvents } from './verify/index.js';
 import { diag } from './diagnostics.js';
-import { abs } from './util/paths.js';
+import { createJobIO } from './io/index.js';
 import type { ImportDecision, ModuleGraph, Reason, ResolvedEdge, TraceResult } from './types.js';
 
 /** Analyse and plan a Python app (job.app already loaded). Writes nothing. */
 export async function analyzePythonJob(job: Job): Promise<Job> {
   const o = job.options;
   const app = job.app!;
-  const analysis = await stage(job, 'analyze', () => analyzePythonApp(app.root, app.files, app.handlers, { config: app.config, stubs: o.stubs !== false }));
+  const io = job.io ?? createJobIO(app.root, { diagnostics: job.diagnostics });
+  const analysis = await stage(job, 'analyze', () => analyzePythonApp(app.root, app.files, app.handlers, { config: app.config, stubs: o.stubs !== false, io }));
   job.graph = analysis.graph;
   job.sites = analysis.sites;
   job.stubs = analysis.stubCandidates;
@@ -47,7 +47,7 @@ export async function analyzePythonJob(job: Job): Promise<Job> {
       lazy: false,
       strip: o.strip !== false,
       readSource: () => undefined,
-      sizeOf: (f) => fs.statSync(abs(app.root, f)).size,
+      sizeOf: io.sizeOf,
       diagnostics: job.diagnostics,
       restorable: pythonRestorable(app.files),
     });
@@ -70,6 +70,7 @@ export async function packagePythonJob(job: Job): Promise<void> {
   const o = job.options;
   const app = job.app!;
   const plan = job.plan!;
+  const io = job.io ?? createJobIO(app.root, { diagnostics: job.diagnostics });
   const handlerFiles = [...new Set(app.handlers.map((h) => h.file))];
   const storeAlso: string[] = [];
   const transformed = await stage(job, 'transform', () => {
@@ -81,8 +82,8 @@ export async function packagePythonJob(job: Job): Promise<void> {
     const stubbed = new Set<string>();
     for (const file of [...new Set([...lazyByFile.keys(), ...stubsByFile.keys(), ...handlerFiles])].sort()) {
       const decisions = lazyByFile.get(file) ?? [];
-      const code = fs.readFileSync(abs(app.root, file), 'utf8');
-      const r = transformPythonFile(file, code, decisions, stubsByFile.get(file) ?? [], { isHandler: handlerFiles.includes(file) });
+      const code = io.readBuffer(file).toString('utf8');
+      const r = transformPythonFile(file, code, decisions, stubsByFile.get(file) ?? [], { isHandler: handlerFiles.includes(file), parse: (c) => io.parsePython(file, c) });
       job.diagnostics.push(...r.diagnostics);
       // What the rewrite did not apply stays eager / unstubbed, with the reason.
       const done = new Set(r.applied);
