@@ -2,9 +2,7 @@
 import type { MeasureResult } from './measure/types.js';
 import type { StubCandidate } from './lang/python/analyze/stubs.js';
 import type { BundleResult } from './lang/js/bundle/index.js';
-import fs from 'node:fs';
-import { readTextSync } from './util/files.js';
-import { abs } from './util/paths.js';
+import { createJobIO, type JobIO } from './io/index.js';
 import type { AppModel, Diagnostic, FileAnalysis, ModuleGraph, BindingSite, Plan, TraceResult, PackageResult, VerifyResult, Runtime } from './types.js';
 
 /** Options of one optimize/analyze run, after defaults are applied. */
@@ -82,6 +80,8 @@ export interface Job {
 /** After load: the app, and the accessors every later stage reads its files through. */
 export interface LoadedJob extends Job {
   readonly app: AppModel;
+  /** The run's reads and parses over the app's folder (src/io): each file read and parsed once. */
+  readonly io: JobIO;
   /** Source text for analysis, read once; undefined (with FL008/FL009) when too large or not UTF-8. */
   readSource(rel: string): string | undefined;
   /** The file's text as it is on disk, for the rewrite (throws when it cannot be read). */
@@ -119,27 +119,17 @@ export function createJob(options: ResolvedOptions): Job {
   return { options, analyses: new Map(), diagnostics: [], timings: [] };
 }
 
-/** The job after load, with cached file accessors over the app's folder. */
+/** The job after load, with the run's io over the app's folder and the accessors that read through it. */
 export function loadedJob(job: Job, app: AppModel): LoadedJob {
-  const sources = new Map<string, string | undefined>();
-  const sizes = new Map<string, number>();
+  // Tokens are kept only when the bundle stage needs them (they cost parse time).
+  const io = createJobIO(app.root, { diagnostics: job.diagnostics, tokens: job.options.bundle === true });
   return {
     ...job,
     app,
-    readSource(rel) {
-      if (sources.has(rel)) return sources.get(rel);
-      const r = readTextSync(abs(app.root, rel), undefined, rel);
-      const text = 'text' in r ? r.text : undefined;
-      if ('error' in r && r.error) job.diagnostics.push(r.error);
-      sources.set(rel, text);
-      return text;
-    },
-    readText: (rel) => fs.readFileSync(abs(app.root, rel), 'utf8'),
-    sizeOf(rel) {
-      let s = sizes.get(rel);
-      if (s === undefined) sizes.set(rel, (s = fs.statSync(abs(app.root, rel)).size));
-      return s;
-    },
+    io,
+    readSource: (rel) => io.readText(rel),
+    readText: (rel) => io.readText(rel) ?? io.readBuffer(rel).toString('utf8'),
+    sizeOf: (rel) => io.sizeOf(rel),
   };
 }
 

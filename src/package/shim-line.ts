@@ -1,5 +1,6 @@
 // The one line that installs the runtime shim at the top of a handler file.
 import { parse } from '@babel/parser';
+import type { JsParser } from '../io/index.js';
 
 export const SHIM_COMMENT = '// faaslight: restores stripped files on demand';
 
@@ -14,9 +15,15 @@ export function shimStatement(relSpecifier: string, isESM: boolean): string {
  * file does not parse, only the hashbang is skipped (a file that does not parse is not runnable
  * anyway, so nothing can be broken by the position).
  */
-export function prologueEnd(code: string, isESM: boolean): number {
+export function prologueEnd(code: string, isESM: boolean, shared?: JsParser): number {
   const hashbang = /^#![^\n]*(\n|$)/.exec(code);
   let end = hashbang ? hashbang[0].length : 0;
+  // The run's parse of this text (src/io), when it has one: the same directives, without a second parse.
+  const ast = shared?.(isESM ? 'module' : 'script').ast;
+  if (ast) {
+    const dirs = ast.program.directives;
+    return dirs.length > 0 ? Math.max(end, dirs[dirs.length - 1].end ?? end) : end;
+  }
   try {
     const ast = parse(code, {
       sourceType: isESM ? 'module' : 'script',
@@ -39,7 +46,7 @@ export function prologueEnd(code: string, isESM: boolean): number {
  * on a line of its own between the prologue and the code. A file that already starts with the line
  * is returned unchanged.
  */
-export function injectShimLine(code: string, relSpecifier: string, isESM: boolean, requireAfter?: string): string {
+export function injectShimLine(code: string, relSpecifier: string, isESM: boolean, requireAfter?: string, parserFor?: (text: string) => JsParser): string {
   // An ES module that defines `require` on a line and imports nothing but built-ins (a faaslight
   // bundle) runs no other code before that line: the shim is required on the next one, which spares
   // the ESM loader's CommonJS translation of shim.cjs (~2 ms per cold start).
@@ -56,7 +63,7 @@ export function injectShimLine(code: string, relSpecifier: string, isESM: boolea
   const bom = code.startsWith('\uFEFF') ? '\uFEFF' : '';
   const body = bom ? code.slice(1) : code;
   if (body.includes(stmt)) return code;
-  const end = prologueEnd(body, isESM);
+  const end = prologueEnd(body, isESM, parserFor?.(body));
   if (end === 0 || body[end - 1] === '\n') return `${bom}${body.slice(0, end)}${stmt}\n${body.slice(end)}`;
   const nl = body.indexOf('\n', end);
   const rest = nl < 0 ? body.slice(end) : body.slice(end, nl);

@@ -9,6 +9,7 @@ import type { Diagnostic, PackageResult, PackageStats, Runtime } from '../types.
 import { abs, isInside, requestFrom } from '../util/paths.js';
 import { NAMES_FILE, storedNames, writeFallbackStore } from './fallback-store.js';
 import { injectShimLine } from './shim-line.js';
+import type { JsParser } from '../io/index.js';
 import { listTree, writeZip } from './zip.js';
 
 export interface WritePackageOptions {
@@ -27,6 +28,8 @@ export interface WritePackageOptions {
    * but built-ins (bundles): the shim is required on the next line instead of imported.
    */
   requireShimAfter?: Map<string, string>;
+  /** The run's shared parse of a handler's text (JobIO.jsParser), for the directive prologue. */
+  parser?: (file: string, code: string) => JsParser;
   /**
    * Install the ESM hooks for ESM handlers (default true): they restore stripped files reached by
    * import(), but registering them starts Node's loader thread on every cold start (tens of ms on
@@ -199,7 +202,8 @@ export async function writePackage(opts: WritePackageOptions): Promise<WritePack
     let code = opts.transformed.get(rel);
     if (shimmedHandlers.includes(rel)) {
       code ??= await fs.promises.readFile(src, 'utf8');
-      code = injectShimLine(code, requestFrom(rel, `${FAASLIGHT_DIR}/shim.cjs`), isEsmHandler(rel, esm), opts.requireShimAfter?.get(rel));
+      const parser = opts.parser;
+      code = injectShimLine(code, requestFrom(rel, `${FAASLIGHT_DIR}/shim.cjs`), isEsmHandler(rel, esm), opts.requireShimAfter?.get(rel), parser && ((text) => parser(rel, text)));
     }
     if (code === undefined) await fs.promises.copyFile(src, dst); // symlinks are followed: materialised
     else await fs.promises.writeFile(dst, code);

@@ -110,12 +110,8 @@ export async function readText(
   return decodeSource(relPath ?? absPath, size, maxBytes, () => fs.readFileSync(absPath));
 }
 
-/** Synchronous twin of readText, for analyses that pull files on demand. */
-export function readTextSync(absPath: string, maxBytes: number = MAX_SOURCE_BYTES, relPath?: string): { text: string } | { error: Diagnostic } {
-  return decodeSource(relPath ?? absPath, fs.statSync(absPath).size, maxBytes, () => fs.readFileSync(absPath));
-}
-
-function decodeSource(file: string, size: number, maxBytes: number, read: () => Buffer): { text: string } | { error: Diagnostic } {
+/** The size check and strict UTF-8 decode of readText, for readers that get the bytes their own way (src/io). */
+export function decodeSource(file: string, size: number, maxBytes: number, read: () => Buffer): { text: string } | { error: Diagnostic } {
   if (size > maxBytes) {
     return {
       error: diag('FL009', 'warning', `${file} is ${size} bytes, over the ${maxBytes}-byte analysis limit: kept as is`, {

@@ -5,6 +5,7 @@
 // transform then applies the decisions and only re-checks them.
 import { diag } from '../../diagnostics.js';
 import type { Diagnostic, ImportDecision, Reason, ValueDecision } from '../../types.js';
+import type { JsParser } from '../../io/index.js';
 import { planRewrite } from './transform/index.js';
 
 export interface DecideValuesInput {
@@ -12,6 +13,8 @@ export interface DecideValuesInput {
   imports: ImportDecision[];
   readSource: (file: string) => string | undefined;
   isESM: (file: string) => boolean | undefined;
+  /** The run's shared parses (JobIO.jsParser); default: a parse of each file's code of its own. */
+  parser?: (file: string, code: string) => JsParser;
   diagnostics: Diagnostic[];
   /** Also return the code each rewritten file will have (the bundle units are decided on it). */
   preview?: boolean;
@@ -36,7 +39,7 @@ export function decideValues(input: DecideValuesInput): DecideValuesResult {
     if (code === undefined) continue;
     let plan: ReturnType<typeof planRewrite>;
     try {
-      plan = planRewrite(file, code, decisions, { isESM: input.isESM(file), preview: input.preview });
+      plan = planRewrite(file, code, decisions, { isESM: input.isESM(file), preview: input.preview, parse: input.parser?.(file, code) });
     } catch (e) {
       for (const d of decisions) toEager(d, { code: 'parse-error', text: `the rewrite cannot parse the file: ${(e as Error).message}`, parent: file });
       input.diagnostics.push(diag('FL202', 'warning', `${file}: rewrite failed (${(e as Error).message}); file kept as is`, { file }));

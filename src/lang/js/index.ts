@@ -28,7 +28,7 @@ export const javascript: LanguageAdapter = {
     const { app } = job;
     const entries = [...new Set(app.handlers.map((h) => h.file))];
     const graph = await stage(job, 'graph', () =>
-      buildGraph(app.root, entries, { files: app.files, readFile: job.readSource, cache: job.analyses, opaque: app.config.opaque, diagnostics: job.diagnostics }),
+      buildGraph(app.root, entries, { files: app.files, io: job.io, readFile: job.readSource, cache: job.analyses, opaque: app.config.opaque, diagnostics: job.diagnostics }),
     );
     // Laziness is decided in the app's own code: that is where handlers import their dependencies at the
     // top, and where a rewrite is easy to review. Inside node_modules only requires of the built-ins in
@@ -41,7 +41,7 @@ export const javascript: LanguageAdapter = {
         const inPackage = file.split('/').includes('node_modules');
         const code = job.readSource(file);
         if (code === undefined || (inPackage && !mentionsDeferrableBuiltin(code))) continue;
-        const r = analyzeBindings(file, code, { isESM: info.isESM });
+        const r = analyzeBindings(file, code, { isESM: info.isESM, parse: job.io.jsParser(file, code) });
         if (inPackage) {
           out.push(...r.sites.filter((s) => isDeferrableBuiltin(s.specifier)));
           continue;
@@ -66,7 +66,7 @@ export const javascript: LanguageAdapter = {
       if (!barrels.has(file)) {
         const code = job.readSource(file);
         barrels.set(file, code === undefined || graph.files[file]?.isESM ? undefined
-          : barrelExports({ code, resolve: (spec) => resolver.resolve(file, spec, 'require').file, readSource: job.readSource }));
+          : barrelExports({ code, file, parser: job.io.jsParser, resolve: (spec) => resolver.resolve(file, spec, 'require').file, readSource: job.readSource }));
       }
       return barrels.get(file);
     };
@@ -98,7 +98,7 @@ export const javascript: LanguageAdapter = {
     for (const [file, decisions] of byFile) {
       const original = job.readText(file);
       try {
-        const r = rewriteLazy(file, original, decisions, { isESM: job.graph.files[file]?.isESM, values: plan.values });
+        const r = rewriteLazy(file, original, decisions, { isESM: job.graph.files[file]?.isESM, values: plan.values, parse: job.io.jsParser(file, original) });
         for (const s of r.skipped) {
           const d = decisions.find((x) => x.site.id === s.id);
           if (d) notApplied.push({ decision: d, reason: { code: 'rewrite-skipped', text: s.reason, parent: file } });
@@ -123,11 +123,12 @@ export const javascript: LanguageAdapter = {
       esmHandlerFiles: handlerFiles.filter((f) => job.graph.files[f]?.isESM),
       requireShimAfter: new Map(bundle?.units.filter((u) => u.kind === 'handler' && u.format === 'esm' && !u.staticImports).map((u) => [u.root, ESM_REQUIRE_LINE])),
       esmHooks: job.options.esmFallback === true,
+      parser: job.io.jsParser,
     };
   },
 
   bundle: {
-    build: (job, transformed, { stale }) => bundleApp(job, transformed, { nodeVersion: targetNode(job), minify: job.options.minify, readSource: job.readText, stale }),
+    build: (job, transformed, { stale }) => bundleApp(job, transformed, { nodeVersion: targetNode(job), minify: job.options.minify, readSource: job.readText, stale, io: job.io }),
     async afterPackage(job) {
       const o = job.options;
       if (!o.codeCache) return;

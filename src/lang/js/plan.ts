@@ -14,11 +14,12 @@ export function decideRewrites(job: AnalyzedJob): void {
     imports: plan.imports,
     readSource: job.readSource,
     isESM: (f) => job.graph.files[f]?.isESM,
+    parser: job.io.jsParser,
     diagnostics: job.diagnostics,
     preview: bundle,
   });
   plan.values = values;
   // The units are decided on the code each file will have (the rewrite's createRequire header uses
   // import.meta, its loaders move requires), read in full as the bundle stage reads it.
-  if (bundle) plan.units = decideUnits(job, plan.imports, (f) => rewritten.get(f) ?? job.readText(f));
+  if (bundle) plan.units = decideUnits(job, plan.imports, (f) => rewritten.get(f) ?? job.readText(f), job.io.jsParser);
 }

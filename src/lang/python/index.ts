@@ -18,7 +18,7 @@ export const python: LanguageAdapter = {
 
   async analyze(job) {
     const { app } = job;
-    const analysis = await stage(job, 'analyze', () => analyzePythonApp(app.root, app.files, app.handlers, { config: app.config, stubs: job.options.stubs !== false }));
+    const analysis = await stage(job, 'analyze', () => analyzePythonApp(app.root, app.files, app.handlers, { config: app.config, stubs: job.options.stubs !== false, io: job.io }));
     for (const [file, a] of Object.entries(analysis.analyses)) job.analyses.set(file, a);
     job.diagnostics.push(...analysis.diagnostics);
     return { graph: analysis.graph, sites: analysis.sites, stubs: analysis.stubCandidates };
@@ -55,7 +55,8 @@ export const python: LanguageAdapter = {
     const stubsByFile = stubsToApply(plan, job.stubs ?? []);
     for (const file of [...new Set([...lazyByFile.keys(), ...stubsByFile.keys(), ...handlerFiles])].sort()) {
       const decisions = lazyByFile.get(file) ?? [];
-      const r = transformPythonFile(file, job.readText(file), decisions, stubsByFile.get(file) ?? [], { isHandler: handlerFiles.includes(file) });
+      const source = job.io.readBuffer(file).toString('utf8');
+      const r = transformPythonFile(file, source, decisions, stubsByFile.get(file) ?? [], { isHandler: handlerFiles.includes(file), parse: (c) => job.io.parsePython(file, c) });
       job.diagnostics.push(...r.diagnostics);
       // What the rewrite did not apply stays eager / unstubbed, with the reason (read from its result as data).
       const missed = pythonNotApplied(plan, file, decisions, r, `the file was kept as is (${r.diagnostics[0]?.message ?? 'no change'})`);

@@ -6,8 +6,8 @@
  * define them (Next.js's optimizePackageImports does the same). This file answers, for one barrel, which
  * module defines each name — or why it cannot tell (then nothing is narrowed).
  */
-import { parse } from '@babel/parser';
 import type * as t from '@babel/types';
+import { parserFor, type JsParser } from '../../../io/index.js';
 
 /** Where a re-exported name comes from: the module file and its own export name. */
 export interface BarrelExport {
@@ -17,13 +17,8 @@ export interface BarrelExport {
 
 export type BarrelMap = Map<string, BarrelExport>;
 
-const parseCjs = (code: string): t.File | undefined => {
-  try {
-    return parse(code, { sourceType: 'script', allowReturnOutsideFunction: true, errorRecovery: false });
-  } catch {
-    return undefined;
-  }
-};
+// Barrels are CommonJS: read as scripts whatever their syntax says.
+const parseCjs = (parse: JsParser): t.File | undefined => parse('script').ast;
 
 const isId = (n: t.Node | null | undefined, name?: string): n is t.Identifier => n?.type === 'Identifier' && (name === undefined || n.name === name);
 const isMember = (n: t.Node | null | undefined, obj: string, prop: string): boolean =>
@@ -90,8 +85,8 @@ function namedOf(s: t.Statement): { name: string; local: string; orig: string } 
  * at top level), or undefined when it may define others we cannot see (`module.exports =`, computed keys,
  * its own re-exports).
  */
-export function ownExports(code: string): Set<string> | undefined {
-  const ast = parseCjs(code);
+export function ownExports(code: string, parse: JsParser = parserFor(code)): Set<string> | undefined {
+  const ast = parseCjs(parse);
   if (!ast) return;
   const names = new Set<string>();
   if (/\bmodule\.exports\b/.test(code)) return;
@@ -127,11 +122,16 @@ export interface BarrelInput {
   /** Resolves a relative specifier of the barrel to a file (undefined: unresolved). */
   resolve: (specifier: string) => string | undefined;
   readSource: (file: string) => string | undefined;
+  /** The barrel's own file, for `parser`. */
+  file?: string;
+  /** The run's shared parse of a file's text (JobIO.jsParser); default: a parse of the text of its own. */
+  parser?: (file: string, code: string) => JsParser;
 }
 
 /** Name → defining module for a barrel; undefined when the file is not a barrel we can read exactly. */
 export function barrelExports(input: BarrelInput): BarrelMap | undefined {
-  const ast = parseCjs(input.code);
+  const parserOf = (file: string | undefined, code: string) => (file !== undefined && input.parser ? input.parser(file, code) : parserFor(code));
+  const ast = parseCjs(parserOf(input.file, input.code));
   if (!ast) return;
   const locals = new Map<string, string>(); // local var → file
   const map: BarrelMap = new Map();
@@ -144,7 +144,7 @@ export function barrelExports(input: BarrelInput): BarrelMap | undefined {
   };
   const star = (file: string): boolean => {
     const src = input.readSource(file);
-    const names = src === undefined ? undefined : ownExports(src);
+    const names = src === undefined ? undefined : ownExports(src, parserOf(file, src));
     if (!names) return false;
     for (const n of names) add(n, { file, name: n });
     return true;

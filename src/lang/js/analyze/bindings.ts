@@ -14,8 +14,7 @@
  */
 import { isBuiltin as isBuiltinSpecifier } from 'node:module';
 import { isDeferrableBuiltin } from './builtins.js';
-import { parse } from '@babel/parser';
-import type { ParserPlugin } from '@babel/parser';
+import { parserFor, type JsParser } from '../../../io/index.js';
 import { traverse } from './parse.js';
 import type { NodePath, Binding } from '@babel/traverse';
 import type * as t from '@babel/types';
@@ -43,16 +42,18 @@ export interface ParsedFile {
   isESM: boolean;
 }
 
-/** Parses permissively (hashbang, top-level return in CJS, decorators), never transforms. */
-export function parseJs(code: string, isESM?: boolean): ParsedFile {
-  const plugins: ParserPlugin[] = [['decorators', { decoratorsBeforeExport: true }]];
-  const ast = parse(code, {
-    sourceType: isESM === undefined ? 'unambiguous' : isESM ? 'module' : 'script',
-    allowReturnOutsideFunction: isESM !== true,
-    allowUndeclaredExports: true,
-    plugins,
-  });
-  return { ast, isESM: ast.program.sourceType === 'module' };
+/** How the file is parsed: as what the graph found it to be (undefined: as its syntax says). */
+export interface AnalyzeOptions {
+  isESM?: boolean;
+  /** The run's shared parse of this file (JobIO.jsParser); default: a parse of `code` of its own. */
+  parse?: JsParser;
+}
+
+/** Parses with the shared options (src/io) in the file's module type; throws Babel's error when it does not parse. */
+export function parseJs(code: string, isESM?: boolean, parse: JsParser = parserFor(code)): ParsedFile {
+  const r = parse(isESM === undefined ? 'unambiguous' : isESM ? 'module' : 'script');
+  if (!r.ast) throw r.error;
+  return { ast: r.ast, isESM: r.ast.program.sourceType === 'module' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -615,8 +616,8 @@ function readProperty(ref: NodePath<t.Identifier>): string | undefined {
 }
 
 /** Analyses one file; the internal shape shared with the lazy rewriter. */
-export function analyzeFile(file: string, code: string, opts: { isESM?: boolean } = {}): FileBindings {
-  const parsed = parseJs(code, opts.isESM);
+export function analyzeFile(file: string, code: string, opts: AnalyzeOptions = {}): FileBindings {
+  const parsed = parseJs(code, opts.isESM, opts.parse);
   let program!: NodePath<t.Program>;
   const names = new Set<string>();
   const edges = new Map<Unit, Trigger[]>(); // target unit → triggers
@@ -794,7 +795,7 @@ export function analyzeFile(file: string, code: string, opts: { isESM?: boolean 
  * Sites of every module-scope import binding statement in `code`, with their init-time usage.
  * A file that does not parse yields no sites and `error` (the caller keeps it eager with FL101).
  */
-export function analyzeBindings(file: string, code: string, opts: { isESM?: boolean } = {}): { sites: BindingSite[]; error?: string } {
+export function analyzeBindings(file: string, code: string, opts: AnalyzeOptions = {}): { sites: BindingSite[]; error?: string } {
   try {
     return { sites: analyzeFile(file, code, opts).sites.map((s) => s.site) };
   } catch (e) {

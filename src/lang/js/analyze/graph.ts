@@ -1,9 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { diag } from '../../../diagnostics.js';
 import type { Diagnostic, FileAnalysis, ImportRecord, ModuleGraph, ModuleKind, PackageInfo, Reason, ResolvedEdge } from '../../../types.js';
-import { MAX_SOURCE_BYTES } from '../../../util/files.js';
-import { abs } from '../../../util/paths.js';
+import { createJobIO, type JobIO } from '../../../io/index.js';
 import { createFileIndex, entersNodeModules, packageDirOf, type FileIndex } from './file-index.js';
 import { createResolver, type ResolveKind, type Resolver } from './resolve.js';
 import { scanFile, type JsImportRecord } from './scan.js';
@@ -11,7 +9,9 @@ import { scanFile, type JsImportRecord } from './scan.js';
 export interface GraphOptions {
   /** Every file of the app (AppModel.files): patterns, opaque packages and directory assets match against it. */
   files: string[];
-  /** Source text of a file (relative path); default: read from disk (UTF-8, size-limited). */
+  /** The run's reads and parses; default: an io of its own for root. */
+  io?: JobIO;
+  /** Source text of a file (relative path); default: io.readText (UTF-8, size-limited). */
   readFile?: (rel: string) => string | undefined;
   /** Per-file analyses shared with other stages: each file is parsed at most once. */
   cache?: Map<string, FileAnalysis>;
@@ -57,7 +57,8 @@ function describe(r: ImportRecord): string {
 export function buildGraph(root: string, entries: string[], opts: GraphOptions): ModuleGraph {
   const index = createFileIndex(opts.files);
   const resolver = opts.resolver ?? createResolver(root);
-  const readFile = opts.readFile ?? defaultReader(root, opts.diagnostics);
+  const io = opts.io ?? createJobIO(root, { diagnostics: opts.diagnostics });
+  const readFile = opts.readFile ?? defaultReader(io, opts.diagnostics);
   const cache = opts.cache ?? new Map<string, FileAnalysis>();
   const configOpaque = new Set(opts.opaque ?? []);
   const diagnostics = opts.diagnostics;
@@ -162,7 +163,7 @@ export function buildGraph(root: string, entries: string[], opts: GraphOptions):
     if (!a) {
       const code = readFile(file);
       if (code === undefined) return undefined;
-      a = scanFile(file, code);
+      a = scanFile(file, code, io.jsParser(file, code));
       cache.set(file, a);
     }
     return a;
@@ -390,16 +391,11 @@ function packageNameIn(prefix: string): string | undefined {
   return parts.length > n ? parts.slice(0, n).join('/') : undefined;
 }
 
-function defaultReader(root: string, diagnostics: Diagnostic[]): (rel: string) => string | undefined {
+/** io.readText, with a file that cannot be read at all reported (FL008) instead of thrown. */
+function defaultReader(io: JobIO, diagnostics: Diagnostic[]): (rel: string) => string | undefined {
   return (rel) => {
     try {
-      const file = abs(root, rel);
-      const { size } = fs.statSync(file);
-      if (size > MAX_SOURCE_BYTES) {
-        diagnostics.push(diag('FL009', 'warning', `${rel} is ${size} bytes, over the analysis limit: kept as is`, { file: rel }));
-        return undefined;
-      }
-      return fs.readFileSync(file, 'utf8');
+      return io.readText(rel);
     } catch (e) {
       diagnostics.push(diag('FL008', 'warning', `${rel} could not be read: ${(e as Error).message}`, { file: rel }));
       return undefined;

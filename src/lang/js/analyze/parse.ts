@@ -1,44 +1,28 @@
-import { parse, type ParserOptions } from '@babel/parser';
 import _traverse from '@babel/traverse';
 import type { File } from '@babel/types';
+import type { JsParser, JsSourceType } from '../../../io/index.js';
 
 // @babel/traverse is CommonJS: under NodeNext the default import is module.exports (function at `.default`).
 type TraverseFn = typeof _traverse.default;
 /** Babel's traverse, the same function for every module that walks an AST. */
 export const traverse: TraverseFn = _traverse.default ?? (_traverse as unknown as TraverseFn);
 
-/**
- * Parses a deployed JavaScript file the way Node would accept it. Deployed code is plain JS
- * (CommonJS, ESM, or either with a hashbang), so no JSX/TypeScript plugins: a file needing them
- * would not run in Node either. Babel's 'unambiguous' mode picks module when it sees
- * import/export (or import.meta), script otherwise; the script retry catches sloppy-mode code
- * that 'unambiguous' rejected while trying module first.
- */
-const BASE: ParserOptions = {
-  allowReturnOutsideFunction: true, // CommonJS bodies may `return` at top level
-  allowAwaitOutsideFunction: true, // top-level await in ESM
-  allowImportExportEverywhere: true,
-  allowNewTargetOutsideFunction: true,
-  allowSuperOutsideMethod: true,
-  allowUndeclaredExports: true,
-  errorRecovery: false,
-  attachComment: false, // comments are not needed here, and attaching them is a measurable share of parse time
-  plugins: ['importAttributes', 'explicitResourceManagement'],
-};
-
 export type ParseResult = { ast: File; error?: undefined } | { ast?: undefined; error: string };
 
-export function parseJs(code: string, ext: string): ParseResult {
-  // .cjs is always a script to Node; .mjs always a module.
-  const order: ParserOptions['sourceType'][] =
-    ext === '.cjs' ? ['script', 'unambiguous'] : ext === '.mjs' ? ['module', 'unambiguous'] : ['unambiguous', 'script'];
-  let first: unknown;
+/**
+ * Reads a deployed JavaScript file the way Node would accept it (the parse itself is src/io's, shared
+ * with every other caller). Babel's 'unambiguous' mode picks module when it sees import/export (or
+ * import.meta), script otherwise; the script attempt after it is what the bindings analysis of a CommonJS
+ * file asks for, so its error is at hand when the file does not parse. .cjs is always a script to Node,
+ * .mjs always a module, but a file in the other syntax is still read for its edges.
+ */
+export function parseByExtension(parse: JsParser, ext: string): ParseResult {
+  const order: JsSourceType[] = ext === '.cjs' ? ['script', 'unambiguous'] : ext === '.mjs' ? ['module', 'unambiguous'] : ['unambiguous', 'script'];
+  let first: Error | undefined;
   for (const sourceType of order) {
-    try {
-      return { ast: parse(code, { ...BASE, sourceType }) };
-    } catch (e) {
-      first ??= e;
-    }
+    const r = parse(sourceType);
+    if (r.ast) return { ast: r.ast };
+    first ??= r.error;
   }
-  return { error: first instanceof Error ? first.message : String(first) };
+  return { error: first!.message };
 }

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Binding } from '@babel/traverse';
-import { traverse } from './parse.js';
+import { parseByExtension, traverse } from './parse.js';
 import { VISITOR_KEYS } from '@babel/types';
 import type * as t from '@babel/types';
 import type { AssetRecord, FileAnalysis, ImportRecord } from '../../../types.js';
-import { parseJs } from './parse.js';
+import { parserFor, type JsParser } from '../../../io/index.js';
 import { DIR, evaluate, isImportMeta, toAsset, toSpec, type BindingInfo, type Env, type Spec } from './patterns.js';
 
 /** An import record plus facts only the graph needs. */
@@ -33,11 +33,11 @@ const SPECIAL = ['require', '__dirname', '__filename'];
  * (`require`, `__dirname`) unless they are declared in a nested scope: then Babel's scope analysis
  * (slow, and rare: browserify-style bundles) answers instead.
  */
-export function scanFile(file: string, code: string): JsFileAnalysis {
+export function scanFile(file: string, code: string, parse: JsParser = parserFor(code)): JsFileAnalysis {
   const ext = path.posix.extname(file);
   const out: JsFileAnalysis = { file, isESM: ext === '.mjs', imports: [], assets: [] };
   if (!INTERESTING.test(code)) return out;
-  const parsed = parseJs(code, ext);
+  const parsed = parseByExtension(parse, ext);
   if (!parsed.ast) return { ...out, parseError: parsed.error };
   // Babel's 'unambiguous' says module on import/export or import.meta, as Node's syntax detection does.
   out.isESM = ext === '.mjs' || (ext !== '.cjs' && parsed.ast.program.sourceType === 'module');

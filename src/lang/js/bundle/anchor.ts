@@ -6,8 +6,8 @@
 // fallback store see exactly what the unbundled file saw. Literal `require('x')` calls are left to
 // esbuild (it bundles them); any other use of the free `require` (as a value, `require.cache`,
 // `require.main`) leaves the file a file.
-import { parse } from '@babel/parser';
 import { traverse } from '../analyze/parse.js';
+import { parserFor, type JsParser } from '../../../io/index.js';
 import type * as t from '@babel/types';
 
 /** Defined by the bundle banner: a require resolving from the given absolute file path. */
@@ -28,16 +28,12 @@ const isLiteralRequest = (n: t.Node | undefined): boolean =>
 /**
  * Rewrites `require(<computed>)` and `require.resolve(…)` on the module's own `require` to resolve from
  * `SELF`. Returns undefined when the file uses `require` in another way that a bundle would change, or
- * does not parse.
+ * does not parse. `parse` is the run's shared parse of `code` (JobIO.jsParser).
  */
-export function anchorRequires(code: string, isESM: boolean): AnchorResult | undefined {
+export function anchorRequires(code: string, isESM: boolean, parse: JsParser = parserFor(code)): AnchorResult | undefined {
   if (isESM) return undefined; // an ES module has no free require; its import(expr) stays a file
-  let ast: t.File;
-  try {
-    ast = parse(code, { sourceType: 'script', allowReturnOutsideFunction: true, errorRecovery: false, plugins: ['jsx'] });
-  } catch {
-    return undefined;
-  }
+  const ast = parse('script').ast;
+  if (!ast) return undefined;
   const edits: { start: number; end: number }[] = [];
   let other = false;
   traverse(ast, {

@@ -1,7 +1,6 @@
 // Runs esbuild for one unit. Resolution is ours (the resolver the graph was built with: Node's rules),
 // not esbuild's, so a specifier means the same file inside the bundle as it did in the original; what is
 // not in the unit becomes an external require of that exact file, by a path relative to the root.
-import fs from 'node:fs';
 import path from 'node:path';
 import { isBuiltin } from 'node:module';
 import * as esbuild from 'esbuild';
@@ -10,6 +9,7 @@ import { prologueEnd } from '../../../package/shim-line.js';
 import { abs, rel, requestFrom } from '../../../util/paths.js';
 import type { BundleUnit } from './units.js';
 import { REQUIRE_FROM, SELF } from './anchor.js';
+import { createJobIO, type JobIO, type JsParser } from '../../../io/index.js';
 
 export interface BuildUnitOptions {
   root: string;
@@ -24,6 +24,8 @@ export interface BuildUnitOptions {
   /** Node major of the target, for esbuild's `target`. */
   nodeMajor: number;
   minify?: boolean;
+  /** The run's file reads (default: an io of its own for root). */
+  io?: JobIO;
 }
 
 const ROOT_VAR = '__faaslightRoot';
@@ -35,7 +37,7 @@ export const ESM_REQUIRE_LINE = 'const require = __faaslightCreateRequire(import
  * and line numbers stay put): its own __dirname / __filename when it reads them, and, for a file an
  * unknown require may also load by path, one instance shared with that file through require.cache.
  */
-export function modulePreamble(code: string, file: string, unitRoot: string, registered: boolean, anchored = false): string {
+export function modulePreamble(code: string, file: string, unitRoot: string, registered: boolean, anchored = false, parse?: JsParser): string {
   const wantsDirname = /\b__(?:dirname|filename)\b/.test(code);
   if (!wantsDirname && !registered && !anchored) return code;
   const self = `require("path").join(${ROOT_VAR}, ${JSON.stringify(requestFrom(unitRoot, file))})`;
@@ -45,7 +47,7 @@ export function modulePreamble(code: string, file: string, unitRoot: string, reg
   if (registered)
     parts.push(`if (require.cache[${SELF}]) { module.exports = require.cache[${SELF}].exports; return; } ${REGISTER}(${SELF}, module);`);
   const line = parts.join(' ');
-  const end = prologueEnd(code, false);
+  const end = prologueEnd(code, false, parse);
   // `;` ends a directive written without one ('use strict'\nvar x …); after the prologue it is harmless.
   return `${code.slice(0, end)}${end > 0 ? ';' : ''}${line}${code.slice(end)}`;
 }
@@ -85,6 +87,9 @@ export interface BuildUnitResult {
 
 export async function buildUnit(o: BuildUnitOptions): Promise<BuildUnitResult> {
   const { root, unit, resolver } = o;
+  const io = o.io ?? createJobIO(root);
+  // As esbuild would read it: plain UTF-8, no size limit (the analysis limit is not the bundler's).
+  const read = (file: string) => io.readBuffer(file).toString('utf8');
   const inUnit = new Set(unit.files);
   const registered = o.registered ?? new Set<string>();
   const externals = new Set<string>();
@@ -112,9 +117,9 @@ export async function buildUnit(o: BuildUnitOptions): Promise<BuildUnitResult> {
       });
       build.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
         const file = rel(root, args.path);
-        if (file.endsWith('.json')) return { contents: fs.readFileSync(args.path, 'utf8'), loader: 'json' };
-        let code = o.anchored?.[file] ?? o.transformed.get(file) ?? fs.readFileSync(args.path, 'utf8');
-        if (file !== unit.root && !/\.mjs$/.test(file)) code = modulePreamble(code, file, unit.root, registered.has(file), o.anchored?.[file] !== undefined);
+        if (file.endsWith('.json')) return { contents: read(file), loader: 'json' };
+        let code = o.anchored?.[file] ?? o.transformed.get(file) ?? read(file);
+        if (file !== unit.root && !/\.mjs$/.test(file)) code = modulePreamble(code, file, unit.root, registered.has(file), o.anchored?.[file] !== undefined, io.jsParser(file, code));
         return { contents: code, loader: 'js', resolveDir: path.dirname(args.path) };
       });
     },

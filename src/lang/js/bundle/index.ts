@@ -5,6 +5,7 @@
 // store, so a request the analysis did not see still finds them.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { JobIO } from '../../../io/index.js';
 import { createResolver } from '../analyze/resolve.js';
 import { diag } from '../../../diagnostics.js';
 import type { AppModel, Diagnostic, FileAnalysis, ImportDecision, ModuleGraph, PackageResult, Plan, Reason, UnitsPlan } from '../../../types.js';
@@ -25,6 +26,8 @@ export interface BundleOptions {
   readSource: (file: string) => string | undefined;
   /** The lazy rewrite skipped some of the plan's decisions: decide the units again on the actual code. */
   stale?: boolean;
+  /** The run's reads and shared parses (src/io). */
+  io?: JobIO;
 }
 
 export interface BundleResult {
@@ -57,13 +60,14 @@ export interface BundleJob {
  * The bundle units, decided at plan time on the code each file will have after the lazy rewrite
  * (`readSource`): which files go into which bundle, and why each other reached file stays a file.
  */
-export function decideUnits(job: Omit<BundleJob, 'plan'>, imports: ImportDecision[], readSource: (file: string) => string | undefined): UnitsPlan {
+export function decideUnits(job: Omit<BundleJob, 'plan'>, imports: ImportDecision[], readSource: (file: string) => string | undefined, parser?: JobIO['jsParser']): UnitsPlan {
   const handlers = [...new Set(job.app.handlers.map((h) => h.file))];
   const p = planUnits({
     graph: job.graph,
     imports,
     handlers,
     readSource,
+    parser,
     parseError: (f) => job.analyses.get(f)?.parseError,
     dynamicRequest: (f) => {
       const computed = job.analyses.get(f)?.imports.filter((r) => r.pattern !== undefined || r.unknown === true) ?? [];
@@ -83,10 +87,15 @@ export async function bundleApp(job: BundleJob, transformed: ReadonlyMap<string,
   const app = job.app;
   const graph = job.graph;
   const readSource = (f: string) => transformed.get(f) ?? o.readSource(f);
-  if (o.stale || !job.plan.units) job.plan.units = decideUnits(job, job.plan.imports, readSource);
+  if (o.stale || !job.plan.units) job.plan.units = decideUnits(job, job.plan.imports, readSource, o.io?.jsParser);
   const units = job.plan.units;
   // The anchored sources are made from the code there is (the same code the units were decided on).
-  const anchored = Object.fromEntries(units.anchored.map((f) => [f, anchorRequires(readSource(f) ?? '', graph.files[f]?.isESM === true)?.code ?? readSource(f) ?? '']));
+  const anchored = Object.fromEntries(
+    units.anchored.map((f) => {
+      const code = readSource(f) ?? '';
+      return [f, anchorRequires(code, graph.files[f]?.isESM === true, o.io?.jsParser(f, code))?.code ?? code];
+    }),
+  );
   const plan = { ...units, anchored };
   const registered = new Set(plan.registered);
   const resolver = createResolver(app.root, { nodeVersion: o.nodeVersion });
@@ -94,7 +103,7 @@ export async function bundleApp(job: BundleJob, transformed: ReadonlyMap<string,
   const result: BundleResult = { code: new Map(), bundled: [], units: [], registered: plan.registered, anchored: units.anchored, unbundled: plan.unbundled, diagnostics: [] };
   for (const unit of plan.units) {
     try {
-      const r = await buildUnit({ root: app.root, unit, resolver, transformed, nodeMajor, minify: o.minify, registered, anchored: plan.anchored });
+      const r = await buildUnit({ root: app.root, unit, resolver, transformed, nodeMajor, minify: o.minify, registered, anchored: plan.anchored, io: o.io });
       result.code.set(unit.root, r.code);
       // Registered files stay on disk: a load by path must find the file to find its cache entry.
       result.bundled.push(...unit.files.filter((f) => f !== unit.root && !f.endsWith('.json') && !registered.has(f)));

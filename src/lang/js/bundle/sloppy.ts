@@ -11,8 +11,8 @@
 // that is called plainly where we can see it (`f()`, an IIFE). A callback that uses `this` is not
 // followed: how the callee calls it is not visible here. An assignment to a global that already exists
 // (`Promise = …`) is flagged too, although strict mode allows it: the file only stays a file.
-import { parse } from '@babel/parser';
 import { traverse } from '../analyze/parse.js';
+import { parserFor, type JsParser } from '../../../io/index.js';
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
 
@@ -21,25 +21,17 @@ const CANDIDATE = /\bthis\b|\barguments\b|=|\bfunction\b/;
 
 const hasUseStrict = (directives: t.Directive[] | undefined): boolean => !!directives?.some((d) => d.value.value === 'use strict');
 
-/** Whether a script starts with a "use strict" directive (false when it does not parse). */
-export function hasUseStrictDirective(code: string): boolean {
+/** Whether a script starts with a "use strict" directive (false when it does not parse). `parse`: the run's shared parse of `code`. */
+export function hasUseStrictDirective(code: string, parse: JsParser = parserFor(code)): boolean {
   if (!/use strict/.test(code)) return false;
-  try {
-    return hasUseStrict(parse(code, { sourceType: 'script', allowReturnOutsideFunction: true, plugins: ['jsx'] }).program.directives);
-  } catch {
-    return false;
-  }
+  return hasUseStrict(parse('script').ast?.program.directives);
 }
 
 /** The first construct whose meaning changes in strict mode, as text; undefined when none (or strict already). */
-export function sloppyOnlyUse(code: string): string | undefined {
+export function sloppyOnlyUse(code: string, parse: JsParser = parserFor(code)): string | undefined {
   if (!CANDIDATE.test(code)) return undefined;
-  let ast: t.File;
-  try {
-    ast = parse(code, { sourceType: 'script', allowReturnOutsideFunction: true, errorRecovery: false, plugins: ['jsx'] });
-  } catch {
-    return undefined; // positionalUse reports what does not parse
-  }
+  const ast = parse('script').ast;
+  if (!ast) return undefined; // positionalUse reports what does not parse
   if (hasUseStrict(ast.program.directives)) return undefined;
   let found: string | undefined;
   const at = (n: t.Node) => `line ${n.loc?.start.line ?? 0}`;

@@ -8,7 +8,7 @@
 // reaches it and nothing below it has to stay a file; files reached by several roots stay files, and
 // the set of files that stay files is closed downwards (a file's dependencies load as files too).
 import type { ImportDecision, ModuleGraph, Reason, ResolvedEdge, UnitDecision } from '../../../types.js';
-import { parse } from '@babel/parser';
+import { parserFor, type JsParser } from '../../../io/index.js';
 import { packageDirOf } from '../analyze/file-index.js';
 import { anchorRequires } from './anchor.js';
 import { hasUseStrictDirective, sloppyOnlyUse } from './sloppy.js';
@@ -35,6 +35,8 @@ export interface UnitsInput {
   /** Handler files (entries). */
   handlers: string[];
   readSource: (file: string) => string | undefined;
+  /** The run's shared parse of a file's text (JobIO.jsParser); default: a parse of the text of its own. */
+  parser?: (file: string, code: string, opts?: { tokens?: boolean }) => JsParser;
   /** Parse errors per file (from the analysis cache). */
   parseError?: (file: string) => string | undefined;
   /** Files an unknown require could load (opaque packages, their dependencies, and below): filled by planUnits. */
@@ -57,14 +59,11 @@ const MODULE_FIELDS = new Set(['parent', 'paths', 'children', 'filename', 'id', 
 const MODULE_INTERNALS = new Set(['_load', '_resolveFilename', '_extensions', '_cache', '_findPath', '_nodeModulePaths']);
 
 /** The first use of the module system that a bundle would change, as text; undefined when none. */
-export function positionalUse(code: string, isESM: boolean, isRoot: boolean): string | undefined {
+export function positionalUse(code: string, isESM: boolean, isRoot: boolean, parse: JsParser = parserFor(code, true)): string | undefined {
   if (!CANDIDATE.test(code)) return undefined;
-  let tokens: { type: { label: string } | string; value?: unknown }[];
-  try {
-    tokens = parse(code, { sourceType: isESM ? 'module' : 'script', tokens: true, errorRecovery: true, allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, plugins: ['jsx'] }).tokens as typeof tokens;
-  } catch {
-    return 'source that does not parse';
-  }
+  const ast = parse(isESM ? 'module' : 'script').ast;
+  if (!ast) return 'source that does not parse';
+  const tokens = ast.tokens as { type: { label: string } | string; value?: unknown }[];
   const t = tokens.filter((x) => !/^Comment/.test(label(x)));
   for (let i = 0; i < t.length; i++) {
     const l = label(t[i]);
@@ -88,6 +87,9 @@ export function positionalUse(code: string, isESM: boolean, isRoot: boolean): st
   }
   return undefined;
 }
+const parserOf = (input: UnitsInput, file: string, code: string, tokens = false): JsParser =>
+  input.parser?.(file, code, { tokens }) ?? parserFor(code, tokens);
+
 const label = (x: { type: { label: string } | string }): string => (typeof x.type === 'string' ? x.type : x.type.label);
 
 /** Why `file` cannot be inside a bundle (undefined when it can). Roots keep their place, so __dirname and import.meta are fine there. */
@@ -108,7 +110,7 @@ export function unbundleableReason(file: string, input: UnitsInput, isRoot: bool
   const dynamicReason = r('dynamic-request', 'computes a require/import path: resolved from its own folder at run time');
   if (dynamic === 'other') return dynamicReason;
   if (dynamic === 'require' || /\brequire\s*\.\s*resolve\b/.test(code)) {
-    const a = anchorRequires(code, node.isESM === true);
+    const a = anchorRequires(code, node.isESM === true, parserOf(input, file, code));
     if (!a && dynamic === 'require') return dynamicReason;
     if (a && a.anchored > 0) {
       code = a.code;
@@ -117,7 +119,7 @@ export function unbundleableReason(file: string, input: UnitsInput, isRoot: bool
       if (!isRoot) input.anchored?.set(file, code);
     }
   }
-  const use = positionalUse(code, node.isESM === true, isRoot);
+  const use = positionalUse(code, node.isESM === true, isRoot, parserOf(input, file, code, true));
   if (use) {
     input.anchored?.delete(file);
     return r('positional', `uses ${use}, which means something else inside a bundle`);
@@ -132,7 +134,8 @@ export function unbundleableReason(file: string, input: UnitsInput, isRoot: bool
 function sloppyReason(file: string, input: UnitsInput): Reason | undefined {
   const node = input.graph.files[file];
   if (node?.kind !== 'js' || node.isESM) return undefined;
-  const use = sloppyOnlyUse(input.readSource(file) ?? '');
+  const code = input.readSource(file) ?? '';
+  const use = sloppyOnlyUse(code, parserOf(input, file, code));
   return use ? { code: 'sloppy', text: `sloppy-mode code (${use}) would run in strict mode inside the bundle`, parent: file } : undefined;
 }
 
@@ -207,7 +210,8 @@ export function planUnits(input: UnitsInput): BundlePlan {
   const pinned: string[] = [];
   const strictRoots = new Map<string, boolean>();
   const strictRoot = (root: string): boolean => {
-    if (!strictRoots.has(root)) strictRoots.set(root, graph.files[root]?.isESM === true || hasUseStrictDirective(input.readSource(root) ?? ''));
+    const strict = (code: string) => hasUseStrictDirective(code, parserOf(input, root, code));
+    if (!strictRoots.has(root)) strictRoots.set(root, graph.files[root]?.isESM === true || strict(input.readSource(root) ?? ''));
     return strictRoots.get(root)!;
   };
   for (const [f, who] of owners) {

@@ -12,7 +12,7 @@ import MagicString from 'magic-string';
 import type * as t from '@babel/types';
 import type { NodePath } from '@babel/traverse';
 import type { ImportDecision, LazyMechanism, Reason, ValueDecision } from '../../../types.js';
-import { analyzeFile, inAsyncBody, type SiteInfo, type FileBindings } from '../analyze/bindings.js';
+import { analyzeFile, inAsyncBody, type AnalyzeOptions, type SiteInfo, type FileBindings } from '../analyze/bindings.js';
 import {
   comment, lazyValuePrefix, lazyValueSuffix, lazyPatternPrefix, lazyPatternSuffix, narrowLoader, narrowObject, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
   type Access,
@@ -172,7 +172,7 @@ const overlaps = (a: { start: number; end: number }, b: { start: number; end: nu
  * module-scope values become lazy, each with its reason; with `preview`, also the code the rewrite
  * will produce. Throws only when the file does not parse.
  */
-export function planRewrite(file: string, code: string, decisions: ImportDecision[], opts: { isESM?: boolean; preview?: boolean } = {}): RewritePlan {
+export function planRewrite(file: string, code: string, decisions: ImportDecision[], opts: AnalyzeOptions & { preview?: boolean } = {}): RewritePlan {
   const p = prepare(file, code, decisions, opts);
   if (!p) return { skipped: [], values: [] };
   const chosen = chooseValues(file, code, p);
@@ -185,7 +185,7 @@ export function planRewrite(file: string, code: string, decisions: ImportDecisio
  * and its lazy values (matched by name and line; without `values`, none). Throws only when the file does
  * not parse (the caller keeps the file as is, FL202).
  */
-export function rewriteLazy(file: string, code: string, decisions: ImportDecision[], opts: { isESM?: boolean; values?: readonly ValueDecision[] } = {}): RewriteResult {
+export function rewriteLazy(file: string, code: string, decisions: ImportDecision[], opts: AnalyzeOptions & { values?: readonly ValueDecision[] } = {}): RewriteResult {
   const p = prepare(file, code, decisions, opts);
   const wanted = opts.values?.filter((v) => v.file === file) ?? [];
   const lost = (why: string) => wanted.filter((v) => v.decision === 'lazy').map((v) => ({ name: v.name, line: v.line, reason: why }));
@@ -226,7 +226,7 @@ function editsFor(refs: NodePath<t.Identifier>[], access: (ref: NodePath<t.Ident
 // names (and the output) depend only on what is applied.
 const PLACEHOLDER: Access = { text: '_', member: false };
 
-function prepare(file: string, code: string, decisions: ImportDecision[], opts: { isESM?: boolean }): Prepared | undefined {
+function prepare(file: string, code: string, decisions: ImportDecision[], opts: AnalyzeOptions): Prepared | undefined {
   const lazy = decisions.filter((d) => d.decision === 'lazy');
   if (!lazy.length) return undefined;
   const fb = analyzeFile(file, code, opts);

@@ -1,14 +1,15 @@
-import fs, { promises as fsp } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { diag } from '../../../diagnostics.js';
 import type { Diagnostic, ImportRecord, ModuleGraph, Reason, ResolvedEdge } from '../../../types.js';
 import { cleanEnv } from '../../../util/env.js';
-import { abs } from '../../../util/paths.js';
-import { parsePython, type ParsedPython } from './parser.js';
+import { createJobIO, type JobIO } from '../../../io/index.js';
+import type { ParsedPython } from './parser.js';
 import { buildModuleIndex, EXTENSION_RE, moduleNameOf, resolveModule, type ModuleIndex } from './resolve.js';
 import { resolveRelativeName, scanPythonFile, type PyImport, type PyScan } from './scan.js';
 
 export interface PythonGraphOptions {
+  /** The run's reads and parses; default: an io of its own for root. */
+  io?: JobIO;
   /** Reads a file's text (relative path); default reads from root. undefined = unreadable. */
   read?: (file: string) => Promise<string | undefined>;
   /** Extra search roots besides "" and the literal sys.path edits found in reached files. */
@@ -59,7 +60,8 @@ const HOST_ARCH = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
  * data of reached packages. Every file carries the reason that kept it.
  */
 export async function buildPythonGraph(root: string, files: string[], entries: string[], opts: PythonGraphOptions = {}): Promise<PythonGraphResult> {
-  const read = opts.read ?? (async (f: string) => fsp.readFile(abs(root, f), 'utf8').catch(() => undefined));
+  const io = opts.io ?? createJobIO(root);
+  const read = opts.read ?? (async (f: string) => io.readUtf8(f));
   const idx = buildModuleIndex(files);
   const stdlib = opts.stdlib ?? stdlibNames(opts.python);
   const arch = opts.arch ?? HOST_ARCH;
@@ -68,7 +70,7 @@ export async function buildPythonGraph(root: string, files: string[], entries: s
     if (cache.has(file)) return cache.get(file)!;
     const code = await read(file);
     const info = code === undefined ? null : (() => {
-      const parsed = parsePython(code);
+      const parsed = io.parsePython(file, code);
       return { file, code, parsed, scan: scanPythonFile(file, code, parsed) };
     })();
     cache.set(file, info);
@@ -170,7 +172,7 @@ export async function buildPythonGraph(root: string, files: string[], entries: s
       await drain();
       if (Object.keys(graph.files).length === before) break;
     }
-    checkNative(root, Object.keys(graph.files).filter((f) => graph.files[f].kind === 'native'), arch, diagnostics);
+    checkNative(io, Object.keys(graph.files).filter((f) => graph.files[f].kind === 'native'), arch, diagnostics);
     for (const top of new Set(Object.values(graph.files).map((f) => f.package).filter((p): p is string => !!p))) {
       graph.packages[top] = {
         name: top,
@@ -331,16 +333,14 @@ function nearestPackage(file: string, idx: ModuleIndex): string | undefined {
 const TAG_RE = /\.cpython-\d+[a-z]*-([A-Za-z0-9_]+)-linux-gnu\.so$/;
 
 /** A native extension built for another machine cannot be imported: say so clearly (nothing is changed). */
-function checkNative(root: string, natives: string[], arch: string, diagnostics: Diagnostic[]): void {
+function checkNative(io: JobIO, natives: string[], arch: string, diagnostics: Diagnostic[]): void {
   for (const f of natives) {
     const tag = TAG_RE.exec(f)?.[1];
     let machine = tag;
     if (!tag) {
       try {
-        const fd = fs.openSync(abs(root, f), 'r');
-        const buf = Buffer.alloc(20);
-        fs.readSync(fd, buf, 0, 20, 0);
-        fs.closeSync(fd);
+        const buf = Buffer.alloc(20); // zero-filled: a file shorter than a header reads as not-ELF
+        io.readHead(f, 20).copy(buf);
         const m = buf.readUInt16LE(18);
         machine = m === 0x3e ? 'x86_64' : m === 0xb7 ? 'aarch64' : buf.subarray(0, 4).toString('latin1') === '\x7fELF' ? `machine-0x${m.toString(16)}` : 'not-ELF';
       } catch {

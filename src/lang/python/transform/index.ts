@@ -1,6 +1,6 @@
 import MagicString from 'magic-string';
 import { diag } from '../../../diagnostics.js';
-import { parsePython } from '../analyze/parser.js';
+import { parsePython, type ParsedPython } from '../analyze/parser.js';
 import { scanPythonFile } from '../analyze/scan.js';
 import type { StubCandidate } from '../analyze/stubs.js';
 import type { Diagnostic, ImportDecision } from '../../../types.js';
@@ -36,14 +36,15 @@ export function transformPythonFile(
   code: string,
   decisions: ImportDecision[],
   stubs: StubCandidate[],
-  opts: { isHandler?: boolean } = {},
+  opts: { isHandler?: boolean; parse?: (code: string) => ParsedPython } = {},
 ): PythonTransformResult {
+  const parse = opts.parse ?? parsePython;
   const mine = decisions.filter((d) => d.site.file === file && d.decision === 'lazy');
   const fns = stubs.filter((s) => s.file === file);
   const unchanged: PythonTransformResult = { code, changed: false, applied: [], lazySites: [], stubbedLines: [], storeOriginal: false, diagnostics: [] };
   if (!mine.length && !fns.length && !opts.isHandler) return unchanged;
   if (hasShim(code)) return { ...unchanged, diagnostics: [diag('FL202', 'warning', `${file} already contains the faaslight shim: kept as is`, { file })] };
-  const parsed = parsePython(code);
+  const parsed = parse(code);
   if (parsed.error) {
     return { ...unchanged, diagnostics: [diag('FL202', 'warning', `${file}: ${parsed.error.message}: kept as is`, { file, line: parsed.error.line })] };
   }
@@ -54,11 +55,11 @@ export function transformPythonFile(
   const header = shimStatement(file) + (st.header ? `; ${st.header}` : '');
   let out: string;
   try {
-    out = insertHeader(ms.toString(), header);
+    out = insertHeader(ms.toString(), header, parse);
   } catch (e) {
     return { ...unchanged, diagnostics: [diag('FL202', 'warning', `${file}: ${(e as Error).message}: kept as is`, { file })] };
   }
-  const check = parsePython(out);
+  const check = parse(out);
   if (check.error) {
     return { ...unchanged, diagnostics: [diag('FL202', 'error', `${file}: rewrite produced invalid code (${check.error.message} at line ${check.error.line}): kept as is`, { file })] };
   }

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parsePython, textOf } from '../analyze/parser.js';
+import { parsePython, textOf, type ParsedPython } from '../analyze/parser.js';
 
 /** The runtime shim shipped in every optimized Python package, at `.faaslight/_faaslight.py`. */
 export const PYTHON_SHIM_SOURCE = fileURLToPath(new URL('../../../../runtime/python/_faaslight.py', import.meta.url));
@@ -37,8 +37,8 @@ export function shimStatement(file: string): string {
  *   x = 1  (first stmt)  →  <stmt>; x = 1
  *   def f(): … (compound) →  <stmt>\ndef f(): …   (lines shift by one)
  */
-export function insertHeader(code: string, stmt: string): string {
-  const { root, error } = parsePython(code);
+export function insertHeader(code: string, stmt: string, parse: (code: string) => ParsedPython = parsePython): string {
+  const { root, error } = parse(code);
   if (error) throw new Error(`cannot insert the shim into unparsable code: ${error.message}`);
   const stmts = root.namedChildren.filter((c) => c.type !== 'comment');
   let lastHead: (typeof stmts)[number] | undefined;
