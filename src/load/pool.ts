@@ -8,12 +8,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { HandlerSpec } from '../types.js';
-import { lambdaEnv } from '../util/env.js';
-import { firstOf, postedOutput } from '../measure/instance.js';
-import type { LaunchSpec } from '../measure/launch.js';
-import { killInstance, startInstance, type Instance } from '../measure/proc.js';
-import { RuntimeApiServer, type InvocationTiming } from '../measure/runtime-api.js';
-import type { TaskRoot } from '../measure/taskroot.js';
+import { lambdaEnv, firstOf, postedOutput, type LaunchSpec, killInstance, startInstance, type Instance, RuntimeApiServer, type InvocationTiming, type TaskRoot } from '../sandbox/index.js';
 import type { InvokeKind, InvokeOutcome, TimelinePoint } from './types.js';
 
 export interface PoolOptions {

@@ -2,12 +2,9 @@
 // GET /next; the cold event is queued before the spawn (the invoke is what starts a Lambda
 // instance), so it is handed out on that first /next.
 import path from 'node:path';
-import { lambdaEnv } from '../util/env.js';
-import { exitError, firstOf, postedError, postedOutput, readProfile, type InstanceContext, type InstanceRun } from './instance.js';
-import { awsLaunch } from './launch.js';
-import { killInstance, peakRssKb, startInstance, type Instance } from './proc.js';
+import { lambdaEnv, exitError, firstOf, postedError, postedOutput, awsLaunch, killInstance, peakRssKb, startInstance, type Instance, RuntimeApiServer, type InvocationTiming } from '../sandbox/index.js';
+import { readProfile, type InstanceContext, type InstanceRun } from './instance.js';
 import { withoutImportTime } from './profile.js';
-import { RuntimeApiServer, type InvocationTiming } from './runtime-api.js';
 import { round } from './stats.js';
 import type { RunError } from './types.js';
 

@@ -10,9 +10,8 @@ import type { HandlerSpec } from '../types.js';
 import { awsRun } from './aws.js';
 import { gcfRun } from './gcf.js';
 import type { ColdStartOptions, InstanceContext, ProtocolStep } from './instance.js';
-import { prepareLimits } from './limits.js';
+import { prepareLimits, makeBase, removeBase, unpackInto, type TaskRoot } from '../sandbox/index.js';
 import { round } from './stats.js';
-import { makeBase, removeBase, unpackInto, type TaskRoot } from './taskroot.js';
 import type { Platform, Profile, RunError, RuntimeClientKind, Sample } from './types.js';
 
 export type { ColdStartOptions, ProtocolStep } from './instance.js';

@@ -4,10 +4,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { lambdaEnv } from '../util/env.js';
-import { exitError, firstOf, readProfile, type InstanceContext, type InstanceRun } from './instance.js';
-import { gcfLaunch } from './launch.js';
-import { killInstance, peakRssKb, startInstance, type Instance } from './proc.js';
+import { lambdaEnv, exitError, firstOf, gcfLaunch, killInstance, peakRssKb, startInstance, type Instance } from '../sandbox/index.js';
+import { readProfile, type InstanceContext, type InstanceRun } from './instance.js';
 import { round } from './stats.js';
 import type { RunError } from './types.js';
 

@@ -9,20 +9,15 @@ import { diag, UsageError } from '../diagnostics.js';
 import type { Diagnostic, HandlerSpec } from '../types.js';
 import { coldStart, DEFAULT_INIT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, type ColdStartResult } from './coldstart.js';
 import { findHandler } from './handlers.js';
-import { DEFAULT_PYTHON, resolveRuntimeClient } from './launch.js';
-import { prepareLimits } from './limits.js';
+import { DEFAULT_PYTHON, resolveRuntimeClient, prepareLimits, isZip, makeBase, removeBase, unpackInto } from '../sandbox/index.js';
 import { bootstrapRatioCI, summarize } from './stats.js';
-import { isZip, makeBase, removeBase, unpackInto } from './taskroot.js';
 import type { Comparison, MeasureOptions, MeasureResult, PackageMeasurement, PackageSummary, RuntimeClientKind, Sample } from './types.js';
 
 export * from './types.js';
 export { coldStart, type ColdStartOptions, type ColdStartResult } from './coldstart.js';
-export { RuntimeApiServer } from './runtime-api.js';
 export { findHandlers, findHandler } from './handlers.js';
 export { bootstrapRatioCI, median, quantile, summarize, seededRandom } from './stats.js';
 export { formatMeasureText } from './report.js';
-export { findRic, ricCacheDir } from './launch.js';
-export { lambdaVcpus, prepareLimits } from './limits.js';
 
 export const DEFAULT_RUNS = 10;
 

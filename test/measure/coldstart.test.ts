@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { coldStart, type ColdStartOptions, type ColdStartResult } from '../../src/measure/coldstart.js';
-import { findRic } from '../../src/measure/launch.js';
+import { findRic } from '../../src/sandbox/index.js';
 import { writeRawZip } from './zip-helper.js';
 
 const FIX = path.resolve(__dirname, '../../fixtures/measure');

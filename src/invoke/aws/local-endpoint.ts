@@ -13,15 +13,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { runtimeOf } from '../../app/handler-string.js';
-import { firstOf } from '../../measure/instance.js';
-import { awsLaunch } from '../../measure/launch.js';
-import { prepareLimits, type Limits } from '../../measure/limits.js';
-import { killInstance, peakRssKb, startInstance, type Instance } from '../../measure/proc.js';
-import { RuntimeApiServer, type InvocationTiming } from '../../measure/runtime-api.js';
+import { firstOf, awsLaunch, prepareLimits, type Limits, killInstance, peakRssKb, startInstance, type Instance, RuntimeApiServer, type InvocationTiming, makeBase, removeBase, unpackInto, lambdaEnv } from '../../sandbox/index.js';
 import { round } from '../../measure/stats.js';
-import { makeBase, removeBase, unpackInto } from '../../measure/taskroot.js';
 import type { RuntimeClientChoice } from '../../measure/types.js';
-import { lambdaEnv } from '../../util/env.js';
 import type { HandlerSpec } from '../../types.js';
 
 const API = '/2015-03-31/functions';

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { lambdaEnv } from '../../../util/env.js';
+import { lambdaEnv } from '../../../sandbox/index.js';
 import { abs } from '../../../util/paths.js';
 
 export const BUNDLE_DIR = '.faaslight/bundle';
