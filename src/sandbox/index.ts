@@ -30,6 +30,8 @@ export {
   type LaunchOptions,
   type LaunchSpec,
 } from './launch.js';
+export { runNodeScript, runPythonScript, type NodeScript } from './script.js';
+export { startRuntime, awaitInit, startGcf, type RuntimeStart, type RuntimeInstance, type InitEnd } from './runtime.js';
 export { startInstance, killInstance, peakRssKb, processTree, TailBuffer, type Instance } from './proc.js';
 export { RuntimeApiServer, type InvocationTiming, type PostedResult } from './runtime-api.js';
 export { isZip, makeBase, removeBase, unpackInto, type TaskRoot } from './taskroot.js';
