@@ -273,7 +273,7 @@ async function measureStage(job: Job): Promise<void> {
   if (o.measureRuns) {
     const event = o.measureEvent ?? (o.verifyEvents?.length ? (await expandEvents(o.verifyEvents))[0] : undefined);
     job.measure = await stage(job, 'measure', () =>
-      measure({ input: app.root, vs: o.out!, handler: app.handlers[0].handler, event, runs: o.measureRuns, memoryMb: o.memoryMb }),
+      measure({ input: app.root, vs: o.out!, handler: app.handlers[0], event, runs: o.measureRuns, memoryMb: o.memoryMb }),
     );
     job.diagnostics.push(...job.measure.diagnostics);
   }

@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../diagnostics.js';
 import { int, nonNegative, positive } from './args.js';
 import { formatLoadText, runLoad, type LoadReport, type Workload } from '../load/index.js';
+import { DEFAULT_PYTHON } from '../sandbox/python.js';
 
 
 
@@ -46,7 +47,7 @@ export function registerLoad(program: Command): Command {
     .option('--max-time <s>', 'hard bound on the run per package, seconds (then in-flight requests finish and all stops)', positive('--max-time'), 300)
     .option('--seed <n>', 'seed of the Poisson arrivals and the simulation', int('--seed'), 1)
     .addOption(new Option('--runtime-client <kind>', 'Node runtime client').choices(['auto', 'ric', 'builtin']).default('auto'))
-    .option('--python <path>', 'Python interpreter (run with -S)', '/usr/bin/python3')
+    .option('--python <path>', 'Python interpreter (run with -S)', DEFAULT_PYTHON)
     .option('--memory <mb>', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE seen by the function', int('--memory'))
     .option('--env <NAME=value>', 'extra environment variable for the function (repeatable)', envPair)
     .option('--records', 'include every request in the JSON')

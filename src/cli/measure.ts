@@ -3,7 +3,8 @@
 // 2 for usage errors (thrown as UsageError, turned into the exit code by the main CLI).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../diagnostics.js';
-import { formatMeasureText, measure } from '../measure/index.js';
+import { formatMeasureText, measure, resolveMeasureHandlers } from '../measure/index.js';
+import { DEFAULT_PYTHON } from '../sandbox/python.js';
 import type { MeasureOptions, MeasureResult, ProgressEvent } from '../measure/types.js';
 
 function int(name: string) {
@@ -59,7 +60,7 @@ export function registerMeasure(program: Command): Command {
     .option('--timeout <seconds>', 'per-invoke timeout', seconds)
     .option('--init-timeout <seconds>', 'time allowed to reach the first /next (default 10, as on Lambda)', seconds)
     .addOption(new Option('--runtime-client <kind>', 'Node runtime client').choices(['auto', 'ric', 'builtin']).default('auto'))
-    .option('--python <path>', 'Python interpreter (run with -S)', '/usr/bin/python3')
+    .option('--python <path>', 'Python interpreter (run with -S)', DEFAULT_PYTHON)
     .option('--env <NAME=value>', 'extra environment variable for the function (repeatable)', envPair)
     .option('--seed <n>', 'seed of the bootstrap resampling', int('--seed'), 1)
     .option('--quiet', 'no progress lines')
@@ -68,7 +69,8 @@ export function registerMeasure(program: Command): Command {
       const opts: MeasureOptions = {
         input: pkg,
         vs: o.vs,
-        handler: o.platform === 'gcf' ? (o.target ?? o.handler) : o.handler,
+        // Resolved once here through the app loader; measure() runs the specs it is given.
+        ...(await resolveMeasureHandlers({ input: pkg, vs: o.vs, handler: o.platform === 'gcf' ? (o.target ?? o.handler) : o.handler, platform: o.platform })),
         event: o.event,
         runs: o.runs,
         warmup: o.warmup,

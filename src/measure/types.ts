@@ -189,8 +189,13 @@ export interface MeasureOptions {
   input: string;
   /** Second package to compare against (B). */
   vs?: string;
-  /** Handler string; found the way `optimize` finds handlers when absent. */
-  handler?: string;
+  /**
+   * The handler A runs, resolved once by the caller: the app loader's spec (optimize, batch), or
+   * resolveMeasureHandlers for a bare package and handler string (the `measure` command).
+   */
+  handler: HandlerSpec;
+  /** The handler B runs, when it is not `handler`. */
+  vsHandler?: HandlerSpec;
   /** Path of the event JSON file (default: an empty object). */
   event?: string;
   runs?: number;
@@ -203,7 +208,7 @@ export interface MeasureOptions {
   /** Runtime must call /next (or listen) within this (default 10 s, Lambda's init limit). */
   initTimeoutMs?: number;
   runtimeClient?: RuntimeClientChoice;
-  /** Python interpreter (default /usr/bin/python3, run with -S). */
+  /** Python interpreter (run with -S; default DEFAULT_PYTHON of src/sandbox/python.ts). */
   python?: string;
   profile?: boolean;
   seed?: number;
