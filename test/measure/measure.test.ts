@@ -23,10 +23,9 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'faaslight-measure-cli-'));
 const eventFile = path.join(tmp, 'event.json');
 writeFileSync(eventFile, '{"k": "v"}');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const base: Partial<MeasureOptions> = { runs: 2, warmup: 0, runtimeClient: 'builtin', event: eventFile };
-
 /** What the `measure` command does: resolve the handlers of the packages once, then measure those specs. */
 type Query = Omit<MeasureOptions, 'handler' | 'vsHandler'> & Pick<HandlerQuery, 'handler'>;
+const base: Partial<Query> = { runs: 2, warmup: 0, runtimeClient: 'builtin', event: eventFile };
 async function measure(o: Query) {
   const { handler, ...rest } = o;
   return measureSpecs({ ...rest, ...(await resolveMeasureHandlers({ input: o.input, vs: o.vs, handler, platform: o.platform })) });
