@@ -1,10 +1,10 @@
 // What every platform's instance runner shares: the context it gets, the run it returns, and the
-// helpers that turn races, exits and posted errors into data.
+// init profile it reads back (the instance itself is started by src/sandbox).
 import { promises as fsp } from 'node:fs';
 import type { HandlerSpec } from '../types.js';
-import type { Limits, Instance, PostedResult, TaskRoot } from '../sandbox/index.js';
+import type { Instance, Limits, TaskRoot } from '../sandbox/index.js';
 import { nodeProfile, pythonProfile, type RawFrame } from './profile.js';
-import type { Profile, RunError, RunErrorKind, RuntimeClientChoice, RuntimeClientKind, Platform } from './types.js';
+import type { Platform, Profile, RunError, RuntimeClientChoice, RuntimeClientKind } from './types.js';
 
 export interface ColdStartOptions {
   platform?: Platform;
