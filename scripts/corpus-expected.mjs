@@ -65,7 +65,7 @@ export function handlersOf(dir) {
 
 function cleanEnv() {
   // Explicit, minimal: no NODE_EXTRA_CA_CERTS / NODE_OPTIONS / AWS_* from the caller. The region is the
-  // one faaslight's verify and measure give a function (src/util/env.ts lambdaEnv), as Lambda always sets one.
+  // one faaslight's verify and measure give a function (src/sandbox/env.ts lambdaEnv), as Lambda always sets one.
   return { PATH: process.env.PATH, TZ: 'UTC', LANG: 'C.UTF-8', HOME: '/tmp', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' };
 }
 

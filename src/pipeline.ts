@@ -161,7 +161,7 @@ async function measureStage(job: OptimizedJob): Promise<OptimizedJob['measure']>
   if (!o.measureRuns) return undefined;
   const event = o.measureEvent ?? (o.verifyEvents?.length ? (await expandEvents(o.verifyEvents))[0] : undefined);
   const result = await stage(job, 'measure', () =>
-    measure({ input: job.app.root, vs: o.out, handler: job.app.handlers[0].handler, event, runs: o.measureRuns, memoryMb: o.memoryMb }),
+    measure({ input: job.app.root, vs: o.out, handler: job.app.handlers[0], event, runs: o.measureRuns, memoryMb: o.memoryMb }),
   );
   job.diagnostics.push(...result.diagnostics);
   return result;

@@ -157,7 +157,7 @@ export async function runApp(ctx: AppContext): Promise<BatchRow> {
       measure({
         input: job.app.root,
         vs: optDir,
-        handler: gcf ? handler.exportName : handler.handler,
+        handler,
         platform: gcf && handler.runtime === 'nodejs' ? 'gcf' : 'aws',
         event,
         runs: ctx.options.runs,

@@ -35,7 +35,7 @@ export function registerLoad(program: Command, cli: Cli): void {
     .option('--max-time <s>', 'hard bound on the run per package, seconds (then in-flight requests finish and all stops)', positive('--max-time'), 300)
     .option('--seed <n>', 'seed of the Poisson arrivals and the simulation', int('--seed'), 1)
     .addOption(choice('--runtime-client <kind>', 'Node runtime client', ['auto', 'ric', 'builtin'], 'auto'))
-    .option('--python <path>', 'Python interpreter (run with -S)', '/usr/bin/python3')
+    .option('--python <path>', 'Python interpreter, run with -S (default: the sandbox default, src/sandbox/python.ts)')
     .option('--memory <mb>', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE seen by the function', int('--memory'))
     .option('--env <NAME=value>', 'extra environment variable for the function (repeatable)', envPair)
     .option('--records', 'include every request in the JSON')

@@ -40,17 +40,18 @@ export function registerMeasure(program: Command, cli: Cli): void {
     .option('--timeout <seconds>', 'per-invoke timeout', seconds('--timeout'))
     .option('--init-timeout <seconds>', 'time allowed to reach the first /next (default 10, as on Lambda)', seconds('--init-timeout'))
     .addOption(choice('--runtime-client <kind>', 'Node runtime client', ['auto', 'ric', 'builtin'], 'auto'))
-    .option('--python <path>', 'Python interpreter (run with -S)', '/usr/bin/python3')
+    .option('--python <path>', 'Python interpreter, run with -S (default: the sandbox default, src/sandbox/python.ts)')
     .option('--env <NAME=value>', 'extra environment variable for the function (repeatable)', envPair)
     .option('--seed <n>', 'seed of the bootstrap resampling', int('--seed', 0), 1)
     .option('--quiet', 'no progress lines')
     .action(async (pkg: string, o: Record<string, any>) => {
       if (o.platform === 'gcf' && o.handler && o.target && o.handler !== o.target) throw new UsageError('--handler and --target disagree');
-      const { formatMeasureText, measure } = await import('../measure/index.js');
+      const { formatMeasureText, measure, resolveMeasureHandlers } = await import('../measure/index.js');
       const opts: MeasureOptions = {
         input: pkg,
         vs: o.vs,
-        handler: o.platform === 'gcf' ? (o.target ?? o.handler) : o.handler,
+        // Resolved once here through the app loader; measure() runs the specs it is given.
+        ...(await resolveMeasureHandlers({ input: pkg, vs: o.vs, handler: o.platform === 'gcf' ? (o.target ?? o.handler) : o.handler, platform: o.platform })),
         event: o.event,
         runs: o.runs,
         warmup: o.warmup,

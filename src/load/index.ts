@@ -4,8 +4,7 @@
 // prediction for the same inputs. Every instance, server and task root is gone when it returns.
 import { readEvent } from '../measure/index.js';
 import { findHandler } from '../measure/handlers.js';
-import { awsLaunch } from '../measure/launch.js';
-import { makeBase, removeBase, unpackInto } from '../measure/taskroot.js';
+import { awsLaunch, makeBase, removeBase, unpackInto } from '../sandbox/index.js';
 import { quantile, round } from '../measure/stats.js';
 import { UsageError, diag } from '../diagnostics.js';
 import { steadyState } from '../model/analytic.js';

@@ -8,12 +8,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { HandlerSpec } from '../types.js';
-import { lambdaEnv } from '../util/env.js';
-import { firstOf, postedOutput } from '../measure/instance.js';
-import type { LaunchSpec } from '../measure/launch.js';
-import { killInstance, startInstance, type Instance } from '../measure/proc.js';
-import { RuntimeApiServer, type InvocationTiming } from '../measure/runtime-api.js';
-import type { TaskRoot } from '../measure/taskroot.js';
+import { awaitInit, firstOf, killInstance, postedOutput, startRuntime, type Instance, type InvocationTiming, type LaunchSpec, type RuntimeApiServer, type RuntimeInstance, type TaskRoot } from '../sandbox/index.js';
 import type { InvokeKind, InvokeOutcome, TimelinePoint } from './types.js';
 
 export interface PoolOptions {
@@ -104,43 +99,28 @@ export class InstancePool {
     const id = this.nextId++;
     this.coldStarts++;
     const tmp = path.join(this.o.root.base, `tmp-${id}`);
-    let server: RuntimeApiServer;
+    let rt: RuntimeInstance;
     try {
       await fsp.mkdir(tmp, { recursive: true });
-      server = await RuntimeApiServer.start();
+      rt = await startRuntime(
+        this.o.spec,
+        { root: { dir: this.o.root.dir, tmp }, launch: this.o.launch, memoryMb: this.o.memoryMb, env: this.o.env },
+        { payload, timeoutMs: this.o.timeoutMs },
+      );
     } catch (e) {
       this.reserved--;
       return { kind: 'crash', cold: true, body: JSON.stringify({ errorType: 'Pool.StartFailed', errorMessage: (e as Error).message }) };
     }
-    const { spec, launch } = this.o;
-    const env = lambdaEnv({
-      taskRoot: this.o.root.dir,
-      handler: spec.handler,
-      memoryMb: this.o.memoryMb,
-      runtimeApi: server.address,
-      runtimeId: spec.runtimeId,
-      functionName: spec.functionName,
-      extra: { TMPDIR: tmp, ...launch.env, ...this.o.env },
-    });
-    // Queued before the spawn: the invoke is what starts the instance, and it is served on the first /next.
-    const first = server.invoke(payload, { timeoutMs: this.o.timeoutMs });
-    const proc = startInstance(launch.cmd, launch.args, { cwd: this.o.root.dir, env });
+    const { server, proc, first } = rt;
     if (proc.child.pid !== undefined) this.pids.push(proc.child.pid);
     const inst: PoolInstance = { id, state: 'starting', server, proc, tmp, invocations: 0 };
     this.instances.push(inst);
     this.reserved--;
     this.mark();
-    const init = await firstOf(
-      [
-        ['next', new Promise<void>((r) => server.onFirstNext(r))],
-        ['init-error', new Promise<void>((r) => server.onInitError(r))],
-        ['exit', proc.exited],
-      ],
-      { tag: 'init-timeout', ms: this.o.initTimeoutMs },
-    );
-    if (init.tag !== 'next') {
-      const kind: InvokeKind = init.tag === 'init-error' ? 'init-error' : init.tag === 'exit' ? 'crash' : 'init-timeout';
-      const body = init.tag === 'init-error' ? JSON.stringify(postedOutput(server.initError!)) : JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: proc.output.text(5) });
+    const init = await awaitInit(rt, this.o.initTimeoutMs);
+    if (init !== 'next') {
+      const kind: InvokeKind = init === 'exit' ? 'crash' : init;
+      const body = init === 'init-error' ? JSON.stringify(postedOutput(server.initError!)) : JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: proc.output.text(5) });
       await this.retire(inst);
       return { kind, cold: true, instance: id, body, serviceMs: performance.now() - proc.spawnedAt };
     }

@@ -2,12 +2,9 @@
 // GET /next; the cold event is queued before the spawn (the invoke is what starts a Lambda
 // instance), so it is handed out on that first /next.
 import path from 'node:path';
-import { lambdaEnv } from '../util/env.js';
-import { exitError, firstOf, postedError, postedOutput, readProfile, type InstanceContext, type InstanceRun } from './instance.js';
-import { awsLaunch } from './launch.js';
-import { killInstance, peakRssKb, startInstance, type Instance } from './proc.js';
+import { awaitInit, awsLaunch, exitError, firstOf, killInstance, peakRssKb, postedError, postedOutput, startRuntime, type Instance, type InvocationTiming } from '../sandbox/index.js';
+import { readProfile, type InstanceContext, type InstanceRun } from './instance.js';
 import { withoutImportTime } from './profile.js';
-import { RuntimeApiServer, type InvocationTiming } from './runtime-api.js';
 import { round } from './stats.js';
 import type { RunError } from './types.js';
 
@@ -32,42 +29,25 @@ export async function awsRun(ctx: InstanceContext): Promise<InstanceRun> {
     runtimeClient: launch.client,
     protocol: [],
   };
-  const server = await RuntimeApiServer.start();
-  const env = lambdaEnv({
-    taskRoot: root.dir,
-    handler: spec.handler,
-    memoryMb: opts.memoryMb,
-    runtimeApi: server.address,
-    runtimeId: spec.runtimeId,
-    functionName: spec.functionName,
-    extra: { TMPDIR: root.tmp, ...launch.env, ...opts.env },
-  });
-  const { cmd, args } = limits.wrap(launch.cmd, launch.args);
-  // The event is queued before the spawn, as on Lambda where the invoke is what starts the instance.
-  const cold = server.invoke(payload, { timeoutMs: ctx.timeoutMs });
-  const inst = startInstance(cmd, args, { cwd: root.dir, env, keepStderr: opts.profile && spec.runtime === 'python' });
-  limits.attach(inst.child.pid);
+  const { server, proc: inst, first: cold } = await startRuntime(
+    spec,
+    { root, launch, memoryMb: opts.memoryMb, env: opts.env, limits, keepStderr: opts.profile && spec.runtime === 'python' },
+    { payload, timeoutMs: ctx.timeoutMs },
+  );
   try {
-    const init = await firstOf(
-      [
-        ['next', new Promise<void>((r) => server.onFirstNext(r))],
-        ['init-error', new Promise<void>((r) => server.onInitError(r))],
-        ['exit', inst.exited],
-      ],
-      { tag: 'init-timeout', ms: ctx.initTimeoutMs },
-    );
-    if (init.tag === 'init-error') {
+    const init = await awaitInit({ server, proc: inst }, ctx.initTimeoutMs);
+    if (init === 'init-error') {
       // The runtime logs the error, posts it and exits: wait briefly so its output is complete.
       await firstOf([['exit', inst.exited]], { tag: 'exit', ms: 500 });
       run.error = postedError(server.initError!, 'init', 'init-error', inst);
       run.output = postedOutput(server.initError!);
       return run;
     }
-    if (init.tag === 'exit') {
+    if (init === 'exit') {
       run.error = exitError('crash', 'init', inst, 'before calling /next');
       return run;
     }
-    if (init.tag === 'init-timeout') {
+    if (init === 'init-timeout') {
       run.error = {
         kind: 'init-timeout',
         phase: 'init',

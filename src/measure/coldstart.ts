@@ -4,16 +4,14 @@
 // Every failure (bad event, corrupt zip, crash at init, timeout, missing interpreter) becomes a
 // RunError on the sample, with the runtime's output tail; nothing here can hang past its timeouts.
 import path from 'node:path';
-import { findHandlerFile, handlerCandidates } from '../app/handler-string.js';
 import { emptySample } from './sample.js';
 import type { HandlerSpec } from '../types.js';
 import { awsRun } from './aws.js';
 import { gcfRun } from './gcf.js';
 import type { ColdStartOptions, InstanceContext, ProtocolStep } from './instance.js';
-import { prepareLimits } from './limits.js';
+import { prepareLimits, makeBase, removeBase, unpackInto, type TaskRoot } from '../sandbox/index.js';
 import { round } from './stats.js';
-import { makeBase, removeBase, unpackInto, type TaskRoot } from './taskroot.js';
-import type { Platform, Profile, RunError, RuntimeClientKind, Sample } from './types.js';
+import type { Profile, RunError, RuntimeClientKind, Sample } from './types.js';
 
 export type { ColdStartOptions, ProtocolStep } from './instance.js';
 
@@ -32,7 +30,7 @@ export interface ColdStartResult extends Sample {
 
 export async function coldStart(
   pkg: string,
-  handler: HandlerSpec | string,
+  spec: HandlerSpec,
   event: unknown,
   opts: ColdStartOptions = {},
 ): Promise<ColdStartResult> {
@@ -59,7 +57,6 @@ export async function coldStart(
       return result;
     }
     result.unpackMs = round(root.unpackMs);
-    const spec = typeof handler === 'string' ? await specFor(handler, root.dir, opts.platform) : handler;
     const ctx: InstanceContext = {
       spec,
       root,
@@ -95,21 +92,3 @@ export function eventPayload(event: unknown): string | RunError {
     return { kind: 'invalid-event', message: `the event cannot be serialised to JSON: ${(e as Error).message}` };
   }
 }
-
-/** A bare handler string: Python when its module file exists, else Node. */
-async function specFor(handler: string, dir: string, platform: Platform | undefined): Promise<HandlerSpec> {
-  const hit = await findHandlerFile(dir, handlerCandidates(handler, ['python', 'nodejs']));
-  const runtime = hit?.runtime ?? 'nodejs';
-  const dot = handler.lastIndexOf('.');
-  return {
-    handler,
-    file: hit?.file ?? '',
-    exportName: hit?.exportName ?? (platform === 'gcf' ? handler : handler.slice(dot + 1)),
-    runtime,
-    style: platform === 'gcf' ? 'gcf' : 'aws',
-    source: '--handler',
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-

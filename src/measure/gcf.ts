@@ -4,10 +4,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { lambdaEnv } from '../util/env.js';
-import { exitError, firstOf, readProfile, type InstanceContext, type InstanceRun } from './instance.js';
-import { gcfLaunch } from './launch.js';
-import { killInstance, peakRssKb, startInstance, type Instance } from './proc.js';
+import { exitError, firstOf, gcfLaunch, killInstance, peakRssKb, startGcf, type Instance } from '../sandbox/index.js';
+import { readProfile, type InstanceContext, type InstanceRun } from './instance.js';
 import { round } from './stats.js';
 import type { RunError } from './types.js';
 
@@ -81,14 +79,8 @@ export async function gcfRun(ctx: InstanceContext): Promise<InstanceRun> {
     runtimeClient: launch.client,
     protocol: [],
   };
-  // GCF's own variables instead of Lambda's; the clean base environment is the same.
-  const env = lambdaEnv({ taskRoot: root.dir, handler: spec.handler, memoryMb: opts.memoryMb, extra: {} });
-  for (const k of Object.keys(env)) if (k.startsWith('AWS_') || k.startsWith('LAMBDA_') || k === '_HANDLER') delete env[k];
-  Object.assign(env, { K_SERVICE: spec.functionName ?? 'faaslight-local', K_REVISION: '1', FUNCTION_TARGET: spec.exportName, TMPDIR: root.tmp }, launch.env, opts.env);
-  const { cmd, args } = limits.wrap(launch.cmd, launch.args);
-  const inst = startInstance(cmd, args, { cwd: root.dir, env, extraFds: 1 });
+  const inst = startGcf(spec, { root, launch, memoryMb: opts.memoryMb, env: opts.env, limits });
   let listenedAt: number | null = null;
-  limits.attach(inst.child.pid);
   try {
     const init = await firstOf([['listening', listening(inst)], ['exit', inst.exited]], { tag: 'init-timeout', ms: ctx.initTimeoutMs });
     if (init.tag === 'exit') {

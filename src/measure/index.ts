@@ -1,27 +1,21 @@
 // `measure`: N fresh instances per package, A and B interleaved (A B A B …) after warm-up pairs,
 // so slow drifts of a shared machine hit both sides alike. Returns one JSON-serialisable result
 // that the CLI, the batch runner and the HTML report all read.
-import { spawnSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import { diag, UsageError } from '../diagnostics.js';
-import type { Diagnostic, HandlerSpec } from '../types.js';
+import type { Diagnostic } from '../types.js';
+import { assertPackage } from './handlers.js';
 import { coldStart, DEFAULT_INIT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, type ColdStartResult } from './coldstart.js';
-import { findHandler } from './handlers.js';
-import { DEFAULT_PYTHON, resolveRuntimeClient } from './launch.js';
-import { prepareLimits } from './limits.js';
+import { DEFAULT_PYTHON, prepareLimits, pythonVersion, resolveRuntimeClient } from '../sandbox/index.js';
 import { bootstrapRatioCI, summarize } from './stats.js';
-import { isZip, makeBase, removeBase, unpackInto } from './taskroot.js';
 import type { Comparison, MeasureOptions, MeasureResult, PackageMeasurement, PackageSummary, RuntimeClientKind, Sample } from './types.js';
 
 export * from './types.js';
 export { coldStart, type ColdStartOptions, type ColdStartResult } from './coldstart.js';
-export { RuntimeApiServer } from './runtime-api.js';
-export { findHandlers, findHandler } from './handlers.js';
+export { findHandlers, findHandler, resolveMeasureHandlers, type HandlerQuery } from './handlers.js';
 export { bootstrapRatioCI, median, quantile, summarize, seededRandom } from './stats.js';
 export { formatMeasureText } from './report.js';
-export { findRic, ricCacheDir } from './launch.js';
-export { lambdaVcpus, prepareLimits } from './limits.js';
 
 export const DEFAULT_RUNS = 10;
 
@@ -40,40 +34,6 @@ export async function readEvent(file: string | undefined): Promise<{ payload: st
     throw new UsageError(`the event file ${file} is not JSON: ${(e as Error).message}`);
   }
   return { payload: text, label: file };
-}
-
-/** The handler of a folder or a zip (a zip is extracted once, into a temporary folder, to look inside). */
-async function handlerOf(input: string, opts: MeasureOptions): Promise<HandlerSpec> {
-  const st = await fsp.stat(input).catch(() => undefined);
-  if (!st) throw new UsageError(`package not found: ${input}`, diag('FL001', 'error', `package not found: ${input}`));
-  const target = opts.platform === 'gcf' ? opts.handler : undefined;
-  const handler = opts.platform === 'gcf' ? undefined : opts.handler;
-  if (!isZip(input)) return findHandler(input, handler, target);
-  const base = await makeBase();
-  try {
-    const root = await unpackInto(base, input).catch((e: Error) => e);
-    if (root instanceof Error) {
-      // With the handler named, every run reports the unpack error itself (and an A/B still measures the other side).
-      if (opts.handler) return unresolvedSpec(opts.handler, opts.platform === 'gcf');
-      throw new UsageError(`cannot open the zip ${input}: ${root.message}`);
-    }
-    return await findHandler(root.dir, handler, target);
-  } finally {
-    await removeBase(base);
-  }
-}
-
-/** A handler we could not look up (unreadable zip): runs will fail at unpack and say why. */
-function unresolvedSpec(handler: string, gcf: boolean): HandlerSpec {
-  const dot = handler.lastIndexOf('.');
-  return {
-    handler,
-    file: '',
-    exportName: gcf ? handler : handler.slice(dot + 1),
-    runtime: 'nodejs', // replaced by the other package's runtime when there is one
-    style: gcf ? 'gcf' : 'aws',
-    source: '--handler (package unreadable)',
-  };
 }
 
 export function packageSummary(samples: Sample[]): PackageSummary {
@@ -101,11 +61,6 @@ export function canonicalJson(v: unknown): string {
 function toSample(r: ColdStartResult): Sample {
   const { protocol: _p, taskRoot: _t, profile: _pr, ...sample } = r;
   return sample;
-}
-
-function pythonVersion(python: string): string | undefined {
-  const r = spawnSync(python, ['-S', '-c', 'import sys; print(sys.version.split()[0])'], { encoding: 'utf8', timeout: 5000, env: { PATH: process.env.PATH ?? '' } });
-  return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
 export function compare(a: PackageMeasurement, b: PackageMeasurement, seed: number): Comparison | undefined {
@@ -155,9 +110,8 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
 
   const inputs: { label: 'A' | 'B'; input: string }[] = [{ label: 'A', input: opts.input }];
   if (opts.vs) inputs.push({ label: 'B', input: opts.vs });
-  const handlers = await Promise.all(inputs.map((i) => handlerOf(i.input, opts)));
-  const known = handlers.find((h) => !h.source.endsWith('(package unreadable)'));
-  for (const h of handlers) if (known && h.source.endsWith('(package unreadable)')) h.runtime = known.runtime;
+  for (const i of inputs) await assertPackage(i.input);
+  const handlers = inputs.map((_, k) => (k === 0 ? opts.handler : (opts.vsHandler ?? opts.handler)));
   const runtime = handlers[0].runtime;
   if (handlers.some((h) => h.runtime !== runtime)) throw new UsageError(`A and B have different runtimes (${handlers.map((h) => h.runtime).join(' vs ')})`);
   if (platform === 'gcf' && runtime !== 'nodejs') throw new UsageError('--platform gcf measures Node.js functions only (the Python Functions Framework is not bundled)');

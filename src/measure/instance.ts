@@ -1,13 +1,10 @@
 // What every platform's instance runner shares: the context it gets, the run it returns, and the
-// helpers that turn races, exits and posted errors into data.
+// init profile it reads back (the instance itself is started by src/sandbox).
 import { promises as fsp } from 'node:fs';
 import type { HandlerSpec } from '../types.js';
-import type { Limits } from './limits.js';
-import type { Instance } from './proc.js';
+import type { Instance, Limits, TaskRoot } from '../sandbox/index.js';
 import { nodeProfile, pythonProfile, type RawFrame } from './profile.js';
-import type { PostedResult } from './runtime-api.js';
-import type { TaskRoot } from './taskroot.js';
-import type { Profile, RunError, RunErrorKind, RuntimeClientChoice, RuntimeClientKind, Platform } from './types.js';
+import type { Platform, Profile, RunError, RuntimeClientChoice, RuntimeClientKind } from './types.js';
 
 export interface ColdStartOptions {
   platform?: Platform;
@@ -59,60 +56,6 @@ export interface InstanceContext {
   initTimeoutMs: number;
   limits: Limits;
   opts: ColdStartOptions;
-}
-
-type Outcome<T extends string> = { tag: T; value?: unknown };
-
-/** Resolves with the first settled tag; timers are cleared so nothing keeps the process alive. */
-export async function firstOf<T extends string>(
-  items: (readonly [T, Promise<unknown>])[],
-  timeout?: { tag: T; ms: number },
-): Promise<Outcome<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const racers = items.map(([tag, p]) => p.then((value) => ({ tag, value })));
-  if (timeout) racers.push(new Promise((r) => (timer = setTimeout(() => r({ tag: timeout.tag, value: undefined }), timeout.ms))));
-  try {
-    return await Promise.race(racers);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export function exitError(kind: RunErrorKind, phase: RunError['phase'], inst: Instance, what: string): RunError {
-  if (inst.spawnError) {
-    return { kind: 'spawn', phase, message: `cannot start the runtime: ${inst.spawnError.message}`, stderrTail: inst.output.text() };
-  }
-  const how = inst.exit?.signal ? `was killed by ${inst.exit.signal}` : `exited with code ${inst.exit?.code}`;
-  return {
-    kind,
-    phase,
-    message: `the runtime ${how} ${what}`,
-    exitCode: inst.exit?.code ?? null,
-    signal: inst.exit?.signal ?? null,
-    stderrTail: inst.output.text(),
-  };
-}
-
-/** Output of an invoke: the parsed response, or the error object without its trace (traces differ by path). */
-export function postedOutput(p: PostedResult): unknown {
-  let body: unknown = p.body;
-  try {
-    body = JSON.parse(p.body);
-  } catch {
-    // Not JSON: kept as the raw text.
-  }
-  if (p.kind === 'error' && body && typeof body === 'object') {
-    const { errorType, errorMessage } = body as { errorType?: string; errorMessage?: string };
-    return { errorType: errorType ?? p.errorType, errorMessage };
-  }
-  return body;
-}
-
-export function postedError(p: PostedResult, phase: RunError['phase'], kind: RunErrorKind, inst: Instance): RunError {
-  const out = postedOutput(p) as { errorType?: string; errorMessage?: string } | string;
-  const errorType = typeof out === 'object' && out ? out.errorType : p.errorType;
-  const message = typeof out === 'object' && out ? `${out.errorType}: ${out.errorMessage}` : String(out);
-  return { kind, phase, message, errorType, stderrTail: inst.output.text() };
 }
 
 export async function readProfile(

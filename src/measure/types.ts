@@ -2,35 +2,12 @@
 // the same shapes, so everything here is plain JSON (no Maps, no Dates, no functions) and general
 // enough for a sample that came from a real cloud invoke instead of the local environment.
 import type { Diagnostic, HandlerSpec, Runtime } from '../types.js';
+import type { CpuLimit, RunError, RuntimeClientChoice, RuntimeClientKind } from '../sandbox/index.js';
 import type { RatioInterval, Summary } from './stats.js';
 
 export type Platform = 'aws' | 'gcf';
-/** What ran the handler: the real AWS Node runtime client, our built-in Node bootstrap, the Python bootstrap, or the Functions Framework. */
-export type RuntimeClientKind = 'ric' | 'builtin' | 'python' | 'functions-framework';
-export type RuntimeClientChoice = 'auto' | 'ric' | 'builtin';
+export type { CpuLimit, RunError, RunErrorKind, RuntimeClientChoice, RuntimeClientKind } from '../sandbox/types.js';
 
-export type RunErrorKind =
-  | 'invalid-event' // the event is not JSON: nothing was started
-  | 'unpack' // corrupt zip, zip-slip entry, unreadable folder
-  | 'spawn' // the runtime binary could not be started (missing python …)
-  | 'init-error' // the runtime posted /runtime/init/error (handler threw at load, handler not found …)
-  | 'init-timeout' // the runtime never called /next (or never listened, for GCF) within the init timeout
-  | 'handler-error' // the runtime posted /invocation/{id}/error, or the HTTP function answered ≥ 500
-  | 'timeout' // the handler did not answer within --timeout: the process was killed
-  | 'crash'; // the process exited before answering
-
-export interface RunError {
-  kind: RunErrorKind;
-  message: string;
-  /** Lambda's errorType ("Runtime.ImportModuleError", "TypeError" …) when the runtime reported one. */
-  errorType?: string;
-  /** Which invoke failed: the cold one or the warm one. */
-  phase?: 'unpack' | 'init' | 'invoke' | 'warm';
-  exitCode?: number | null;
-  signal?: string | null;
-  /** Last lines of the runtime's stderr (and stdout), for the report. */
-  stderrTail?: string;
-}
 
 /** One fresh instance: unpack → spawn → init → cold invoke → warm invoke → kill. Times in ms. */
 export interface Sample {
@@ -146,13 +123,6 @@ export interface Comparison {
   verdict: string;
 }
 
-export interface CpuLimit {
-  /** What was actually applied to the runtime processes. */
-  applied: 'none' | 'cgroup-v2' | 'cgroup-v1' | 'taskset';
-  /** vCPU share Lambda would give at this memory size (memory / 1769 MB). */
-  vcpus?: number;
-  detail: string;
-}
 
 export interface MeasureResult {
   /** Lets `faaslight report` (and other readers) tell this file from the other results. */
@@ -219,8 +189,13 @@ export interface MeasureOptions {
   input: string;
   /** Second package to compare against (B). */
   vs?: string;
-  /** Handler string; found the way `optimize` finds handlers when absent. */
-  handler?: string;
+  /**
+   * The handler A runs, resolved once by the caller: the app loader's spec (optimize, batch), or
+   * resolveMeasureHandlers for a bare package and handler string (the `measure` command).
+   */
+  handler: HandlerSpec;
+  /** The handler B runs, when it is not `handler`. */
+  vsHandler?: HandlerSpec;
   /** Path of the event JSON file (default: an empty object). */
   event?: string;
   runs?: number;
@@ -233,7 +208,7 @@ export interface MeasureOptions {
   /** Runtime must call /next (or listen) within this (default 10 s, Lambda's init limit). */
   initTimeoutMs?: number;
   runtimeClient?: RuntimeClientChoice;
-  /** Python interpreter (default /usr/bin/python3, run with -S). */
+  /** Python interpreter (run with -S; default DEFAULT_PYTHON of src/sandbox/python.ts). */
   python?: string;
   profile?: boolean;
   seed?: number;

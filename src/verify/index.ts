@@ -1,4 +1,3 @@
 export { verify, verifyDiagnostics, sameOutcome, fallbackLoads } from './verify.js';
-export { runHandler, harnessCommand, parseResult, type HarnessOutcome, type RunOptions } from './run.js';
 export { expandEvents, eventLabels } from './events.js';
-export { runtimeFile, faaslightRoot } from './harness.js';
+export type { HarnessOutcome } from '../sandbox/index.js';

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { diag } from '../diagnostics.js';
 import type { Diagnostic, HandlerSpec, InvokeOutcome, VerifyEventResult, VerifyResult } from '../types.js';
 import { eventLabels } from './events.js';
-import { HARNESS_ERROR, runHandler, TIMEOUT_ERROR, type RunOptions } from './run.js';
+import { HARNESS_ERROR, runHandler, TIMEOUT_ERROR, type RunOptions } from '../sandbox/index.js';
 
 const FALLBACK_LINE = /^faaslight: fallback load (.+)$/;
 

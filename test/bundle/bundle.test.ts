@@ -13,7 +13,7 @@ import { verify } from '../../src/verify/index.js';
 import { positionalUse } from '../../src/lang/js/bundle/index.js';
 import { readFallbackIndex } from '../../src/package/index.js';
 import { cleanEnv } from '../../src/util/env.js';
-import { lambdaV8Flags } from '../../src/measure/launch.js';
+import { lambdaV8Flags } from '../../src/sandbox/index.js';
 import { repo } from '../graph/helpers.js';
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'faaslight-bundle-')));

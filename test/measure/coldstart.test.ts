@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { coldStart, type ColdStartOptions, type ColdStartResult } from '../../src/measure/coldstart.js';
-import { findRic } from '../../src/measure/launch.js';
+import { findRic } from '../../src/sandbox/index.js';
+import type { HandlerSpec } from '../../src/types.js';
 import { writeRawZip } from './zip-helper.js';
 
 const FIX = path.resolve(__dirname, '../../fixtures/measure');
@@ -14,8 +15,24 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'faaslight-measure-test-'));
 const seenRoots: string[] = [];
 const NEXT = 'GET /2018-06-01/runtime/invocation/next 200';
 
+/**
+ * The spec the app loader would give for these fixtures: Python for the python-* packages, a GCF target
+ * with --platform gcf. The handler need not exist (a missing one is an init error of the runtime).
+ */
+function specOf(pkg: string, handler: string, platform: ColdStartOptions['platform']): HandlerSpec {
+  const gcf = platform === 'gcf';
+  return {
+    handler,
+    file: '',
+    exportName: gcf ? handler : handler.slice(handler.lastIndexOf('.') + 1),
+    runtime: path.basename(pkg).startsWith('python') ? 'python' : 'nodejs',
+    style: gcf ? 'gcf' : 'aws',
+    source: '--handler',
+  };
+}
+
 async function run(pkg: string, handler: string, event: unknown, opts: ColdStartOptions = {}): Promise<ColdStartResult> {
-  const r = await coldStart(pkg, handler, event, { runtimeClient: 'builtin', ...opts });
+  const r = await coldStart(pkg, specOf(pkg, handler, opts.platform), event, { runtimeClient: 'builtin', ...opts });
   if (r.taskRoot) seenRoots.push(r.taskRoot);
   return r;
 }

@@ -8,7 +8,14 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { registerMeasure } from '../../src/cli/measure.js';
 import { cliOf } from '../../src/cli/output.js';
 import { UsageError } from '../../src/diagnostics.js';
-import { canonicalJson, measure, type MeasureOptions, type ProgressEvent } from '../../src/measure/index.js';
+import {
+  canonicalJson,
+  measure as measureSpecs,
+  resolveMeasureHandlers,
+  type HandlerQuery,
+  type MeasureOptions,
+  type ProgressEvent,
+} from '../../src/measure/index.js';
 import { writeRawZip } from './zip-helper.js';
 
 const FIX = path.resolve(__dirname, '../../fixtures/measure');
@@ -17,7 +24,13 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'faaslight-measure-cli-'));
 const eventFile = path.join(tmp, 'event.json');
 writeFileSync(eventFile, '{"k": "v"}');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const base: Partial<MeasureOptions> = { runs: 2, warmup: 0, runtimeClient: 'builtin', event: eventFile };
+/** What the `measure` command does: resolve the handlers of the packages once, then measure those specs. */
+type Query = Omit<MeasureOptions, 'handler' | 'vsHandler'> & Pick<HandlerQuery, 'handler'>;
+const base: Partial<Query> = { runs: 2, warmup: 0, runtimeClient: 'builtin', event: eventFile };
+async function measure(o: Query) {
+  const { handler, ...rest } = o;
+  return measureSpecs({ ...rest, ...(await resolveMeasureHandlers({ input: o.input, vs: o.vs, handler, platform: o.platform })) });
+}
 
 describe('measure()', () => {
   test('A/A: interleaved A B A B, summaries, interval, identical outputs, JSON-serialisable', async () => {
@@ -103,7 +116,7 @@ describe('measure()', () => {
   ])('usage error: $name', async ({ opts, msg }) => {
     const badEvent = path.join(tmp, 'bad.json');
     writeFileSync(badEvent, '{nope');
-    const o = { ...base, input: fx('node-cjs'), ...opts } as MeasureOptions;
+    const o = { ...base, input: fx('node-cjs'), ...opts } as Query;
     if (o.event === 'BAD') o.event = badEvent;
     const err = await measure(o).catch((e) => e);
     expect(err).toBeInstanceOf(UsageError);

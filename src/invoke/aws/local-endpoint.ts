@@ -1,7 +1,7 @@
 // A local AWS Lambda API (REST, 2015-03-31) on 127.0.0.1: the subset `faaslight invoke` uses —
 // CreateFunction, UpdateFunctionCode, UpdateFunctionConfiguration, GetFunction,
 // GetFunctionConfiguration, Invoke (LogType Tail), DeleteFunction — served on top of the local
-// Runtime API environment of src/measure, so the real AWS SDK drives real local cold starts.
+// Runtime API environment of src/sandbox, so the real AWS SDK drives real local cold starts.
 // Instances follow Lambda's rules: an invoke takes an idle instance of the current configuration
 // (warm) or starts a new one (cold: fresh task root, new process, Init Duration reported); any code
 // or configuration change retires every instance, so the next invoke is a real cold start.
@@ -13,15 +13,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { runtimeOf } from '../../app/handler-string.js';
-import { firstOf } from '../../measure/instance.js';
-import { awsLaunch } from '../../measure/launch.js';
-import { prepareLimits, type Limits } from '../../measure/limits.js';
-import { killInstance, peakRssKb, startInstance, type Instance } from '../../measure/proc.js';
-import { RuntimeApiServer, type InvocationTiming } from '../../measure/runtime-api.js';
+import { awaitInit, awsLaunch, firstOf, killInstance, makeBase, peakRssKb, prepareLimits, removeBase, startRuntime, unpackInto, type Instance, type InvocationTiming, type Limits, type RuntimeApiServer } from '../../sandbox/index.js';
 import { round } from '../../measure/stats.js';
-import { makeBase, removeBase, unpackInto } from '../../measure/taskroot.js';
 import type { RuntimeClientChoice } from '../../measure/types.js';
-import { lambdaEnv } from '../../util/env.js';
 import type { HandlerSpec } from '../../types.js';
 
 const API = '/2015-03-31/functions';
@@ -367,8 +361,6 @@ export class LocalLambdaEndpoint {
       functionName: cfg.FunctionName,
     };
     const base = await makeBase();
-    const server = await RuntimeApiServer.start();
-    const limits = prepareLimits({ memoryMb: cfg.MemorySize });
     const logs: string[] = [];
     const fail = (errorType: string, message: string) => ({
       status: 'error' as const,
@@ -381,48 +373,34 @@ export class LocalLambdaEndpoint {
     try {
       root = await unpackInto(base, fn.zipPath);
     } catch (e) {
-      await server.close();
-      limits.dispose();
       await removeBase(base);
       throw e;
     }
+    const limits = prepareLimits({ memoryMb: cfg.MemorySize });
     const launch = awsLaunch(spec, { runtimeClient: this.opts.runtimeClient ?? 'auto', python: this.opts.python, memoryMb: cfg.MemorySize });
-    const env = lambdaEnv({
-      taskRoot: root.dir,
-      handler: spec.handler,
-      functionName: cfg.FunctionName,
-      memoryMb: cfg.MemorySize,
-      runtimeApi: server.address,
-      runtimeId: cfg.Runtime,
-      extra: { TMPDIR: root.tmp, ...launch.env, ...cfg.Environment.Variables },
-    });
-    pending.p = server.invoke(payload, { timeoutMs, requestId, functionArn: cfg.FunctionArn });
-    const { cmd, args } = limits.wrap(launch.cmd, launch.args);
-    const proc = startInstance(cmd, args, { cwd: root.dir, env });
-    limits.attach(proc.child.pid);
+    const rt = await startRuntime(
+      spec,
+      { root, launch, memoryMb: cfg.MemorySize, env: cfg.Environment.Variables, limits },
+      { payload, timeoutMs, requestId, functionArn: cfg.FunctionArn },
+    );
+    const { server, proc } = rt;
+    pending.p = rt.first;
     proc.child.stdout?.on('data', (c: Buffer) => logs.push(c.toString('utf8')));
     proc.child.stderr?.on('data', (c: Buffer) => logs.push(c.toString('utf8')));
     const inst: LocalInstance = { generation: fn.generation, state: 'busy', server, proc, base, limits, logs };
     fn.instances.add(inst);
     const initTimeoutMs = this.opts.initTimeoutMs ?? 10_000;
-    const init = await firstOf(
-      [
-        ['next', new Promise<void>((r) => server.onFirstNext(r))],
-        ['init-error', new Promise<void>((r) => server.onInitError(r))],
-        ['exit', proc.exited],
-      ],
-      { tag: 'init-timeout', ms: initTimeoutMs },
-    );
+    const init = await awaitInit(rt, initTimeoutMs);
     const initMs = round(performance.now() - proc.spawnedAt);
-    if (init.tag === 'next') return { inst, initMs: round(server.firstNextAt! - proc.spawnedAt) };
-    if (init.tag === 'init-error') {
+    if (init === 'next') return { inst, initMs: round(server.firstNextAt! - proc.spawnedAt) };
+    if (init === 'init-error') {
       await firstOf([['exit', proc.exited]], { tag: 'exit', ms: 500 });
       const posted = server.initError!;
       const errorType = posted.errorType ?? 'Runtime.Unknown';
       // Lambda retries a failed init inside the invoke: the time is the invoke's Duration, with no Init Duration.
       return { inst, failure: { status: 'error', body: posted.body, errorType, durationMs: initMs, keep: false } };
     }
-    if (init.tag === 'exit')
+    if (init === 'exit')
       return { inst, failure: { ...fail('Runtime.ExitError', `RequestId: ${requestId} Error: Runtime exited with error: exit status ${proc.exit?.code ?? proc.exit?.signal}`), durationMs: initMs } };
     return { inst, failure: { ...fail('Sandbox.Timedout', `RequestId: ${requestId} Error: Init timed out after ${initTimeoutMs} ms`), durationMs: initMs } };
   }

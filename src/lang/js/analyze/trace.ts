@@ -6,8 +6,7 @@ import type { Diagnostic, HandlerSpec, TraceResult } from '../../../types.js';
 import { comparePaths } from '../../../util/files.js';
 import { isInside, rel } from '../../../util/paths.js';
 import { eventLabels } from '../../../verify/events.js';
-import { runtimeFile } from '../../../verify/harness.js';
-import { runHandler, type RunOptions } from '../../../verify/run.js';
+import { runtimeFile, runHandler, type RunOptions } from '../../../sandbox/index.js';
 
 export interface TraceRun extends TraceResult {
   /** FL105 for each handler that throws at init. */

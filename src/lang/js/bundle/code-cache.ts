@@ -6,11 +6,10 @@
 // the code sees exactly what it saw in the file's place. V8 rejects a cache made by another V8 build
 // or with other flags (it checks version, flags and source hash) and then simply compiles; a Node 20
 // without vm's main-context loader for import() gets the bundle through Module#_compile, no cache.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { lambdaEnv } from '../../../util/env.js';
+import { runNodeScript } from '../../../sandbox/index.js';
 import { abs } from '../../../util/paths.js';
 
 export const BUNDLE_DIR = '.faaslight/bundle';
@@ -32,7 +31,7 @@ else {
 `;
 }
 
-// Run in a child with a clean Lambda-like environment, before the stubs are written (each root file still
+// Run in a sandbox child (clean Lambda-like environment, the runtime's flags), before the stubs are written (each root file still
 // holds its bundle): every root is compiled with vm.Script as the stub will compile it (same wrapped
 // source), the handlers are loaded (their init runs, so what init compiles is in the cache), then each
 // lazy root is loaded as its loader would load it, then the handlers run on the events given (what they
@@ -130,12 +129,13 @@ export function addCodeCache(
     resultFile,
   });
   const handler = roots.find((r) => r.kind === 'handler')?.file ?? roots[0]?.file ?? '';
-  const child = spawnSync(process.execPath, [...(runtime.nodeFlags ?? []), '-e', MAKE_CACHE, arg], {
-    cwd: outDir,
-    encoding: 'utf8',
-    stdio: ['ignore', 'ignore', 'pipe'], // user code may print: the result goes to a file
-    timeout: 60_000 + events.length * 10_000,
-    env: lambdaEnv({ taskRoot: outDir, handler, memoryMb: runtime.memoryMb }),
+  const child = runNodeScript(outDir, {
+    handler,
+    nodeFlags: runtime.nodeFlags,
+    source: MAKE_CACHE,
+    args: [arg],
+    memoryMb: runtime.memoryMb,
+    timeoutMs: 60_000 + events.length * 10_000,
   });
   let made: Record<string, { ran: boolean; bytes: number }> = {};
   try {

@@ -14,7 +14,7 @@ import { buildUnit } from './build.js';
 import { planUnits, type BundleUnit } from './units.js';
 import { addCodeCache, type CodeCacheKind, type CodeCacheResult } from './code-cache.js';
 import { writeZip } from '../../../package/zip.js';
-import { lambdaNodeFlags, runtimeV8Flags } from '../../../measure/launch.js';
+import { lambdaNodeFlags, runtimeV8Flags } from '../../../sandbox/index.js';
 
 export { planUnits, unbundleableReason, positionalUse, type BundleUnit, type BundlePlan } from './units.js';
 export { buildUnit, modulePreamble, ESM_REQUIRE_LINE } from './build.js';

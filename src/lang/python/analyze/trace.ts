@@ -1,27 +1,22 @@
-import { spawnSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FaaslightError } from '../../../diagnostics.js';
+import { runPythonScript, runtimeFile } from '../../../sandbox/index.js';
 import type { HandlerSpec, TraceResult } from '../../../types.js';
-import { cleanEnv } from '../../../util/env.js';
-
-const TRACE_PY = fileURLToPath(new URL('../../../../runtime/python/trace.py', import.meta.url));
 
 /**
- * `--trace` for Python: runs the original handler with /usr/bin/python3 -S and reports the package
+ * `--trace` for Python: runs the original handler in a sandbox child (python -S) and reports the package
  * files loaded at init and first loaded by each event (modules through sys.modules, data through open()).
  */
-export async function tracePythonApp(root: string, handler: HandlerSpec, eventFiles: string[], python = '/usr/bin/python3'): Promise<TraceResult> {
+export async function tracePythonApp(root: string, handler: HandlerSpec, eventFiles: string[], python?: string): Promise<TraceResult> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'fl-pytrace-'));
   const out = path.join(dir, 'trace.json');
   const module = handler.file.replace(/\.py$/, '').split('/').join('.');
-  const r = spawnSync(python, ['-S', '-B', TRACE_PY, out, root, module, handler.exportName, ...eventFiles.map((e) => path.resolve(e))], {
-    cwd: root,
-    env: cleanEnv(),
-    encoding: 'utf8',
-    timeout: 300_000,
+  const r = runPythonScript(root, {
+    python,
+    args: [runtimeFile('python/trace.py'), out, root, module, handler.exportName, ...eventFiles.map((e) => path.resolve(e))],
+    timeoutMs: 300_000,
   });
   const text = await fsp.readFile(out, 'utf8').catch(() => undefined);
   await fsp.rm(dir, { recursive: true, force: true });

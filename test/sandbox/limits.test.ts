@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { lambdaVcpus, prepareLimits } from '../../src/measure/limits.js';
+import { lambdaVcpus, prepareLimits } from '../../src/sandbox/index.js';
 
 test.each([
   [128, 0.072],

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HandlerSpec } from '../../src/types.js';
-import { runHandler, parseResult } from '../../src/verify/run.js';
+import { runHandler, parseResult } from '../../src/sandbox/index.js';
 
 const ROOT = path.resolve(__dirname, '../../fixtures/verify/harness');
 const PY = path.resolve(__dirname, '../../fixtures/verify/python');

@@ -1,3 +1,4 @@
+// The harnesses and bootstraps shipped in the package's runtime/ folder, found the same way from src/ and dist/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,3 @@ export function faaslightRoot(): string {
 export function runtimeFile(relPath: string): string {
   return path.join(faaslightRoot(), 'runtime', ...relPath.split('/'));
 }
-
-/** Python used for handlers: Debian's interpreter with -S, so only the package's own copies are importable. */
-export const PYTHON = '/usr/bin/python3';

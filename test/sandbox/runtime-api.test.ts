@@ -1,7 +1,7 @@
 // The Runtime API server against a plain HTTP client: what a runtime sees on each call.
 import http from 'node:http';
 import { afterEach, expect, test } from 'vitest';
-import { RuntimeApiServer } from '../../src/measure/runtime-api.js';
+import { RuntimeApiServer } from '../../src/sandbox/index.js';
 
 let server: RuntimeApiServer | undefined;
 afterEach(async () => {

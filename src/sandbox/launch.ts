@@ -6,21 +6,18 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { UsageError } from '../diagnostics.js';
 import { lambdaNodeMajor } from '../app/handler-string.js';
 import type { HandlerSpec } from '../types.js';
-import { DEFAULT_MEMORY_MB } from '../util/env.js';
+import { DEFAULT_MEMORY_MB } from './env.js';
+import { DEFAULT_PYTHON } from './python.js';
+import { runtimeFile } from './runtime-files.js';
 import type { RuntimeClientChoice, RuntimeClientKind } from './types.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** src/measure or dist/measure → the repository's runtime/ folder. */
-export const RUNTIME_DIR = path.resolve(here, '../../runtime');
-export const NODE_BOOTSTRAP = path.join(RUNTIME_DIR, 'node/bootstrap.cjs');
-export const NODE_PROFILE_HOOK = path.join(RUNTIME_DIR, 'node/profile-hook.cjs');
-export const GCF_LISTEN_HOOK = path.join(RUNTIME_DIR, 'node/gcf-listen.cjs');
-export const PYTHON_BOOTSTRAP = path.join(RUNTIME_DIR, 'python/bootstrap.py');
-export const DEFAULT_PYTHON = '/usr/bin/python3';
+export const NODE_BOOTSTRAP = runtimeFile('node/bootstrap.cjs');
+export const NODE_PROFILE_HOOK = runtimeFile('node/profile-hook.cjs');
+export const GCF_LISTEN_HOOK = runtimeFile('node/gcf-listen.cjs');
+export const PYTHON_BOOTSTRAP = runtimeFile('python/bootstrap.py');
 
 /** Where scripts/setup-ric.sh installs aws-lambda-ric. */
 export function ricCacheDir(): string {

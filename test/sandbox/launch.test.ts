@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { lambdaNodeFlags, lambdaV8Flags } from '../../src/measure/launch.js';
-import { harnessCommand } from '../../src/verify/run.js';
+import { lambdaNodeFlags, lambdaV8Flags, harnessCommand } from '../../src/sandbox/index.js';
 import type { HandlerSpec } from '../../src/types.js';
 
 const known = process.allowedNodeEnvironmentFlags.has('--experimental-require-module');

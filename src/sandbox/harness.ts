@@ -1,9 +1,12 @@
+// One handler, one event, one fresh process: the harness run that verify and trace use (runtime/node/invoke.cjs,
+// runtime/python/invoke.py). The handler's outcome comes back on a result line of stdout.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { HandlerSpec, InvokeOutcome } from '../types.js';
-import { lambdaEnv } from '../util/env.js';
-import { lambdaNodeFlags } from '../measure/launch.js';
-import { PYTHON, runtimeFile } from './harness.js';
+import { lambdaEnv } from './env.js';
+import { lambdaNodeFlags } from './launch.js';
+import { DEFAULT_PYTHON } from './python.js';
+import { runtimeFile } from './runtime-files.js';
 
 export const RESULT_PREFIX = '__FAASLIGHT_RESULT__';
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -17,6 +20,8 @@ export interface RunOptions {
   nodeArgs?: string[];
   /** Extra environment variables on top of the clean Lambda-like environment. */
   env?: Record<string, string>;
+  /** Interpreter of a Python handler (run with -S; default DEFAULT_PYTHON). */
+  python?: string;
 }
 
 export interface HarnessOutcome extends InvokeOutcome {
@@ -33,10 +38,11 @@ export function harnessCommand(
   handler: HandlerSpec,
   eventFile: string,
   nodeArgs: string[] = [],
+  python: string = DEFAULT_PYTHON,
 ): { command: string; args: string[] } {
   if (handler.runtime === 'python') {
     return {
-      command: PYTHON,
+      command: python,
       args: ['-S', runtimeFile('python/invoke.py'), taskRoot, handler.handler, eventFile, '--style', handler.style],
     };
   }
@@ -58,7 +64,7 @@ export function runHandler(
 ): Promise<HarnessOutcome> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const root = path.resolve(taskRoot);
-  const { command, args } = harnessCommand(root, handler, path.resolve(eventFile), opts.nodeArgs);
+  const { command, args } = harnessCommand(root, handler, path.resolve(eventFile), opts.nodeArgs, opts.python);
   const env = lambdaEnv({
     taskRoot: root,
     handler: handler.handler,
