@@ -7,6 +7,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { coldStart, type ColdStartOptions, type ColdStartResult } from '../../src/measure/coldstart.js';
 import { findRic } from '../../src/measure/launch.js';
 import { writeRawZip } from './zip-helper.js';
+import { skipWithout } from '../prereq.js';
 
 const FIX = path.resolve(__dirname, '../../fixtures/measure');
 const fx = (name: string) => path.join(FIX, name);
@@ -269,7 +270,7 @@ describe('profile', () => {
   });
 });
 
-describe.skipIf(!findRic())('the real runtime client (aws-lambda-ric)', () => {
+describe.skipIf(skipWithout(findRic() !== undefined, 'aws-lambda-ric built (scripts/setup-ric.sh)'))('the real runtime client (aws-lambda-ric)', () => {
   test.each([
     { pkg: 'node-cjs', handler: 'index.handler' },
     { pkg: 'node-esm', handler: 'index.handler' },

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cleanEnv } from '../../src/util/env.js';
+import { skipWithout } from '../prereq.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIX = path.join(ROOT, 'fixtures/report');
@@ -21,9 +22,7 @@ function cli(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-if (!fs.existsSync(CHROMIUM)) console.log(`report browser test skipped: ${CHROMIUM} missing (scripts/test-setup.mjs installs it with apt)`);
-
-describe.skipIf(!fs.existsSync(CHROMIUM))('HTML report in Chromium', () => {
+describe.skipIf(skipWithout(fs.existsSync(CHROMIUM), `${CHROMIUM} for the report browser test (installed with apt)`))('HTML report in Chromium', () => {
   let tmp: string;
   let report: string;
   let browser: Browser;
