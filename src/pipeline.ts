@@ -71,8 +71,10 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
     return text;
   };
   const entries = [...new Set(app.handlers.map((h) => h.file))];
+  const resolver = createResolver(app.root, { nodeVersion: nodeVersionFor(app.handlers[0]?.runtimeId, o.nodeVersion ?? app.config.nodeVersion) });
   job.graph = await stage(job, 'graph', () =>
     buildGraph(app.root, entries, {
+      resolver,
       files: app.files,
       readFile: readSource,
       cache: job.analyses,
@@ -110,7 +112,6 @@ export async function analyzeApp(options: JobOptions): Promise<Job> {
     return sites;
   });
 
-  const resolver = createResolver(app.root);
   const sizes = new Map<string, number>();
   const barrels = new Map<string, BarrelMap | undefined>();
   const barrel = (file: string): BarrelMap | undefined => {

@@ -5,7 +5,7 @@ import type { Diagnostic, FileAnalysis, ImportRecord, ModuleGraph, ModuleKind, P
 import { MAX_SOURCE_BYTES } from '../../../util/files.js';
 import { abs } from '../../../util/paths.js';
 import { createFileIndex, entersNodeModules, packageDirOf, type FileIndex } from './file-index.js';
-import { createResolver, type ResolveKind, type Resolver } from './resolve.js';
+import type { ResolveKind, Resolver } from './resolve.js';
 import { scanFile, type JsImportRecord } from './scan.js';
 
 export interface GraphOptions {
@@ -18,8 +18,8 @@ export interface GraphOptions {
   /** Package names kept whole (configuration "opaque"). */
   opaque?: string[];
   diagnostics: Diagnostic[];
-  /** Resolver to use (default: createResolver(root)). */
-  resolver?: Resolver;
+  /** Resolver with the target runtime's conditions: createResolver(root, { nodeVersion }). */
+  resolver: Resolver;
 }
 
 /** The key of the app's own code in `packages` when it has to be kept whole. */
@@ -56,7 +56,7 @@ function describe(r: ImportRecord): string {
  */
 export function buildGraph(root: string, entries: string[], opts: GraphOptions): ModuleGraph {
   const index = createFileIndex(opts.files);
-  const resolver = opts.resolver ?? createResolver(root);
+  const resolver = opts.resolver;
   const readFile = opts.readFile ?? defaultReader(root, opts.diagnostics);
   const cache = opts.cache ?? new Map<string, FileAnalysis>();
   const configOpaque = new Set(opts.opaque ?? []);
