@@ -55,7 +55,7 @@ function withDefaults(options: JobOptions): JobOptions {
 export async function analyzeApp(options: JobOptions): Promise<Job> {
   const job = createJob(withDefaults(options));
   const o = job.options;
-  const { app, diagnostics } = await stage(job, 'load', () => loadApp(o.input, { handlers: o.handlers, target: o.target, runtime: o.runtime }));
+  const { app, diagnostics } = await stage(job, 'load', () => loadApp(o.input, { handlers: o.handlers, target: o.target, runtime: o.runtime, followExternalLinks: o.followExternalLinks }));
   job.app = app;
   job.diagnostics.push(...diagnostics);
   if (app.runtime === 'python') return analyzePythonJob(job);

@@ -89,11 +89,27 @@ export function createResolver(root: string, opts: ResolverOptions): Resolver {
     }),
   };
   const cache = new Map<string, Resolution>();
+  const dirs = new Map<string, string>();
+  // Node resolves a module's requests from its real path: a linked file (a symlinked entry, a pnpm
+  // package reached through node_modules/<name>) looks up its relative and bare requests where it really is.
+  const realDir = (fromFile: string): string => {
+    let d = dirs.get(fromFile);
+    if (d === undefined) {
+      const p = abs(realRoot, fromFile);
+      try {
+        d = path.dirname(fs.realpathSync(p));
+      } catch {
+        d = path.dirname(p);
+      }
+      dirs.set(fromFile, d);
+    }
+    return d;
+  };
 
   return {
     resolve(fromFile, specifier, kind) {
       if (isBuiltin(specifier)) return { builtin: specifier };
-      const dir = path.dirname(abs(realRoot, fromFile));
+      const dir = realDir(fromFile);
       const key = `${kind}\0${dir}\0${specifier}`;
       let hit = cache.get(key);
       if (!hit) {
