@@ -14,13 +14,17 @@ import { abs, rel } from '../util/paths.js';
 export interface LinkedFiles {
   files: string[];
   bytes: number;
+  /** The listing's diagnostics, its FL007 for each link leaving the app replaced by the decision taken here. */
   diagnostics: Diagnostic[];
 }
 
 export async function checkLinks(root: string, listing: FileListing, followExternal: boolean): Promise<LinkedFiles> {
   const realRoot = await fsp.realpath(root);
-  const diagnostics: Diagnostic[] = [];
-  const outside = listing.symlinks.filter((l) => l.outside && fs.existsSync(l.target));
+  // A dangling link's target is its raw text (maybe relative): only a resolved, absolute one exists.
+  const resolved = (t: string) => path.isAbsolute(t) && fs.existsSync(t);
+  const outside = listing.symlinks.filter((l) => l.outside && resolved(l.target));
+  const decided = new Set(outside.map((l) => l.path));
+  const diagnostics = listing.diagnostics.filter((d) => !(d.id === 'FL007' && d.file !== undefined && decided.has(d.file)));
   if (outside.length && !followExternal) {
     const names = outside.map((l) => `${l.path} -> ${l.target}`);
     const message = `symlink${names.length > 1 ? 's' : ''} leaving the app: ${names.join(', ')}; the deployed package would not have ${names.length > 1 ? 'their targets' : 'its target'}. Copy the target into the app, remove the link, or pass --follow-external-links to package a copy`;
@@ -37,7 +41,7 @@ export async function checkLinks(root: string, listing: FileListing, followExter
     bytes += below.reduce((s, b) => s + b.size, 0);
   }
   for (const l of listing.symlinks) {
-    if (l.outside || !fs.existsSync(l.target) || !(await fsp.stat(l.target)).isDirectory()) continue;
+    if (l.outside || !resolved(l.target) || !(await fsp.stat(l.target)).isDirectory()) continue;
     const parents = await realParents(realRoot, l.path);
     if (parents.includes(l.target))
       diagnostics.push(

@@ -46,8 +46,7 @@ export async function loadApp(
 
   const listing = await listFiles(root);
   const linked = await checkLinks(root, listing, opts.followExternalLinks === true);
-  // listFiles' own FL007 for a link leaving the app is replaced by checkLinks' (error, or copy when allowed).
-  diagnostics.push(...listing.diagnostics.filter((d) => !(d.id === 'FL007' && listing.symlinks.some((l) => l.outside && l.path === d.file && !/^dangling/.test(d.message)))), ...linked.diagnostics);
+  diagnostics.push(...linked.diagnostics);
 
   const handlers: HandlerSpec[] = [];
   for (const seed of found.seeds) {

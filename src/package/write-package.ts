@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diag, FaaslightError, UsageError } from '../diagnostics.js';
 import type { Diagnostic, PackageResult, PackageStats, Runtime } from '../types.js';
-import { abs, isInside, requestFrom } from '../util/paths.js';
+import { abs, isInside, rel as relativeTo, requestFrom } from '../util/paths.js';
 import { NAMES_FILE, storedNames, writeFallbackStore } from './fallback-store.js';
 import { injectShimLine } from './shim-line.js';
 import { listTree, writeZip } from './zip.js';
@@ -141,7 +141,7 @@ function linkMap(root: string) {
         const p = abs(root, next);
         if (fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) {
           const target = fs.realpathSync(p);
-          if (isInside(root, target)) real = relTo(root, target);
+          if (isInside(root, target)) real = relativeTo(root, target);
         }
         prefixes.set(next, real);
       }
@@ -152,8 +152,6 @@ function linkMap(root: string) {
   }
   return { realOf, links };
 }
-
-const relTo = (root: string, p: string) => path.relative(root, p).split(path.sep).join('/');
 
 /** Runs `fn` over `items`, at most `n` at a time. */
 async function eachLimited<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
