@@ -82,6 +82,13 @@ describe('links inside the app are kept', () => {
     await extractZip(`${out}.zip`, unzipped);
     expect(fs.lstatSync(path.join(unzipped, 'node_modules/a')).isSymbolicLink()).toBe(true);
     expect(answer(unzipped)).toEqual(expected);
+    // The safety net still works through the links: a stripped file a package asks for from its real
+    // folder is restored from the fallback store.
+    const parent = fs.realpathSync(path.join(out, 'node_modules/a/index.js'));
+    const script = `const m = require('node:module'); require(${JSON.stringify(path.join(out, 'handler.js'))}); require(${JSON.stringify(path.join(out, '.faaslight/shim.cjs'))}); console.log(m.createRequire(${JSON.stringify(parent)})('b/lib/unused'))`;
+    const f = spawnSync(process.execPath, ['-e', script], { cwd: out, encoding: 'utf8', env: cleanEnv({ FAASLIGHT_FALLBACK_DIR: path.join(base, 'pnpm-mirror') }) });
+    expect(f.stdout).toContain('never loaded');
+    expect(f.stderr).toContain('faaslight: fallback load node_modules/.pnpm/a@1.0.0/node_modules/b/lib/unused.js');
   });
 
   it('a linked entry file resolves its relative requires from its real folder', () => {
