@@ -15,6 +15,7 @@ export const DIAGNOSTICS = {
   FL010: 'deployment descriptor could not be read',
   FL011: 'event file missing or not valid JSON',
   FL012: 'a package.json above the app folder changes how its files load here',
+  FL013: 'symlink loop',
   // 1xx: analysis
   FL101: 'parse error: file kept as is',
   FL102: 'module could not be resolved',

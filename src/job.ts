@@ -36,6 +36,8 @@ export interface JobOptions {
   measureEvent?: string;
   /** Overrides the runtime the handler files imply ('nodejs' | 'python'). */
   runtime?: Runtime;
+  /** Package a copy of what a symlink leaving the app points to (default: such a link is an error, FL007). */
+  followExternalLinks?: boolean;
   /** Python: replace never-reached library functions by stubs (default true). */
   stubs?: boolean;
   /** Python: ship unchecked-hash .pyc byte code for the target interpreter (default false). */

@@ -30,7 +30,7 @@ function withDefaults(options: JobOptions): ResolvedOptions {
 export async function analyzeApp(options: JobOptions): Promise<AnalyzedJob> {
   const job = createJob(withDefaults(options));
   const o = job.options;
-  const { app, diagnostics } = await stage(job, 'load', () => loadApp(o.input, { handlers: o.handlers, target: o.target, runtime: o.runtime }));
+  const { app, diagnostics } = await stage(job, 'load', () => loadApp(o.input, { handlers: o.handlers, target: o.target, runtime: o.runtime, followExternalLinks: o.followExternalLinks }));
   job.diagnostics.push(...diagnostics);
   const loaded = loadedJob(job, app);
   const lang = languageFor(app.runtime, app.handlers[0]?.handler);

@@ -7,6 +7,7 @@ import { ADAPTERS, type HandlerSeed } from './adapters/index.js';
 import { CONFIG_FILE, loadConfig } from './config.js';
 import { findHandlerFile, handlerCandidates, runtimeOf, type HandlerCandidate } from './handler-string.js';
 import { suggestHandlers } from './suggest.js';
+import { checkLinks } from './links.js';
 
 export interface LoadAppOptions {
   /** --handler strings; they win over every descriptor. */
@@ -15,6 +16,8 @@ export interface LoadAppOptions {
   target?: string;
   /** Overrides the runtime a descriptor or the files imply. */
   runtime?: Runtime;
+  /** Package a copy of what a symlink leaving the app points to (default: such a link is an error). */
+  followExternalLinks?: boolean;
 }
 
 /**
@@ -42,14 +45,15 @@ export async function loadApp(
   const configured = inputConfig ?? (root !== inputRoot ? await loadConfig(root) : undefined);
 
   const listing = await listFiles(root);
-  diagnostics.push(...listing.diagnostics);
+  const linked = await checkLinks(root, listing, opts.followExternalLinks === true);
+  diagnostics.push(...linked.diagnostics);
 
   const handlers: HandlerSpec[] = [];
   for (const seed of found.seeds) {
     if (handlers.some((h) => h.handler === seed.handler && h.style === seed.style)) continue;
-    handlers.push(await resolveSeed(root, seed, opts.runtime, listing.files));
+    handlers.push(await resolveSeed(root, seed, opts.runtime, linked.files));
   }
-  if (handlers[0]?.runtime === 'nodejs' && !listing.files.includes('package.json')) diagnostics.push(...parentManifest(root));
+  if (handlers[0]?.runtime === 'nodejs' && !linked.files.includes('package.json')) diagnostics.push(...parentManifest(root));
   const config: FaaslightConfig = configured?.config ?? {};
   const app: AppModel = {
     root,
@@ -57,8 +61,8 @@ export async function loadApp(
     handlers,
     config,
     configSource: configured?.source,
-    files: listing.files,
-    bytes: listing.bytes,
+    files: linked.files,
+    bytes: linked.bytes,
   };
   return { app, diagnostics };
 }

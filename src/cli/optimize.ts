@@ -23,6 +23,7 @@ function jobOptions(app: string, o: Opts): JobOptions {
     measureRuns: o.measure === true ? 10 : o.measure,
     measureEvent: o.measureEvent,
     runtime: o.runtime,
+    followExternalLinks: o.followExternalLinks,
     stubs: o.stubs,
     precompile: o.precompile,
     bundle: o.bundle,
@@ -42,6 +43,7 @@ function common(cmd: Command): Command {
     .option('--no-strip', 'do not strip unreached files')
     .option('--no-stubs', 'Python: do not replace never-reached library functions by stubs')
     .addOption(choice('--runtime <name>', 'runtime of the handlers (default: from the descriptor or the handler file)', ['nodejs', 'python']))
+    .option('--follow-external-links', 'package a copy of what a symlink leaving the app points to (default: such a link is an error)')
     .option('--json', 'print the result as JSON')
     .addOption(choice('--format <name>', 'report format', FORMATS));
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diag, FaaslightError, UsageError } from '../diagnostics.js';
 import type { Diagnostic, PackageResult, PackageStats, Runtime } from '../types.js';
-import { abs, isInside, requestFrom } from '../util/paths.js';
+import { abs, isInside, rel as relativeTo, requestFrom } from '../util/paths.js';
 import { NAMES_FILE, storedNames, writeFallbackStore } from './fallback-store.js';
 import { injectShimLine } from './shim-line.js';
 import type { JsParser } from '../io/index.js';
@@ -124,6 +124,38 @@ function checkRelPaths(keep: string[], strip: string[], handlerFiles: string[]):
   }
 }
 
+/**
+ * Where each package path really is, and the symlinks on the way (inside the app only: a link that leaves
+ * the app was refused or allowed when the app was loaded, and is packaged as a copy). Node resolves a
+ * module from its real path, so the output keeps these links instead of materialising copies at every
+ * path a file is reached by: a pnpm package then finds its dependencies where pnpm put them.
+ */
+function linkMap(root: string) {
+  const prefixes = new Map<string, string>();
+  /** Link path → real target path, both relative to the root. */
+  const links = new Map<string, string>();
+  function realOf(relPath: string): string {
+    let cur = '';
+    for (const part of relPath.split('/')) {
+      const next = cur ? `${cur}/${part}` : part;
+      let real = prefixes.get(next);
+      if (real === undefined) {
+        real = next;
+        const p = abs(root, next);
+        if (fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) {
+          const target = fs.realpathSync(p);
+          if (isInside(root, target)) real = relativeTo(root, target);
+        }
+        prefixes.set(next, real);
+      }
+      if (real !== next) links.set(next, real);
+      cur = real;
+    }
+    return cur;
+  }
+  return { realOf, links };
+}
+
 /** Runs `fn` over `items`, at most `n` at a time. */
 async function eachLimited<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -153,7 +185,8 @@ function isEsmHandler(file: string, esm: Set<string>): boolean {
 }
 
 async function statsOf(dir: string, zipBytes: number): Promise<PackageStats> {
-  const files = await listTree(dir);
+  // As zipped: a link inside the folder is one entry, not a second copy of its target.
+  const files = (await listTree(dir, undefined, { keepLinks: true })).filter((f) => f.link === undefined);
   return { files: files.length, bytes: files.reduce((s, f) => s + f.size, 0), zipBytes };
 }
 
@@ -175,7 +208,17 @@ export async function writePackage(opts: WritePackageOptions): Promise<WritePack
   await checkPaths(root, outDir, zipPath);
   checkRelPaths(opts.keep, opts.strip, opts.handlerFiles);
   await prepareOutDir(outDir);
+  try {
+    return await writeInto(opts, root, outDir, zipPath);
+  } catch (e) {
+    // No half-written package is left behind to be deployed by mistake.
+    await fs.promises.rm(outDir, { recursive: true, force: true });
+    await fs.promises.rm(zipPath, { force: true });
+    throw e;
+  }
+}
 
+async function writeInto(opts: WritePackageOptions, root: string, outDir: string, zipPath: string): Promise<WritePackageResult> {
   const diagnostics: Diagnostic[] = [];
   const storeAlso = opts.storeAlso ?? [];
   const stripping = opts.strip.length > 0 || storeAlso.length > 0;
@@ -188,11 +231,24 @@ export async function writePackage(opts: WritePackageOptions): Promise<WritePack
   const esmHooks = opts.esmHooks !== false && shimmedHandlers.some((h) => isEsmHandler(h, esm));
   // Handler files and transformed files are part of the output even if the caller left them out of keep.
   const strip = new Set(opts.strip);
-  const keep = [...new Set([...opts.keep, ...handlers, ...[...opts.transformed.keys()].filter((f) => !strip.has(f))])].sort();
+  const listed = [...new Set([...opts.keep, ...handlers, ...[...opts.transformed.keys()].filter((f) => !strip.has(f))])].sort();
+  // A path reached through a link inside the app is written once, at its real path, and the link kept.
+  const { realOf, links } = linkMap(root);
+  const writeAt = new Map<string, string>();
+  for (const rel of listed) {
+    const real = realOf(rel);
+    const prev = writeAt.get(real);
+    // Of the paths that are one file, the one with new content wins (the handler's shim, a rewrite).
+    if (prev === undefined || (!opts.transformed.has(prev) && !shimmedHandlers.includes(prev))) writeAt.set(real, rel);
+  }
+  const keep = [...writeAt.keys()].sort();
+  // A file kept through one path and unreached through another is still the same file: it is not stored.
+  for (const f of [...strip]) if (writeAt.has(realOf(f))) strip.delete(f);
 
-  await eachLimited(keep, COPY_CONCURRENCY, async (rel) => {
+  await eachLimited(keep, COPY_CONCURRENCY, async (real) => {
+    const rel = writeAt.get(real)!;
     const src = abs(root, rel);
-    const dst = abs(outDir, rel);
+    const dst = abs(outDir, real);
     await fs.promises.mkdir(path.dirname(dst), { recursive: true });
     const [lst, st] = await Promise.all([fs.promises.lstat(src), fs.promises.stat(src)]);
     if (lst.isSymbolicLink() && !isInside(root, await fs.promises.realpath(src)))
@@ -203,17 +259,22 @@ export async function writePackage(opts: WritePackageOptions): Promise<WritePack
     if (shimmedHandlers.includes(rel)) {
       code ??= await fs.promises.readFile(src, 'utf8');
       const parser = opts.parser;
-      code = injectShimLine(code, requestFrom(rel, `${FAASLIGHT_DIR}/shim.cjs`), isEsmHandler(rel, esm), opts.requireShimAfter?.get(rel), parser && ((text) => parser(rel, text)));
+      code = injectShimLine(code, requestFrom(real, `${FAASLIGHT_DIR}/shim.cjs`), isEsmHandler(rel, esm), opts.requireShimAfter?.get(rel), parser && ((text) => parser(rel, text)));
     }
     if (code === undefined) await fs.promises.copyFile(src, dst); // symlinks are followed: materialised
     else await fs.promises.writeFile(dst, code);
     await fs.promises.chmod(dst, st.mode & 0o777);
   });
+  for (const [at, target] of [...links].sort()) {
+    const dst = abs(outDir, at);
+    await fs.promises.mkdir(path.dirname(dst), { recursive: true });
+    await fs.promises.symlink(path.relative(path.dirname(dst), abs(outDir, target)), dst);
+  }
 
   let fallbackBytes = 0;
   if (stripping) {
     const overrides = new Map([...opts.transformed].filter(([f]) => strip.has(f)));
-    const store = await writeFallbackStore(root, [...opts.strip, ...storeAlso], outDir, overrides);
+    const store = await writeFallbackStore(root, [...strip, ...storeAlso], outDir, overrides);
     fallbackBytes = store.bytes;
     if (shimNeeded) await fs.promises.writeFile(abs(outDir, NAMES_FILE), JSON.stringify(storedNames(Object.keys(store.index.files))));
     const runtimeFiles = shimNeeded ? ['shim.cjs', 'restore.cjs', ...(esmHooks ? ['esm-hooks.mjs'] : [])] : [];

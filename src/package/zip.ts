@@ -1,7 +1,9 @@
 // Deterministic zips (same tree → byte-identical archive) and safe extraction.
 // Determinism: entries sorted by path, one fixed timestamp, modes reduced to 0o755/0o644, fixed zlib
-// level. Only regular files are stored (no directory entries, symlinks are followed), so neither
-// the folder's mtimes nor the order readdir returns can leak into the bytes.
+// level. Only regular files and symlinks are stored (no directory entries), so neither the folder's
+// mtimes nor the order readdir returns can leak into the bytes. A symlink whose target stays inside the
+// zipped folder is stored as a link (Node resolves from real paths: a pnpm node_modules needs its links);
+// one that leaves it is followed and stored as a copy.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ZipArchive } from 'archiver';
@@ -19,15 +21,19 @@ export interface TreeFile {
   size: number;
   /** Permission bits of the (symlink-followed) file. */
   mode: number;
+  /** With `keepLinks`: the link text of a symlink that stays inside the tree (stored as a link, not walked). */
+  link?: string;
 }
 
 /**
  * Every regular file below `dir`, sorted by path, symlinks followed (a link to a directory is walked
  * once: a link cycle is cut by remembering real directory paths). `skip` drops top-level names.
+ * `keepLinks`: a symlink whose real target is inside `dir` is listed as itself (`link`), not followed.
  */
-export async function listTree(dir: string, skip: (rel: string) => boolean = () => false): Promise<TreeFile[]> {
+export async function listTree(dir: string, skip: (rel: string) => boolean = () => false, opts: { keepLinks?: boolean } = {}): Promise<TreeFile[]> {
   const out: TreeFile[] = [];
   const seenDirs = new Set<string>();
+  const realDir = opts.keepLinks ? await fs.promises.realpath(dir) : '';
   async function walk(absDir: string, relDir: string): Promise<void> {
     const real = await fs.promises.realpath(absDir);
     if (seenDirs.has(real)) return;
@@ -36,6 +42,14 @@ export async function listTree(dir: string, skip: (rel: string) => boolean = () 
       const rel = relDir ? `${relDir}/${name}` : name;
       if (skip(rel)) continue;
       const p = path.join(absDir, name);
+      if (opts.keepLinks && (await fs.promises.lstat(p)).isSymbolicLink()) {
+        const target = await fs.promises.realpath(p).catch(() => null);
+        if (target === null) continue; // dangling symlink: nothing to package
+        if (isInside(realDir, target)) {
+          out.push({ rel, size: 0, mode: 0o777, link: await fs.promises.readlink(p) });
+          continue;
+        }
+      }
       let st: fs.Stats;
       try {
         st = await fs.promises.stat(p);
@@ -55,9 +69,9 @@ export function zipMode(rel: string, mode: number): number {
   return (mode & 0o111) !== 0 || rel.endsWith('.node') ? 0o755 : 0o644;
 }
 
-/** Zips every regular file below `dir` into `zipPath` deterministically. */
+/** Zips every regular file below `dir` (and each symlink staying inside it, as a link) into `zipPath` deterministically. */
 export async function writeZip(dir: string, zipPath: string): Promise<{ bytes: number; files: number }> {
-  const files = await listTree(dir);
+  const files = await listTree(dir, undefined, { keepLinks: true });
   await fs.promises.mkdir(path.dirname(zipPath), { recursive: true });
   const archive = new ZipArchive({ zlib: { level: ZIP_LEVEL }, forceLocalTime: false });
   const output = fs.createWriteStream(zipPath);
@@ -69,6 +83,12 @@ export async function writeZip(dir: string, zipPath: string): Promise<{ bytes: n
   });
   archive.pipe(output);
   for (const f of files) {
+    if (f.link !== undefined) {
+      // The link's own lstat makes archiver store it as a link (readlink), with our date and mode.
+      const lstats = await fs.promises.lstat(abs(dir, f.rel));
+      archive.file(abs(dir, f.rel), { name: f.rel, date: ZIP_DATE, mode: 0o777, stats: lstats });
+      continue;
+    }
     // Passing stats lets archiver skip its own lstat (which would store symlinks as links).
     const stats = await fs.promises.stat(abs(dir, f.rel));
     // The fallback store is gzip data already: deflating it again costs seconds and saves nothing.

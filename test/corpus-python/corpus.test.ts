@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { skipWithout } from '../prereq.js';
 // @ts-expect-error plain ESM script without type declarations
 import { COMMON_EVENT, handlerOf } from '../../scripts/corpus/python-expected.mjs';
 // @ts-expect-error plain ESM script without type declarations
@@ -53,13 +54,8 @@ describe('Python corpus apps: structure', () => {
 
 const missing = FAST.filter((a) => !vendored(a));
 describe('Python corpus apps: fast slice (App3, App13)', () => {
-  if (missing.length) {
-    console.warn(
-      `corpus-python: skipping the run of ${missing.join(', ')}: not vendored ` +
-        `(run node scripts/corpus/python.mjs --only ${FAST.join(',')})`,
-    );
-  }
-  it.skipIf(missing.length > 0)('outputs match expected/, are stable, and rare events load extra modules', () => {
+  const skip = skipWithout(missing.length === 0, `Python corpus apps ${missing.join(', ')} vendored (node scripts/corpus/python.mjs --only ${FAST.join(',')})`);
+  it.skipIf(skip)('outputs match expected/, are stable, and rare events load extra modules', () => {
     const r = spawnSync(process.execPath, ['scripts/corpus/python-expected.mjs', '--only', FAST.join(','), '--check'], {
       cwd: ROOT,
       encoding: 'utf8',

@@ -8,17 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // @ts-ignore: plain .mjs helper without type declarations
 import { moduleUsage } from './module-usage.mjs';
+import { skipWithout } from '../prereq.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SLICE = ['App23JS', 'App25JS'];
 const missing = SLICE.filter((app) => !fs.existsSync(path.join(ROOT, 'apps', app, 'node_modules')));
-
-if (missing.length) {
-  console.warn(`corpus tests skipped: ${missing.join(', ')} not installed (run: node scripts/corpus-setup.mjs --only ${SLICE.join(',')} --node-only)`);
-}
+const skip = skipWithout(missing.length === 0, `corpus apps ${missing.join(', ')} installed (node scripts/corpus-setup.mjs --only ${SLICE.join(',')} --node-only)`);
 
 describe('corpus expected outputs (fast slice)', () => {
-  it.skipIf(missing.length > 0)(`${SLICE.join(' and ')} give their committed outputs`, () => {
+  it.skipIf(skip)(`${SLICE.join(' and ')} give their committed outputs`, () => {
     const r = spawnSync(process.execPath, ['scripts/corpus-expected.mjs', '--check', '--only', SLICE.join(',')], {
       cwd: ROOT,
       encoding: 'utf8',
@@ -29,7 +27,7 @@ describe('corpus expected outputs (fast slice)', () => {
   });
 
   // The point of each app's rare event: it needs a package that the common events never touch.
-  it.skipIf(missing.length > 0)('rare events use packages the common events do not', () => {
+  it.skipIf(skip)('rare events use packages the common events do not', () => {
     const ev = (app: string, name: string) => path.join(ROOT, 'apps', app, 'events', `${name}.json`);
     const express = moduleUsage(path.join(ROOT, 'apps', 'App23JS'), 'handler.handler', [
       ev('App23JS', 'list-products-v1'),

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cleanEnv } from '../../src/util/env.js';
 import { naturalCompare } from '../../src/batch/discover.js';
+import { skipWithout } from '../prereq.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'bin/faaslight.js');
@@ -22,19 +23,19 @@ function cli(args: string[]) {
 const installed = (a: string) => fs.existsSync(path.join(app(a), 'node_modules'));
 // Whether `optimize` takes Python apps, asked of a one-file Python fixture (fast), not of App13 itself.
 const pythonReady = () =>
-  fs.existsSync(path.join(app('App13'), '.faaslight-vendor.json')) &&
+  !skipWithout(fs.existsSync(path.join(app('App13'), '.faaslight-vendor.json')), 'App13 vendored (node scripts/corpus/python.mjs --only App13)') &&
   cli(['analyze', path.join(ROOT, 'fixtures/measure/python-app'), '--handler', 'app.handler', '--json']).code === 0;
 
 const APPS = [
   ...(installed('App23JS') ? ['App23JS'] : []),
-  ...(installed('App26JS') && fs.existsSync(path.join(app('App26JS'), 'dist/handler.js')) ? ['App26JS'] : []),
+  ...(!skipWithout(installed('App26JS') && fs.existsSync(path.join(app('App26JS'), 'dist/handler.js')), 'App26JS installed with its dist/ built') ? ['App26JS'] : []),
   ...(pythonReady() ? ['App13'] : []),
 ].sort(naturalCompare);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-e2e-batch-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-describe.skipIf(!installed('App23JS'))(`faaslight batch on ${APPS.join(', ')} (CI slice of npm run bench)`, () => {
+describe.skipIf(skipWithout(installed('App23JS'), 'App23JS installed'))(`faaslight batch on ${APPS.join(', ')} (CI slice of npm run bench)`, () => {
   it('optimizes, verifies against expected/, measures before/after and writes JSON, CSV and Markdown', () => {
     const out = path.join(tmp, 'results');
     const r = cli(['batch', path.join(ROOT, 'apps'), '--out', out, '--only', APPS.join(','), '--runs', '2', '--warmup', '0', '--json']);

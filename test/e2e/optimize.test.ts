@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cleanEnv } from '../../src/util/env.js';
+import { skipWithout } from '../prereq.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'bin/faaslight.js');
@@ -45,7 +46,7 @@ const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).diges
 for (const [app, minLazy, lazyEvents] of APPS) {
   const dir = path.join(ROOT, 'apps', app);
   const installed = fs.existsSync(path.join(dir, 'node_modules'));
-  describe.skipIf(!installed)(`optimize ${app} (real npm dependencies)`, () => {
+  describe.skipIf(skipWithout(installed, `${app} installed`))(`optimize ${app} (real npm dependencies)`, () => {
     it('verifies identical outputs on every event, loads lazy modules for real, strips, and leaves the input untouched', () => {
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `fl-e2e-${app}-`));
       const before = treeHash(dir);

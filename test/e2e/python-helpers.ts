@@ -6,15 +6,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanEnv } from '../../src/util/env.js';
 import type { OptimizeSummary } from '../../src/report/summary.js';
+import { skipWithout } from '../prereq.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(ROOT, 'bin/faaslight.js');
 export const PY = '/usr/bin/python3';
 
 export function vendored(app: string): boolean {
-  const ok = fs.existsSync(path.join(ROOT, 'apps', app, '.faaslight-vendor.json'));
-  if (!ok) console.warn(`python e2e: ${app} is not vendored, its tests skip (node scripts/corpus/python.mjs --only ${app})`);
-  return ok;
+  return !skipWithout(fs.existsSync(path.join(ROOT, 'apps', app, '.faaslight-vendor.json')), `${app} vendored (node scripts/corpus/python.mjs --only ${app})`);
 }
 
 export interface CliRun {

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildGraph } from '../../src/lang/js/analyze/graph.js';
+import { createResolver } from '../../src/lang/js/analyze/resolve.js';
 import type { Diagnostic, FileAnalysis, ModuleGraph } from '../../src/types.js';
 import { copyFixture, listAll, nodeLoads } from './helpers.js';
 
@@ -17,7 +18,9 @@ function graphOf(entries: string[], extra: { opaque?: string[]; cache?: Map<stri
     reads.push(f);
     return fs.readFileSync(`${root}/${f}`, 'utf8');
   };
-  const graph = buildGraph(root, entries, { files, diagnostics, readFile, ...extra });
+  // The running Node's conditions: the graph is checked against what this Node loads.
+  const resolver = createResolver(root, { nodeVersion: process.versions.node });
+  const graph = buildGraph(root, entries, { files, diagnostics, readFile, resolver, ...extra });
   return { graph, diagnostics, reads };
 }
 

@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createResolver, type ResolveKind } from '../../src/lang/js/analyze/resolve.js';
+import { createResolver, targetConditions, type ResolveKind } from '../../src/lang/js/analyze/resolve.js';
+import { supportsRequireEsm } from '../../src/lang/js/imports.js';
 import { cleanEnv } from '../../src/util/env.js';
 import { rel } from '../../src/util/paths.js';
 import { copyFixture } from './helpers.js';
@@ -54,8 +55,8 @@ const cases: Case[] = [
 
 const short = (r: { file?: string; builtin?: string; error?: string }) => r.file ?? (r.builtin ? 'builtin' : 'error');
 
-/** Node's answers for every case, from one child process. */
-function nodeAnswers(): string[] {
+/** Node's answers for every case, from one child process started with `flags`. */
+function nodeAnswers(root: string, cases: [from: string, specifier: string, kind: ResolveKind, ...unknown[]][], flags: string[] = []): string[] {
   const script = `
     import { createRequire, isBuiltin } from 'node:module';
     import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -71,13 +72,14 @@ function nodeAnswers(): string[] {
       } catch { return 'error'; }
     });
     process.stdout.write(JSON.stringify(out));`;
-  const out = execFileSync(process.execPath, ['--no-warnings', '--experimental-import-meta-resolve', '--input-type=module', '-e', script], { env: cleanEnv(), encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--no-warnings', ...flags, '--experimental-import-meta-resolve', '--input-type=module', '-e', script], { env: cleanEnv(), encoding: 'utf8' });
   return (JSON.parse(out) as string[]).map((a) => (a === 'builtin' || a === 'error' ? a : rel(root, fs.realpathSync(a))));
 }
 
 describe('createResolver', () => {
-  const { resolve } = createResolver(root);
-  const node = nodeAnswers();
+  // The running Node's conditions, so that the same Node can be asked.
+  const { resolve } = createResolver(root, { nodeVersion: process.versions.node });
+  const node = nodeAnswers(root, cases);
 
   it.each(cases.map((c, i) => [...c, i] as const))('%s: %s (%s) → %s', (from, spec, kind, expected, i) => {
     expect(short(resolve(from, spec, kind))).toBe(expected);
@@ -98,5 +100,48 @@ describe('createResolver', () => {
     } finally {
       fs.rmSync(outside);
     }
+  });
+});
+
+// The target's conditions: "module-sync" only where require(esm) is on. Lambda's nodejs20.x/22.x
+// (nodeVersionFor → "20.0.0", "22.0.0") run with --no-experimental-require-module; nodejs24.x has it on.
+// Node itself answers each case with that flag, and without it where this Node has require(esm) on.
+describe('createResolver for the target runtime (fixtures/graph/target-conditions)', () => {
+  const tc = copyFixture('target-conditions');
+  afterAll(() => fs.rmSync(tc, { recursive: true, force: true }));
+  type TargetCase = [from: string, specifier: string, kind: ResolveKind, without: string, withSync: string];
+  const targetCases: TargetCase[] = [
+    ['handler.mjs', 'sync-cjs', 'require', 'node_modules/sync-cjs/require.js', 'node_modules/sync-cjs/sync.js'],
+    ['handler.mjs', 'sync-cjs', 'import', 'node_modules/sync-cjs/import.mjs', 'node_modules/sync-cjs/sync.js'],
+    ['handler.mjs', 'sync-esm', 'import', 'node_modules/sync-esm/import.js', 'node_modules/sync-esm/sync.js'],
+    ['handler.mjs', 'sync-esm', 'require', 'node_modules/sync-esm/default.js', 'node_modules/sync-esm/sync.js'],
+    // an exports fallback array: a branch that matches no condition falls through to the next entry
+    ['handler.mjs', 'sync-fallback', 'require', 'node_modules/sync-fallback/fallback.js', 'node_modules/sync-fallback/sync.js'],
+    ['handler.mjs', 'sync-fallback', 'import', 'node_modules/sync-fallback/fallback.js', 'node_modules/sync-fallback/sync.js'],
+    // a self-reference through the app's own "exports"
+    ['handler.mjs', 'tc-app', 'require', 'self-require.js', 'self-sync.js'],
+    ['handler.mjs', 'tc-app', 'import', 'self-import.mjs', 'self-sync.js'],
+    // the app's "imports" map
+    ['handler.mjs', '#internal', 'require', 'internal-require.js', 'internal-sync.js'],
+    ['handler.mjs', '#internal', 'import', 'internal-import.mjs', 'internal-sync.js'],
+  ];
+  const flagged = nodeAnswers(tc, targetCases, ['--no-experimental-require-module']);
+  const unflagged = supportsRequireEsm(process.versions.node) ? nodeAnswers(tc, targetCases) : undefined;
+
+  it.each(['20.0.0', '22.0.0', '22.11.0'])('Node %s (no require(esm)): the require/import branch', (nodeVersion) => {
+    const { resolve } = createResolver(tc, { nodeVersion });
+    expect(targetCases.map(([from, spec, kind]) => short(resolve(from, spec, kind)))).toEqual(targetCases.map((c) => c[3]));
+    expect(flagged).toEqual(targetCases.map((c) => c[3]));
+  });
+
+  it.each(['24.0.0', '22.12.0', '20.19.0'])('Node %s (require(esm) on): the module-sync branch', (nodeVersion) => {
+    const { resolve } = createResolver(tc, { nodeVersion });
+    expect(targetCases.map(([from, spec, kind]) => short(resolve(from, spec, kind)))).toEqual(targetCases.map((c) => c[4]));
+    if (unflagged) expect(unflagged).toEqual(targetCases.map((c) => c[4]));
+  });
+
+  it('targetConditions: module-sync between node and the kind, only with require(esm)', () => {
+    expect(targetConditions('20.0.0', 'require')).toEqual(['node', 'require', 'default']);
+    expect(targetConditions('24.0.0', 'import')).toEqual(['node', 'module-sync', 'import', 'default']);
   });
 });

@@ -1,8 +1,10 @@
 // The GCF path: the official client (@google-cloud/functions, REST transport) talks to a 127.0.0.1
-// server that answers with the recorded responses of fixtures/invoke/gcf; the test checks the
-// requests the client built and what was parsed from the answers. No network.
+// server that answers the API with the recorded responses of fixtures/invoke/gcf and a function call by
+// running the zip actually uploaded for that function under the real Functions Framework; the test checks
+// the requests the client built and what was parsed from the answers. No network.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -10,10 +12,13 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { UsageError } from '../../src/diagnostics.js';
 import { bumpRequest, createRequest, describeGcfError, gcfFunctionIds, parseFunction } from '../../src/invoke/gcf/api.js';
 import { invoke, type InvokeOptions } from '../../src/invoke/index.js';
+import { coldStart } from '../../src/measure/index.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const REC = path.join(ROOT, 'fixtures/invoke/gcf');
 const APP = path.join(ROOT, 'fixtures/measure/gcf-node');
+// The same function with one more field in its answer: a B that must not pass as identical.
+const OTHER = path.join(ROOT, 'fixtures/invoke/gcf-other');
 const EVENT = path.join(ROOT, 'fixtures/invoke/aws/event.json');
 const PROJECT = 'demo-project';
 
@@ -25,10 +30,16 @@ interface Logged {
   body: Buffer;
 }
 
-/** Replays the recorded responses, filling in names; keeps just enough state (which functions exist). */
+/**
+ * Replays the recorded API responses, filling in names, and keeps just enough state: which functions exist
+ * and which uploaded zip each one runs. A call to a function runs that zip, so A and B answer as their
+ * own code does and "identical outputs" can fail.
+ */
 class Replay {
   readonly log: Logged[] = [];
-  readonly functions = new Map<string, { memory: string; cold: string; revision: number }>();
+  readonly functions = new Map<string, { memory: string; cold: string; revision: number; zip: string; entryPoint: string }>();
+  private uploads = new Map<string, string>();
+  private dir = mkdtempSync(path.join(os.tmpdir(), 'fl-gcf-replay-'));
   faults: { match: RegExp; status: number; file: string; times: number }[] = [];
   private ops = 0;
   private pendingOps = new Map<string, { id: string; verb: string }>();
@@ -43,6 +54,7 @@ class Replay {
   }
   close(): Promise<void> {
     this.server.closeAllConnections();
+    rmSync(this.dir, { recursive: true, force: true });
     return new Promise((r) => this.server.close(() => r()));
   }
   api(): Logged[] {
@@ -77,11 +89,18 @@ class Replay {
       const fnPath = `/v2/projects/${PROJECT}/locations/us-central1/functions`;
       let m: RegExpExecArray | null;
       if (entry.method === 'POST' && entry.path === `${fnPath}:generateUploadUrl`) return send(200, this.fill('generate-upload-url.json', { base: this.base, op }));
-      if (entry.method === 'PUT' && entry.path.startsWith('/upload/')) return send(200, '');
+      if (entry.method === 'PUT' && (m = /^\/upload\/([\w-]+\.zip)$/.exec(entry.path))) {
+        const zip = path.join(this.dir, m[1]);
+        writeFileSync(zip, entry.body);
+        this.uploads.set(m[1], zip);
+        return send(200, '');
+      }
       if (entry.method === 'POST' && entry.path === fnPath) {
         const id = entry.query.functionId;
         const body = JSON.parse(entry.body.toString());
-        this.functions.set(id, { memory: body.serviceConfig.availableMemory, cold: body.serviceConfig.environmentVariables.FAASLIGHT_COLD_START, revision: 1 });
+        const zip = this.uploads.get(body.buildConfig.source.storageSource.object);
+        if (!zip) return send(400, JSON.stringify({ error: { code: 400, message: `no upload for ${body.buildConfig.source.storageSource.object}`, status: 'INVALID_ARGUMENT' } }));
+        this.functions.set(id, { memory: body.serviceConfig.availableMemory, cold: body.serviceConfig.environmentVariables.FAASLIGHT_COLD_START, revision: 1, zip, entryPoint: body.buildConfig.entryPoint });
         this.pendingOps.set(op, { id, verb: 'create' });
         return send(200, this.fill('operation-running.json', { project: PROJECT, id, op, verb: 'create' }));
       }
@@ -104,7 +123,18 @@ class Replay {
           return send(200, this.fill('operation-done.json', { project: PROJECT, id, op, verb: 'update', function: this.fn(id, op) }));
         }
       }
-      if (entry.method === 'POST' && entry.path.startsWith('/run/')) return send(200, readFileSync(path.join(REC, 'function-call.json'), 'utf8'));
+      if (entry.method === 'POST' && (m = /^\/run\/([a-z0-9-]+)$/.exec(entry.path))) {
+        const f = this.functions.get(m[1]);
+        if (!f) return send(404, JSON.stringify({ error: { code: 404, message: `no function ${m[1]}`, status: 'NOT_FOUND' } }));
+        // The spec the app loader gives for a GCF Node target (the runtime loads package.json "main").
+        const spec = { handler: f.entryPoint, file: '', exportName: f.entryPoint, runtime: 'nodejs' as const, style: 'gcf' as const, source: '--handler' as const };
+        void coldStart(f.zip, spec, JSON.parse(entry.body.toString()), { platform: 'gcf' }).then((r) => {
+          const out = r.output as { status: number; body: unknown } | null;
+          if (r.error || !out) return send(500, JSON.stringify({ error: r.error ?? 'no output' }));
+          send(out.status, JSON.stringify(out.body));
+        });
+        return;
+      }
       send(404, JSON.stringify({ error: { code: 404, message: `no recording for ${entry.method} ${entry.path}`, status: 'NOT_FOUND' } }));
     });
   }
@@ -239,6 +269,16 @@ describe('invoke --provider gcf against recorded responses', () => {
     expect(calls).toHaveLength(2 * 2 * 2 * 2);
     expect(JSON.parse(calls[0].body.toString())).toEqual({ path: '/hello', n: 1 });
     expect(o.lines.some((l) => /^\[512 MB\] B run 2\/2: cold call [\d.]+ ms, warm call [\d.]+ ms$/.test(l))).toBe(true);
+  });
+
+  test('B answers differently from A: not identical, FL301 names the runs', async () => {
+    const [r] = await invoke(opts({ vs: OTHER }));
+    expect(r.identicalOutputs).toBe(false);
+    expect(r.outputDifferences).toEqual([0, 1]);
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({ id: 'FL301', message: 'A and B answered differently on run(s) 0, 1' }));
+    const [a, b] = r.packages;
+    expect(a.samples.map((s) => s.output)).toEqual([0, 1].map(() => ({ status: 200, body: { got: { path: '/hello', n: 1 }, method: 'POST' } })));
+    expect(b.samples.map((s) => s.output)).toEqual([0, 1].map(() => ({ status: 200, body: { got: { path: '/hello', n: 1 }, method: 'POST', variant: 'other' } })));
   });
 
   test('quota (429 RESOURCE_EXHAUSTED) is retried and said; a disabled API is a usage error naming the APIs', async () => {

@@ -8,6 +8,7 @@ import { coldStart, type ColdStartOptions, type ColdStartResult } from '../../sr
 import { findRic } from '../../src/sandbox/index.js';
 import type { HandlerSpec } from '../../src/types.js';
 import { writeRawZip } from './zip-helper.js';
+import { skipWithout } from '../prereq.js';
 
 const FIX = path.resolve(__dirname, '../../fixtures/measure');
 const fx = (name: string) => path.join(FIX, name);
@@ -286,7 +287,7 @@ describe('profile', () => {
   });
 });
 
-describe.skipIf(!findRic())('the real runtime client (aws-lambda-ric)', () => {
+describe.skipIf(skipWithout(findRic() !== undefined, 'aws-lambda-ric built (scripts/setup-ric.sh)'))('the real runtime client (aws-lambda-ric)', () => {
   test.each([
     { pkg: 'node-cjs', handler: 'index.handler' },
     { pkg: 'node-esm', handler: 'index.handler' },

@@ -120,7 +120,7 @@ describe('writePackage', () => {
     expect(fs.readFileSync(path.join(base, 'esm-off/esm-handler.mjs'), 'utf8')).toMatch(/^import '\.\/\.faaslight\/shim\.cjs';/);
   });
 
-  test('modes preserved, symlinks materialised (outside the app: with a warning)', async () => {
+  test('modes preserved, links inside the app kept as links, outside ones materialised with a warning', async () => {
     const root = path.join(base, 'src-links');
     fs.mkdirSync(path.join(root, 'lib'), { recursive: true });
     fs.writeFileSync(path.join(root, 'index.js'), 'exports.handler = () => 1;\n');
@@ -138,7 +138,8 @@ describe('writePackage', () => {
       handlerFiles: ['index.js'],
     });
     const out = path.join(base, 'links-out');
-    expect(fs.lstatSync(path.join(out, 'lib/alias.js')).isFile()).toBe(true);
+    expect(fs.readlinkSync(path.join(out, 'lib/alias.js'))).toBe('../index.js');
+    expect(fs.lstatSync(path.join(out, 'lib/outside.txt')).isFile()).toBe(true);
     expect(fs.readFileSync(path.join(out, 'lib/outside.txt'), 'utf8')).toBe('outside\n');
     expect(fs.statSync(path.join(out, 'run.sh')).mode & 0o777).toBe(0o755);
     expect(r.diagnostics.map((d) => [d.id, d.file])).toEqual([['FL007', 'lib/outside.txt']]);

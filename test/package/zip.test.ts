@@ -15,7 +15,9 @@ function tree(name: string, mtime: Date): string {
   fs.cpSync(APP, dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'bin.sh'), '#!/bin/sh\necho hi\n', { mode: 0o775 });
   fs.writeFileSync(path.join(dir, 'addon.node'), Buffer.from([0x7f, 0x45, 0x4c, 0x46]), { mode: 0o600 });
-  fs.symlinkSync('lib/kept.js', path.join(dir, 'link.js')); // followed: stored as a file
+  fs.symlinkSync('lib/kept.js', path.join(dir, 'link.js')); // inside the tree: stored as a link
+  fs.writeFileSync(path.join(base, `${name}-outside.js`), 'module.exports = 1;\n');
+  fs.symlinkSync(path.join(base, `${name}-outside.js`), path.join(dir, 'outside.js')); // leaves the tree: stored as a copy
   const touch = (d: string): void => {
     for (const n of fs.readdirSync(d)) {
       const p = path.join(d, n);
@@ -79,26 +81,29 @@ describe('writeZip', () => {
     expect(sha256File(path.join(base, 'b.zip'))).toBe(sha256File(path.join(base, 'a.zip')));
   });
 
-  test('entries sorted, files only, modes 0o755 for executables and .node, else 0o644', async () => {
+  test('entries sorted, files and inside links only, modes 0o755 for executables and .node, else 0o644', async () => {
     const dir = tree('c', new Date());
     await writeZip(dir, path.join(base, 'c.zip'));
     const entries = await listZip(path.join(base, 'c.zip'));
     const names = entries.map((e) => e.name);
     expect(names).toEqual([...names].sort());
-    expect(entries.every((e) => !e.isDirectory && !e.isSymlink)).toBe(true);
+    expect(entries.every((e) => !e.isDirectory)).toBe(true);
+    expect(entries.filter((e) => e.isSymlink).map((e) => e.name)).toEqual(['link.js']);
     const modes = Object.fromEntries(entries.map((e) => [e.name, e.mode.toString(8)]));
-    expect(modes).toMatchObject({ 'bin.sh': '755', 'addon.node': '755', 'handler.js': '644', 'link.js': '644' });
-    expect(entries.length).toBe(16);
+    expect(modes).toMatchObject({ 'bin.sh': '755', 'addon.node': '755', 'handler.js': '644', 'outside.js': '644', 'link.js': '777' });
+    expect(entries.length).toBe(17);
   });
 
-  test('extractZip restores the tree (links materialised)', async () => {
+  test('extractZip restores the tree (inside links as links, outside ones as copies)', async () => {
     const dir = tree('d', new Date());
     await writeZip(dir, path.join(base, 'd.zip'));
     const out = path.join(base, 'd-out');
     const r = await extractZip(path.join(base, 'd.zip'), out);
     expect(r.files).toBe(16);
-    fs.rmSync(path.join(dir, 'link.js'));
-    fs.copyFileSync(path.join(dir, 'lib/kept.js'), path.join(dir, 'link.js'));
+    expect(fs.readlinkSync(path.join(out, 'link.js'))).toBe('lib/kept.js');
+    fs.rmSync(path.join(dir, 'outside.js'));
+    fs.writeFileSync(path.join(dir, 'outside.js'), 'module.exports = 1;\n');
+    fs.chmodSync(path.join(dir, 'outside.js'), 0o644);
     fs.chmodSync(path.join(dir, 'bin.sh'), 0o755);
     fs.chmodSync(path.join(dir, 'addon.node'), 0o755);
     expect(hashTree(out)).toBe(hashTree(dir));

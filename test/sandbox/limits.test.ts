@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { lambdaVcpus, prepareLimits } from '../../src/sandbox/index.js';
+import { skipWithout } from '../prereq.js';
 
 test.each([
   [128, 0.072],
@@ -28,7 +29,7 @@ test('with no cgroup and no taskset, the report says the CPU is not limited', ()
   l.dispose();
 });
 
-test.skipIf(!existsSync('/usr/bin/taskset'))('with no cgroup, taskset pins to one core (and says it is coarse)', () => {
+test.skipIf(skipWithout(existsSync('/usr/bin/taskset'), '/usr/bin/taskset (util-linux)'))('with no cgroup, taskset pins to one core (and says it is coarse)', () => {
   const l = prepareLimits({ memoryMb: 512, disableCgroups: true });
   expect(l.cpu.applied).toBe('taskset');
   expect(l.cpu.detail).toMatch(/faster than Lambda at this size/);

@@ -11,7 +11,7 @@ import { barrelExports, type BarrelMap } from './analyze/barrel.js';
 import { analyzeBindings } from './analyze/bindings.js';
 import { isDeferrableBuiltin, mentionsDeferrableBuiltin } from './analyze/builtins.js';
 import { buildGraph } from './analyze/graph.js';
-import { createResolver } from './analyze/resolve.js';
+import { createResolver, type Resolver } from './analyze/resolve.js';
 import { traceApp } from './analyze/trace.js';
 import { bundleApp, codeCacheStage, ESM_REQUIRE_LINE } from './bundle/index.js';
 import { JS_FILE_RULES } from './files.js';
@@ -21,6 +21,15 @@ import { rewriteLazy } from './transform/index.js';
 
 const targetNode = (job: LoadedJob) => nodeVersionFor(job.app.handlers[0]?.runtimeId, job.options.nodeVersion ?? job.app.config.nodeVersion);
 
+// One resolver per run, with the target runtime's conditions (module-sync only where require(esm) is on
+// there), shared by the graph and the decisions; keyed by the run's io, which is unique to the run.
+const resolvers = new WeakMap<LoadedJob['io'], Resolver>();
+function resolverOf(job: LoadedJob): Resolver {
+  let r = resolvers.get(job.io);
+  if (!r) resolvers.set(job.io, (r = createResolver(job.app.root, { nodeVersion: targetNode(job) })));
+  return r;
+}
+
 export const javascript: LanguageAdapter = {
   runtime: 'nodejs',
 
@@ -28,7 +37,7 @@ export const javascript: LanguageAdapter = {
     const { app } = job;
     const entries = [...new Set(app.handlers.map((h) => h.file))];
     const graph = await stage(job, 'graph', () =>
-      buildGraph(app.root, entries, { files: app.files, io: job.io, readFile: job.readSource, cache: job.analyses, opaque: app.config.opaque, diagnostics: job.diagnostics }),
+      buildGraph(app.root, entries, { resolver: resolverOf(job), files: app.files, io: job.io, readFile: job.readSource, cache: job.analyses, opaque: app.config.opaque, diagnostics: job.diagnostics }),
     );
     // Laziness is decided in the app's own code: that is where handlers import their dependencies at the
     // top, and where a rewrite is easy to review. Inside node_modules only requires of the built-ins in
@@ -60,7 +69,7 @@ export const javascript: LanguageAdapter = {
   },
 
   decide(job, { graph, sites, trace }) {
-    const resolver = createResolver(job.app.root);
+    const resolver = resolverOf(job);
     const barrels = new Map<string, BarrelMap | undefined>();
     const barrel = (file: string): BarrelMap | undefined => {
       if (!barrels.has(file)) {

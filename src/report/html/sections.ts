@@ -149,7 +149,7 @@ export function distributionSection(list: { name: string; m: MeasureResult; metr
       const id = ctx.next('dist');
       let html = `<h3>${esc(name)}</h3>`;
       const c = m.comparison;
-      html += `<p class="facts">${m.platform === 'aws' ? 'Lambda Runtime API' : 'Functions Framework'} · ${esc(m.runtime)} · ${m.runs} runs per package after ${m.warmupRuns} warm-up · event ${esc(m.event)}${m.memoryMb ? ` · ${m.memoryMb} MB` : ''}${
+      html += `<p class="facts">${m.platform === 'aws' ? 'Lambda Runtime API' : 'Functions Framework'} · ${esc(m.runtime)} · ${m.runs} runs per package after ${m.warmupRuns} warm-up · event <span class="path">${esc(m.event)}</span>${m.memoryMb ? ` · ${m.memoryMb} MB` : ''}${
         c ? ` · B/A median end-to-end ${ratio(c.interval.ratio)}, ${Math.round(c.interval.level * 100)}% interval ${c.interval.low.toFixed(2)}–${c.interval.high.toFixed(2)}: <strong>${esc(c.verdict)}</strong>` : ''
       }${m.identicalOutputs !== null ? ` · outputs identical: ${yesNo(m.identicalOutputs)}` : ''}</p>`;
       const tableId = `${id}-table`;

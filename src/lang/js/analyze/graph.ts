@@ -3,7 +3,7 @@ import { diag } from '../../../diagnostics.js';
 import type { Diagnostic, FileAnalysis, ImportRecord, ModuleGraph, ModuleKind, PackageInfo, Reason, ResolvedEdge } from '../../../types.js';
 import { createJobIO, type JobIO } from '../../../io/index.js';
 import { createFileIndex, entersNodeModules, packageDirOf, type FileIndex } from './file-index.js';
-import { createResolver, type ResolveKind, type Resolver } from './resolve.js';
+import type { ResolveKind, Resolver } from './resolve.js';
 import { scanFile, type JsImportRecord } from './scan.js';
 
 export interface GraphOptions {
@@ -18,8 +18,8 @@ export interface GraphOptions {
   /** Package names kept whole (configuration "opaque"). */
   opaque?: string[];
   diagnostics: Diagnostic[];
-  /** Resolver to use (default: createResolver(root)). */
-  resolver?: Resolver;
+  /** Resolver with the target runtime's conditions: createResolver(root, { nodeVersion }). */
+  resolver: Resolver;
 }
 
 /** The key of the app's own code in `packages` when it has to be kept whole. */
@@ -56,7 +56,7 @@ function describe(r: ImportRecord): string {
  */
 export function buildGraph(root: string, entries: string[], opts: GraphOptions): ModuleGraph {
   const index = createFileIndex(opts.files);
-  const resolver = opts.resolver ?? createResolver(root);
+  const resolver = opts.resolver;
   const io = opts.io ?? createJobIO(root, { diagnostics: opts.diagnostics });
   const readFile = opts.readFile ?? defaultReader(io, opts.diagnostics);
   const cache = opts.cache ?? new Map<string, FileAnalysis>();

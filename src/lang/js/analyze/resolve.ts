@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import enhancedResolve from 'enhanced-resolve';
+import { supportsRequireEsm } from '../imports.js';
+import { abs, isInside, rel } from '../../../util/paths.js';
 
 type UserResolveOptions = Parameters<typeof enhancedResolve.ResolverFactory.createResolver>[0];
-import { abs, isInside, rel } from '../../../util/paths.js';
 
 export type ResolveKind = 'require' | 'import';
 
@@ -22,25 +23,33 @@ export interface Resolution {
 }
 
 export interface ResolverOptions {
-  /** Target Node version: from 20.19 / 22.10 the "module-sync" export condition is honoured. Default: the running Node. */
-  nodeVersion?: string;
+  /**
+   * The target's Node version (pipeline's nodeVersionFor: "20.0.0" for Lambda's nodejs20.x, which runs with
+   * --no-experimental-require-module). Required: resolving as the running Node does would keep files that the
+   * target never loads and strip the ones it does.
+   */
+  nodeVersion: string;
 }
 
 export interface Resolver {
   resolve(fromFile: string, specifier: string, kind: ResolveKind): Resolution;
 }
 
-/** Node honours the "module-sync" condition from 20.19 (backport) and 22.10. */
-function hasModuleSync(version: string): boolean {
-  const [maj, min] = version.replace(/^v/, '').split('.').map(Number);
-  return maj > 22 || (maj === 22 && min >= 10) || (maj === 20 && min >= 19);
+/**
+ * The conditions Node matches in `exports` and `imports` (self-references and fallback arrays included) for
+ * the target. Node adds "module-sync" exactly when require(esm) is on (lib/internal/modules/esm/utils.js
+ * ties it to --experimental-require-module), so a runtime started with --no-experimental-require-module
+ * takes the "require"/"import" branch instead.
+ */
+export function targetConditions(nodeVersion: string, kind: ResolveKind): string[] {
+  return ['node', ...(supportsRequireEsm(nodeVersion) ? ['module-sync'] : []), kind, 'default'];
 }
 
 /**
  * A resolver that answers as Node's own loaders would, for files inside `root`.
  *
  * - require: exact file, then the `.js`, `.json`, `.node` extensions (Node never probes `.cjs`/`.mjs`),
- *   then the directory's package.json `main` and `index.*`; conditions node/require/default.
+ *   then the directory's package.json `main` and `index.*`; conditions node/require/default (targetConditions).
  * - import: relative and absolute specifiers must be fully specified (no extension probing, no
  *   directory index), conditions node/import/default; a bare package without `exports` still gets
  *   the legacy `main` lookup with extensions, as Node's ESM resolver does.
@@ -48,10 +57,9 @@ function hasModuleSync(version: string): boolean {
  *   (the path through the link is reported too: it is the one a materialised package uses).
  * A file that resolves outside the root is not part of the app: reported as an error.
  */
-export function createResolver(root: string, opts: ResolverOptions = {}): Resolver {
+export function createResolver(root: string, opts: ResolverOptions): Resolver {
   const realRoot = fs.realpathSync(root);
   const fileSystem = new enhancedResolve.CachedInputFileSystem(fs, 60_000);
-  const sync = hasModuleSync(opts.nodeVersion ?? process.versions.node) ? ['module-sync'] : [];
   const common: Omit<UserResolveOptions, 'conditionNames'> = {
     fileSystem,
     useSyncFileSystemCalls: true,
@@ -69,23 +77,39 @@ export function createResolver(root: string, opts: ResolverOptions = {}): Resolv
   const resolvers = {
     require: enhancedResolve.ResolverFactory.createResolver({
       ...common,
-      conditionNames: ['node', ...sync, 'require', 'default'],
+      conditionNames: targetConditions(opts.nodeVersion, 'require'),
       extensions: ['.js', '.json', '.node'],
       enforceExtension: false,
     }),
     import: enhancedResolve.ResolverFactory.createResolver({
       ...common,
-      conditionNames: ['node', ...sync, 'import', 'default'],
+      conditionNames: targetConditions(opts.nodeVersion, 'import'),
       extensions: ['.js', '.json', '.node'], // only used for the legacy `main` lookup
       fullySpecified: true,
     }),
   };
   const cache = new Map<string, Resolution>();
+  const dirs = new Map<string, string>();
+  // Node resolves a module's requests from its real path: a linked file (a symlinked entry, a pnpm
+  // package reached through node_modules/<name>) looks up its relative and bare requests where it really is.
+  const realDir = (fromFile: string): string => {
+    let d = dirs.get(fromFile);
+    if (d === undefined) {
+      const p = abs(realRoot, fromFile);
+      try {
+        d = path.dirname(fs.realpathSync(p));
+      } catch {
+        d = path.dirname(p);
+      }
+      dirs.set(fromFile, d);
+    }
+    return d;
+  };
 
   return {
     resolve(fromFile, specifier, kind) {
       if (isBuiltin(specifier)) return { builtin: specifier };
-      const dir = path.dirname(abs(realRoot, fromFile));
+      const dir = realDir(fromFile);
       const key = `${kind}\0${dir}\0${specifier}`;
       let hit = cache.get(key);
       if (!hit) {
