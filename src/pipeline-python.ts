@@ -12,6 +12,7 @@ import type { StubCandidate } from './lang/python/analyze/stubs.js';
 import { initClosure, makePlan } from './plan/plan.js';
 import { PYTHON_SHIM_SOURCE, PYTHON_SHIM_TARGET, transformPythonFile } from './lang/python/transform/index.js';
 import { precompilePython } from './lang/python/transform/precompile.js';
+import { pycInterpreter } from './lang/python/interpreter.js';
 import { writePackage } from './package/index.js';
 import { expandEvents } from './verify/index.js';
 import { diag } from './diagnostics.js';
@@ -116,7 +117,7 @@ export async function packagePythonJob(job: Job): Promise<void> {
       runtimeFiles: { [PYTHON_SHIM_TARGET]: PYTHON_SHIM_SOURCE },
       beforeZip: o.precompile
         ? async (dir) => {
-            await stage(job, 'precompile', () => precompilePython(dir));
+            await stage(job, 'precompile', () => precompilePython(dir, pycInterpreter(app.handlers[0]?.runtimeId).path));
           }
         : undefined,
     }),

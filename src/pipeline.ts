@@ -24,6 +24,7 @@ import { summarize, type OptimizeSummary } from './report/summary.js';
 import { measure } from './measure/index.js';
 import type { BindingSite, ImportDecision, VerifyResult } from './types.js';
 import { analyzePythonJob, packagePythonJob } from './pipeline-python.js';
+import { interpreterDiagnostics } from './lang/python/interpreter.js';
 
 /** Names, per event, the lazy imports whose module the optimized handler first loaded while it ran. */
 function markLazyLoads(result: VerifyResult, imports: ImportDecision[]): void {
@@ -248,7 +249,7 @@ async function verifyStage(job: Job): Promise<void> {
     const result = await stage(job, 'verify', () => verify(app.root, o.out!, app.handlers, events, mirror ? { env: { FAASLIGHT_FALLBACK_DIR: mirror } } : {}));
     job.verify = result;
     markLazyLoads(result, job.plan!.imports);
-    job.diagnostics.push(...verifyDiagnostics(result));
+    job.diagnostics.push(...verifyDiagnostics(result), ...interpreterDiagnostics(app.handlers));
     // A handler that cannot initialise is not a successful optimization, even when both sides agree.
     for (const e of result.events) {
       const original = e.original as HarnessOutcome;

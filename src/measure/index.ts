@@ -9,7 +9,8 @@ import { diag, UsageError } from '../diagnostics.js';
 import type { Diagnostic, HandlerSpec } from '../types.js';
 import { coldStart, DEFAULT_INIT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, type ColdStartResult } from './coldstart.js';
 import { findHandler } from './handlers.js';
-import { DEFAULT_PYTHON, resolveRuntimeClient } from './launch.js';
+import { resolveRuntimeClient } from './launch.js';
+import { runInterpreter } from '../lang/python/interpreter.js';
 import { prepareLimits } from './limits.js';
 import { bootstrapRatioCI, summarize } from './stats.js';
 import { isZip, makeBase, removeBase, unpackInto } from './taskroot.js';
@@ -171,7 +172,7 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
     client = rc.kind;
     if (rc.note) notes.push(rc.note);
   }
-  const python = opts.python ?? DEFAULT_PYTHON;
+  const python = opts.python ?? runInterpreter(handlers[0].runtimeId).path;
   const pyVersion = runtime === 'python' ? pythonVersion(python) : undefined;
   if (runtime === 'python' && !pyVersion) notes.push(`Python interpreter ${python} could not be run: every run will fail to spawn`);
   if (!opts.event) notes.push('no --event given: the event is {}');

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { HandlerSpec, InvokeOutcome } from '../types.js';
 import { lambdaEnv } from '../util/env.js';
 import { lambdaNodeFlags } from '../measure/launch.js';
-import { PYTHON, runtimeFile } from './harness.js';
+import { runtimeFile } from './harness.js';
+import { runInterpreter } from '../lang/python/interpreter.js';
 
 export const RESULT_PREFIX = '__FAASLIGHT_RESULT__';
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -36,7 +37,7 @@ export function harnessCommand(
 ): { command: string; args: string[] } {
   if (handler.runtime === 'python') {
     return {
-      command: PYTHON,
+      command: runInterpreter(handler.runtimeId).path,
       args: ['-S', runtimeFile('python/invoke.py'), taskRoot, handler.handler, eventFile, '--style', handler.style],
     };
   }

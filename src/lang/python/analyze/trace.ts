@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { FaaslightError } from '../../../diagnostics.js';
 import type { HandlerSpec, TraceResult } from '../../../types.js';
 import { cleanEnv } from '../../../util/env.js';
+import { runInterpreter } from '../interpreter.js';
 
 const TRACE_PY = fileURLToPath(new URL('../../../../runtime/python/trace.py', import.meta.url));
 
@@ -13,7 +14,7 @@ const TRACE_PY = fileURLToPath(new URL('../../../../runtime/python/trace.py', im
  * `--trace` for Python: runs the original handler with /usr/bin/python3 -S and reports the package
  * files loaded at init and first loaded by each event (modules through sys.modules, data through open()).
  */
-export async function tracePythonApp(root: string, handler: HandlerSpec, eventFiles: string[], python = '/usr/bin/python3'): Promise<TraceResult> {
+export async function tracePythonApp(root: string, handler: HandlerSpec, eventFiles: string[], python = runInterpreter(handler.runtimeId).path): Promise<TraceResult> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'fl-pytrace-'));
   const out = path.join(dir, 'trace.json');
   const module = handler.file.replace(/\.py$/, '').split('/').join('.');
