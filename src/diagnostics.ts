@@ -41,6 +41,7 @@ export const DIAGNOSTICS = {
   FL502: 'namespace package (no __init__.py)',
   FL503: 'circular import between modules',
   FL504: 'function not turned into a stub',
+  FL505: 'Python interpreter does not match the target runtime',
 } as const;
 
 export type DiagnosticId = keyof typeof DIAGNOSTICS;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createJob, loadedJob, stage, type AnalyzedJob, type JobOptions, type OptimizedJob, type ResolvedOptions } from './job.js';
 import { loadApp } from './app/index.js';
 import { languageFor } from './lang/index.js';
+import type { LanguageAdapter } from './lang/types.js';
 import { makePlan, revertToEager } from './plan/plan.js';
 import { writePackage } from './package/index.js';
 import { verify, verifyDiagnostics, expandEvents, type HarnessOutcome } from './verify/index.js';
@@ -110,7 +111,7 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
   const optimized: OptimizedJob = { ...job, packageResult, bundle };
   if (bundler && bundle) await bundler.afterPackage(optimized);
 
-  optimized.verify = await verifyStage(optimized, lang.fallbackDirEnv);
+  optimized.verify = await verifyStage(optimized, lang);
   optimized.measure = await measureStage(optimized);
   return { job: optimized, summary: summarize(optimized) };
 }
@@ -128,7 +129,8 @@ function markLazyLoads(result: VerifyResult, imports: ImportDecision[]): void {
  * Runs original and optimized on every event (both runtimes); a handler failing at init fails the job.
  * With `fallbackDirEnv` (Python), stripped files are restored into a private folder per run, removed afterwards.
  */
-async function verifyStage(job: OptimizedJob, fallbackDirEnv: string | undefined): Promise<VerifyResult | undefined> {
+async function verifyStage(job: OptimizedJob, lang: LanguageAdapter): Promise<VerifyResult | undefined> {
+  const { fallbackDirEnv } = lang;
   const o = job.options;
   if (!o.verifyEvents?.length) return undefined;
   const events = await expandEvents(o.verifyEvents);
@@ -136,7 +138,7 @@ async function verifyStage(job: OptimizedJob, fallbackDirEnv: string | undefined
   try {
     const result = await stage(job, 'verify', () => verify(job.app.root, o.out, job.app.handlers, events, fallbackDirEnv && mirror ? { env: { [fallbackDirEnv]: mirror } } : {}));
     markLazyLoads(result, job.plan.imports);
-    job.diagnostics.push(...verifyDiagnostics(result));
+    job.diagnostics.push(...verifyDiagnostics(result), ...(lang.runNotes?.(job) ?? []));
     // A handler that cannot initialise is not a successful optimization, even when both sides agree.
     for (const e of result.events) {
       const original = e.original as HarnessOutcome;

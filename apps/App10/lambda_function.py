@@ -2,12 +2,12 @@
 return the accuracy."""
 import os
 
+import lightgbm as lgb
 import numpy as np
 import sklearn
-import xgboost as xgb
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BOOSTER = xgb.Booster(params={"nthread": 1}, model_file=os.path.join(HERE, "model", "booster.json"))
+BOOSTER = lgb.Booster(model_file=os.path.join(HERE, "model", "booster.txt"))
 DATA = os.path.join(HERE, "data", "holdout.csv")
 
 
@@ -15,14 +15,14 @@ def lambda_handler(event, context):
     rows = np.loadtxt(DATA, delimiter=",")
     limit = int(event.get("limit", len(rows)))
     X, y = rows[:limit, :-1], rows[:limit, -1]
-    proba = BOOSTER.predict(xgb.DMatrix(X))
+    proba = BOOSTER.predict(X, num_threads=1)
     threshold = float(event.get("threshold", 0.5))
     pred = (proba >= threshold).astype(int)
     body = {
         "rows": int(len(y)),
         "accuracy": round(float((pred == y).mean()), 6),
         "positives": int(pred.sum()),
-        "xgboost": xgb.__version__,
+        "lightgbm": lgb.__version__,
     }
     if event.get("metrics"):
         # Rare path: threshold-free metrics from scikit-learn.
@@ -35,7 +35,7 @@ def lambda_handler(event, context):
         body["calibration"] = [[round(float(a), 6), round(float(b), 6)] for a, b in zip(mean_pred, frac_pos)]
         body["sklearn"] = sklearn.__version__
     if event.get("importance"):
-        gain = BOOSTER.get_score(importance_type="gain")
-        top = sorted(gain.items(), key=lambda kv: (-kv[1], kv[0]))[: int(event["importance"])]
+        gain = zip(BOOSTER.feature_name(), BOOSTER.feature_importance(importance_type="gain"))
+        top = sorted(gain, key=lambda kv: (-kv[1], kv[0]))[: int(event["importance"])]
         body["top_gain"] = {k: round(float(v), 6) for k, v in top}
     return {"statusCode": 200, "body": body}

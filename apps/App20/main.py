@@ -40,15 +40,18 @@ def get_user(user_id):
         user = {k: user[k] for k in fields if k in user}
     fmt = params.get("format")
     if fmt == "csv":
-        # Rare path: the user as a one-row CSV export.
+        # Rare path: the user as a one-row CSV export, downloaded as a named attachment.
         import csv
         import io
+        from wsgiref.headers import Headers
 
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=list(user), lineterminator="\n")
         writer.writeheader()
         writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in user.items()})
-        return app.response_class(buf.getvalue(), mimetype="text/csv")
+        headers = Headers([("Content-Type", "text/csv; charset=utf-8")])
+        headers.add_header("Content-Disposition", "attachment", filename="user-%d.csv" % user_id)
+        return app.response_class(buf.getvalue(), headers=headers.items())
     if fmt == "xml":
         # Rare path: the user as XML for a legacy client.
         from xml.etree import ElementTree as ET

@@ -15,11 +15,11 @@ from sklearn.datasets import load_iris
 
 
 class IrisFeatures(BaseModel):
-    features: conlist(float, min_items=4, max_items=4)
+    features: conlist(float, min_length=4, max_length=4)
 
 
 class IrisBatch(BaseModel):
-    rows: List[conlist(float, min_items=4, max_items=4)]
+    rows: List[conlist(float, min_length=4, max_length=4)]
 
 
 class NumpyLDA:

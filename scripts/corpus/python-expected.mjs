@@ -4,7 +4,8 @@
 //   node scripts/corpus/python-expected.mjs [--only …] --cold 5   (cold-start timing only, see below)
 // For each app (scripts/corpus/python.mjs must have set it up) the handler string comes from its
 // serverless.yml (functions.*.handler). Each events/<name>.json is run twice, each time in a fresh
-// `/usr/bin/python3 -S runtime/python/invoke.py` process with a clean environment and the app folder
+// `python3.11 -S runtime/python/invoke.py` process (the interpreter the app's wheels were installed
+// with, from its stamp; Debian's /usr/bin/python3 for the Debian layout) with a clean environment and the app folder
 // first on sys.path; the two results must be identical. { ok, output } (or { ok: false, error }) is
 // written pretty-printed to expected/<name>.json. With --check nothing is written: differences are
 // listed and the exit code is 1.
@@ -18,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import YAML from 'yaml';
-import { CLEAN_ENV, PYTHON_APPS } from './python.mjs';
+import { appPython, CLEAN_ENV, PYTHON_APPS } from './python.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const APPS = path.join(ROOT, 'apps');
@@ -65,7 +66,7 @@ export function handlerOf(appDir) {
 
 function runPython(args, cwd) {
   return new Promise((resolve) => {
-    const child = spawn('/usr/bin/python3', ['-S', ...args], { cwd, env: CLEAN_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(appPython(cwd), ['-S', ...args], { cwd, env: CLEAN_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);

@@ -71,6 +71,8 @@ export interface LanguageAdapter {
   transform(job: AnalyzedJob): Transformed;
   /** The shim files and the way each handler loads the shim. */
   packageExtras(job: AnalyzedJob, bundle?: OptimizeResults['bundle']): PackageExtras;
+  /** Notes on the interpreter the handlers were run under by verify (Python: FL505 for another minor than the target's). */
+  runNotes?(job: AnalyzedJob): Diagnostic[];
   /** Environment variable the shim reads for a private folder to restore stripped files into, if it restores into one. */
   fallbackDirEnv?: string;
   /** Bundling (optimize --bundle); not applicable to Python, which has no bundler. */

@@ -7,7 +7,7 @@ import { diag, UsageError } from '../diagnostics.js';
 import type { Diagnostic } from '../types.js';
 import { assertPackage } from './handlers.js';
 import { coldStart, DEFAULT_INIT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, type ColdStartResult } from './coldstart.js';
-import { DEFAULT_PYTHON, prepareLimits, pythonVersion, resolveRuntimeClient } from '../sandbox/index.js';
+import { prepareLimits, pythonFor, pythonVersion, resolveRuntimeClient } from '../sandbox/index.js';
 import { bootstrapRatioCI, summarize } from './stats.js';
 import type { Comparison, MeasureOptions, MeasureResult, PackageMeasurement, PackageSummary, RuntimeClientKind, Sample } from './types.js';
 
@@ -124,7 +124,7 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
     client = rc.kind;
     if (rc.note) notes.push(rc.note);
   }
-  const python = opts.python ?? DEFAULT_PYTHON;
+  const python = opts.python ?? pythonFor(handlers[0]);
   const pyVersion = runtime === 'python' ? pythonVersion(python) : undefined;
   if (runtime === 'python' && !pyVersion) notes.push(`Python interpreter ${python} could not be run: every run will fail to spawn`);
   if (!opts.event) notes.push('no --event given: the event is {}');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { HandlerSpec, InvokeOutcome } from '../types.js';
 import { lambdaEnv } from './env.js';
 import { lambdaNodeFlags } from './launch.js';
-import { DEFAULT_PYTHON } from './python.js';
+import { pythonFor } from './python.js';
 import { runtimeFile } from './runtime-files.js';
 
 export const RESULT_PREFIX = '__FAASLIGHT_RESULT__';
@@ -20,7 +20,7 @@ export interface RunOptions {
   nodeArgs?: string[];
   /** Extra environment variables on top of the clean Lambda-like environment. */
   env?: Record<string, string>;
-  /** Interpreter of a Python handler (run with -S; default DEFAULT_PYTHON). */
+  /** Interpreter of a Python handler (run with -S; default: the target's, sandbox/python.ts pythonFor). */
   python?: string;
 }
 
@@ -38,11 +38,11 @@ export function harnessCommand(
   handler: HandlerSpec,
   eventFile: string,
   nodeArgs: string[] = [],
-  python: string = DEFAULT_PYTHON,
+  python?: string,
 ): { command: string; args: string[] } {
   if (handler.runtime === 'python') {
     return {
-      command: python,
+      command: python ?? pythonFor(handler),
       args: ['-S', runtimeFile('python/invoke.py'), taskRoot, handler.handler, eventFile, '--style', handler.style],
     };
   }

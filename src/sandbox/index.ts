@@ -1,14 +1,14 @@
 // The sandbox: the one place that starts a handler's code in a child process, in a clean, Lambda-like
 // environment (no inherited NODE_OPTIONS, NODE_EXTRA_CA_CERTS, PYTHONPATH …; Lambda's variables and V8 flags
 // for the memory size; a fresh task root and /tmp). Whatever runs a handler takes its resolved HandlerSpec;
-// the Python interpreter is a `python` option everywhere, defaulting to DEFAULT_PYTHON (python.ts).
+// the Python interpreter is a `python` option everywhere, defaulting to the target's (python.ts pythonFor).
 // Outside this folder, only tools that run no package code spawn (compileall, the stdlib listing).
 //   runHandler      one event through the invoke harness (verify, trace)
 //   startRuntime    a runtime process against its own local Runtime API (measure, load, the local endpoint)
 //   startGcf        the Functions Framework on a free port (measure --platform gcf)
 //   runNodeScript / runPythonScript   a one-off script in the package's environment (code cache, Python trace)
 export { lambdaEnv, DEFAULT_MEMORY_MB } from './env.js';
-export { DEFAULT_PYTHON, pythonVersion } from './python.js';
+export { DEFAULT_PYTHON, pythonFor, pythonVersion } from './python.js';
 export { runtimeFile, faaslightRoot } from './runtime-files.js';
 export {
   runHandler,

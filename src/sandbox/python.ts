@@ -1,8 +1,14 @@
 // The Python interpreter handler children run under. It is a parameter everywhere in src/sandbox
-// (`python` options); this is the one default. Target-interpreter selection (the deployment's
-// python3.x) is to come in src/lang/python/interpreter.ts and will pass its choice in through those
-// options, or replace this default.
+// (`python` options); without one, pythonFor picks the target runtime's interpreter
+// (src/lang/python/interpreter.ts: python3.X for pythonX.Y, never silently another minor).
 import { spawnSync } from 'node:child_process';
+import { runInterpreter } from '../lang/python/interpreter.js';
+import type { HandlerSpec } from '../types.js';
+
+/** The interpreter a Python handler runs under: the one matching its runtime id (else the legacy one, with FL505). */
+export function pythonFor(handler: Pick<HandlerSpec, 'runtimeId'>): string {
+  return runInterpreter(handler.runtimeId).path;
+}
 
 /** Debian's interpreter, always run with -S: only the package's own copies are importable, as on Lambda. */
 export const DEFAULT_PYTHON = '/usr/bin/python3';

@@ -1,5 +1,7 @@
 // The Python apps of the corpus (apps/README-python.md).
-// - Structure, for every Python app, without vendored packages: manifest, handler, events, expected outputs.
+// - Structure, for every Python app, without vendored packages: manifest (a pinned requirements.txt, or
+//   debian-packages.txt for the apps PyPI cannot serve at a sane size), handler, events, expected outputs.
+// - The pip layout of a set-up app (App3, App13): what `pip install -t` leaves, RECORD by RECORD.
 // - A fast slice (App3, App13) run for real when vendored (node scripts/corpus/python.mjs --only App3,App13):
 //   each event in a fresh `python3 -S` process must give expected/<event>.json, twice in a row, and each
 //   rarer event must import a module the common event does not.
@@ -12,7 +14,7 @@ import { skipWithout } from '../prereq.js';
 // @ts-expect-error plain ESM script without type declarations
 import { COMMON_EVENT, handlerOf } from '../../scripts/corpus/python-expected.mjs';
 // @ts-expect-error plain ESM script without type declarations
-import { PYTHON_APPS, readPackageList } from '../../scripts/corpus/python.mjs';
+import { layoutFor, PYTHON_APPS, readPackageList, readRequirements } from '../../scripts/corpus/python.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FAST = ['App3', 'App13'];
@@ -26,9 +28,14 @@ describe('Python corpus apps: structure', () => {
   for (const app of PYTHON_APPS as string[]) {
     it(`${app}: manifest, handler, 2–4 events with expected outputs`, () => {
       const dir = path.join(ROOT, 'apps', app);
+      const reqs: string[] = readRequirements(dir);
       const pkgs: string[] = readPackageList(dir);
-      expect(pkgs.length).toBeGreaterThan(0);
+      expect(reqs.length + pkgs.length).toBeGreaterThan(0);
+      // Every distribution pinned, dependencies included: the same tree on every machine.
+      for (const r of reqs) expect(r).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*==[0-9][A-Za-z0-9.+!-]*$/);
       for (const p of pkgs) expect(p).toMatch(/^[a-z0-9][a-z0-9.+-]+$/);
+      // The default layout is pip wherever there is a requirements.txt.
+      expect(layoutFor(dir, 'pip')).toBe(reqs.length ? 'pip' : 'debian');
       const yml = fs.readFileSync(path.join(dir, 'serverless.yml'), 'utf8');
       expect(yml).toMatch(/runtime: python3\.11/);
       const handler: string = handlerOf(dir);
@@ -48,6 +55,39 @@ describe('Python corpus apps: structure', () => {
       }
       // Generated files are never committed: the .gitignore keeps only the app's own files.
       expect(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^\/\*$/m);
+    });
+  }
+});
+
+const stampOf = (app: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'apps', app, '.faaslight-vendor.json'), 'utf8'));
+const pipApps = FAST.filter((a) => vendored(a) && stampOf(a).layout === 'pip');
+
+describe('Python corpus apps: pip layout', () => {
+  it('App12 and App15 are the only apps without a requirements.txt (torch), App10 the only one without Debian packages (lightgbm)', () => {
+    const noReq = (PYTHON_APPS as string[]).filter((a) => !readRequirements(path.join(ROOT, 'apps', a)).length);
+    const noDeb = (PYTHON_APPS as string[]).filter((a) => !readPackageList(path.join(ROOT, 'apps', a)).length);
+    expect([noReq, noDeb]).toEqual([['App12', 'App15'], ['App10']]);
+  });
+
+  for (const app of pipApps) {
+    it(`${app}: every pinned distribution installed, each file of each RECORD present, numpy's bundled libraries in numpy.libs/`, () => {
+      const dir = path.join(ROOT, 'apps', app);
+      const stamp = stampOf(app);
+      const norm = (r: string) => r.toLowerCase().replace(/[-_.]+/g, '-');
+      expect(stamp.packages.map(norm).sort()).toEqual(readRequirements(dir).map(norm).sort());
+      const infos = fs.readdirSync(dir).filter((e) => e.endsWith('.dist-info'));
+      expect(infos).toHaveLength(stamp.packages.length);
+      for (const info of infos) {
+        const record = fs.readFileSync(path.join(dir, info, 'RECORD'), 'utf8').trim().split('\n');
+        for (const line of record) {
+          const file = line.slice(0, line.indexOf(','));
+          // pip lists the .pyc it compiled too; a RECORD path may climb out of the target (scripts in ../../bin).
+          if (!file.startsWith('..')) expect(fs.existsSync(path.join(dir, file)), `${info}: ${file}`).toBe(true);
+        }
+      }
+      const libs = fs.readdirSync(path.join(dir, 'numpy.libs'));
+      expect(libs.some((f) => /^libscipy_openblas64_.*\.so$/.test(f) || /^libopenblas.*\.so$/.test(f)), libs.join(', ')).toBe(true);
+      expect(stamp.python.version).toMatch(/^3\.11\./);
     });
   }
 });

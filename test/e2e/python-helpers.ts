@@ -22,10 +22,10 @@ export interface CliRun {
   stderr: string;
 }
 
-/** The built CLI in a child process (async, so parallel test files share the two cores fairly). */
-export function cli(args: string[], cwd = ROOT): Promise<CliRun> {
+/** The built CLI in a child process (async, so parallel test files share the two cores fairly); `env` overrides the clean environment (PATH …). */
+export function cli(args: string[], cwd = ROOT, env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(), maxBuffer: 256 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(env), maxBuffer: 256 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

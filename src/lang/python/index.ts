@@ -11,6 +11,7 @@ import { decidePythonRewrites, pythonNotApplied, stubsToApply } from './decide.j
 import { isCache, pythonFileRules } from './files.js';
 import { planPythonImports } from './imports.js';
 import { PYTHON_SHIM_SOURCE, PYTHON_SHIM_TARGET, transformPythonFile } from './transform/index.js';
+import { interpreterDiagnostics, pycInterpreter } from './interpreter.js';
 import { precompilePython } from './transform/precompile.js';
 
 export const python: LanguageAdapter = {
@@ -68,13 +69,15 @@ export const python: LanguageAdapter = {
     return { code, notApplied, stubsNotApplied, storeAlso };
   },
 
+  runNotes: (job) => interpreterDiagnostics(job.app.handlers),
+
   packageExtras(job) {
     return {
       runtime: 'python',
       runtimeFiles: { [PYTHON_SHIM_TARGET]: PYTHON_SHIM_SOURCE },
       beforeZip: job.options.precompile
         ? async (dir) => {
-            await stage(job, 'precompile', () => precompilePython(dir));
+            await stage(job, 'precompile', () => precompilePython(dir, pycInterpreter(job.app.handlers[0]?.runtimeId).path));
           }
         : undefined,
       // Byte-code caches leave without going into the fallback store (see ./files.ts).

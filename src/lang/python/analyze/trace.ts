@@ -4,12 +4,13 @@ import path from 'node:path';
 import { FaaslightError } from '../../../diagnostics.js';
 import { runPythonScript, runtimeFile } from '../../../sandbox/index.js';
 import type { HandlerSpec, TraceResult } from '../../../types.js';
+import { pythonFor } from '../../../sandbox/python.js';
 
 /**
  * `--trace` for Python: runs the original handler in a sandbox child (python -S) and reports the package
  * files loaded at init and first loaded by each event (modules through sys.modules, data through open()).
  */
-export async function tracePythonApp(root: string, handler: HandlerSpec, eventFiles: string[], python?: string): Promise<TraceResult> {
+export async function tracePythonApp(root: string, handler: HandlerSpec, eventFiles: string[], python = pythonFor(handler)): Promise<TraceResult> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'fl-pytrace-'));
   const out = path.join(dir, 'trace.json');
   const module = handler.file.replace(/\.py$/, '').split('/').join('.');
