@@ -15,7 +15,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const app = path.join(repo, 'fixtures/package/app');
 const runner = path.join(repo, 'fixtures/package/run.cjs');
 const runs = Number(process.argv[2] ?? 20);
-const SHIM = "// faaslight: restores stripped files on demand";
+const SHIM = '// faaslight: restores stripped files on demand';
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-bench-shim-'));
 const plain = path.join(base, 'plain');
@@ -65,7 +65,9 @@ function compare(label, without, withShim) {
     b.push(once(withShim));
   }
   const [ma, mb] = [median(a), median(b)];
-  console.log(`${label}: without ${ma.toFixed(1)} ms, with shim ${mb.toFixed(1)} ms, ratio ${(mb / ma).toFixed(3)} (+${(mb - ma).toFixed(1)} ms), medians of ${runs}`);
+  console.log(
+    `${label}: without ${ma.toFixed(1)} ms, with shim ${mb.toFixed(1)} ms, ratio ${(mb / ma).toFixed(3)} (+${(mb - ma).toFixed(1)} ms), medians of ${runs}`,
+  );
 }
 
 try {

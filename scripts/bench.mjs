@@ -61,14 +61,31 @@ function main() {
     process.exit(1);
   }
 
-  const args = [path.join(ROOT, 'bin', 'faaslight.js'), 'batch', path.join(ROOT, 'apps'), '--out', o.out, '--runs', String(o.runs), '--warmup', String(BENCH_WARMUP), '--format', 'markdown'];
+  const args = [
+    path.join(ROOT, 'bin', 'faaslight.js'),
+    'batch',
+    path.join(ROOT, 'apps'),
+    '--out',
+    o.out,
+    '--runs',
+    String(o.runs),
+    '--warmup',
+    String(BENCH_WARMUP),
+    '--format',
+    'markdown',
+  ];
   if (o.jobs) args.push('--jobs', String(o.jobs));
   // --node-only: the Node apps only, in setup and in the batch (a machine without apt).
   const only = o.nodeOnly ? nodeApps(o.only ? o.only.split(',') : null).join(',') : o.only;
   if (only) args.push('--only', only);
   if (!o.resume) args.push('--force');
   const started = Date.now();
-  console.error(`bench: faaslight ${args.slice(1).map((a) => path.relative(ROOT, a) || a).join(' ')}`);
+  console.error(
+    `bench: faaslight ${args
+      .slice(1)
+      .map((a) => path.relative(ROOT, a) || a)
+      .join(' ')}`,
+  );
   const batch = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (batch.status === 2 || !fs.existsSync(path.join(o.out, 'results.json'))) {
     console.error(`bench: faaslight batch failed (exit ${batch.status})`);

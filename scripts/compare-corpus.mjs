@@ -38,7 +38,10 @@ for (const app of APPS.filter((a) => !only || only.includes(a))) {
     continue;
   }
   console.error(`${app}: compare --runs ${runs} …`);
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/faaslight.js'), 'compare', dir, '--runs', runs, '--out', out, '--quiet', ...extra], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/faaslight.js'), 'compare', dir, '--runs', runs, '--out', out, '--quiet', ...extra], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   process.stderr.write(r.stdout);
   if (!fs.existsSync(out)) {
     console.error(`${app}: compare failed (exit ${r.status}): ${r.stderr.split('\n').slice(-5).join('\n')}`);
@@ -64,9 +67,15 @@ for (const row of rows) console.log(line(row));
 
 const counted = results.filter((r) => r.lazyImports > 0 && typeof r.bundleVsBest === 'number');
 const geo = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
-if (counted.length) console.log(`geometric mean (d)/best-of-(a,b) over ${counted.length} apps with a dependency unused at init (${counted.map((r) => r.app).join(', ')}): ${geo(counted.map((r) => r.bundleVsBest)).toFixed(3)}`);
+if (counted.length)
+  console.log(
+    `geometric mean (d)/best-of-(a,b) over ${counted.length} apps with a dependency unused at init (${counted.map((r) => r.app).join(', ')}): ${geo(counted.map((r) => r.bundleVsBest)).toFixed(3)}`,
+  );
 const all = results.filter((r) => typeof r.bundleVsBest === 'number');
-if (all.length) console.log(`geometric mean over all ${all.length} apps: ${geo(all.map((r) => r.bundleVsBest)).toFixed(3)}; worst: ${Math.max(...all.map((r) => r.bundleVsBest))}`);
+if (all.length)
+  console.log(
+    `geometric mean over all ${all.length} apps: ${geo(all.map((r) => r.bundleVsBest)).toFixed(3)}; worst: ${Math.max(...all.map((r) => r.bundleVsBest))}`,
+  );
 // Extra variants (--extra): the same ratio, over the same apps, for each.
 const best = (r) => r.variants.find((v) => v.name === r.best);
 for (const name of names.filter((n) => !['original', 'esbuild', 'lazy', 'bundle'].includes(n))) {
@@ -76,7 +85,10 @@ for (const name of names.filter((n) => !['original', 'esbuild', 'lazy', 'bundle'
   };
   const xs = counted.map(ratio).filter((x) => x !== undefined);
   const ys = all.map(ratio).filter((x) => x !== undefined);
-  if (xs.length) console.log(`${name}: geometric mean over the ${xs.length} apps with a dependency unused at init ${geo(xs).toFixed(3)}, over ${ys.length} apps ${geo(ys).toFixed(3)}; worst ${Math.max(...ys).toFixed(3)}`);
+  if (xs.length)
+    console.log(
+      `${name}: geometric mean over the ${xs.length} apps with a dependency unused at init ${geo(xs).toFixed(3)}, over ${ys.length} apps ${geo(ys).toFixed(3)}; worst ${Math.max(...ys).toFixed(3)}`,
+    );
 }
 console.log(`(d) identical on every event: ${results.filter((r) => r.variants.find((v) => v.name === 'bundle').works).length}/${results.length} apps`);
 fs.writeFileSync(path.join(outDir, 'summary.txt'), [line(header), ...rows.map(line)].join('\n') + '\n');

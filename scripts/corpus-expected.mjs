@@ -21,7 +21,26 @@ const PREFIX = '__FAASLIGHT_RESULT__';
 const TIMEOUT_MS = 60_000;
 
 // CloudFormation short-form tags (!Ref, !GetAtt, !Sub, …) are kept as plain values: only Handler matters here.
-const CFN_TAGS = ['Ref', 'GetAtt', 'Sub', 'Join', 'Select', 'Split', 'If', 'Equals', 'Not', 'And', 'Or', 'FindInMap', 'ImportValue', 'Base64', 'Cidr', 'GetAZs', 'Condition', 'Transform'];
+const CFN_TAGS = [
+  'Ref',
+  'GetAtt',
+  'Sub',
+  'Join',
+  'Select',
+  'Split',
+  'If',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'FindInMap',
+  'ImportValue',
+  'Base64',
+  'Cidr',
+  'GetAZs',
+  'Condition',
+  'Transform',
+];
 const customTags = CFN_TAGS.flatMap((t) => [
   { tag: `!${t}`, resolve: (v) => v },
   { tag: `!${t}`, collection: 'seq', resolve: (v) => v },
@@ -32,8 +51,17 @@ function parseArgs(argv) {
   const opts = { only: null, check: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--only') opts.only = argv[++i].split(',').map((s) => s.trim()).filter(Boolean);
-    else if (a.startsWith('--only=')) opts.only = a.slice(7).split(',').map((s) => s.trim()).filter(Boolean);
+    if (a === '--only')
+      opts.only = argv[++i]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    else if (a.startsWith('--only='))
+      opts.only = a
+        .slice(7)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (a === '--check') opts.check = true;
     else throw new Error(`unknown argument ${a}`);
   }
@@ -131,7 +159,10 @@ async function main() {
       problems.push(`${app}: expected one Node.js handler in serverless.yml/template.yaml, found ${handlers.length}`);
       continue;
     }
-    const events = fs.readdirSync(path.join(dir, 'events')).filter((f) => f.endsWith('.json')).sort();
+    const events = fs
+      .readdirSync(path.join(dir, 'events'))
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     for (const ev of events) {
       const name = `${app}/events/${ev}`;
       const res = await invoke(dir, handlers[0], path.join(dir, 'events', ev));
@@ -157,7 +188,9 @@ async function main() {
     }
   }
   for (const p of problems) console.error(`corpus-expected: ${p}`);
-  console.log(opts.check ? `corpus-expected: ${same} matched, ${problems.length} problem(s)` : `corpus-expected: ${written} written, ${problems.length} problem(s)`);
+  console.log(
+    opts.check ? `corpus-expected: ${same} matched, ${problems.length} problem(s)` : `corpus-expected: ${written} written, ${problems.length} problem(s)`,
+  );
   process.exit(problems.length ? 1 : 0);
 }
 

@@ -22,8 +22,17 @@ export function parseArgs(argv) {
   const opts = { only: null, nodeOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--only') opts.only = argv[++i].split(',').map((s) => s.trim()).filter(Boolean);
-    else if (a.startsWith('--only=')) opts.only = a.slice(7).split(',').map((s) => s.trim()).filter(Boolean);
+    if (a === '--only')
+      opts.only = argv[++i]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    else if (a.startsWith('--only='))
+      opts.only = a
+        .slice(7)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (a === '--node-only') opts.nodeOnly = true;
     else throw new Error(`unknown argument ${a}`);
   }
@@ -32,7 +41,10 @@ export function parseArgs(argv) {
 
 /** Node apps of the corpus: folders under apps/ with a package.json and a package-lock.json. */
 export function nodeApps(only) {
-  const names = fs.readdirSync(APPS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const names = fs
+    .readdirSync(APPS, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   const apps = names
     .filter((n) => fs.existsSync(path.join(APPS, n, 'package.json')) && fs.existsSync(path.join(APPS, n, 'package-lock.json')))
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));

@@ -75,8 +75,10 @@ if (only.includes('apt')) {
   else {
     console.log(`test-setup: apt-get install ${missing.join(' ')}`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (!run('apt-get', ['update', '-qq'], { env })) failed('apt', 'apt-get update exited non-zero', 'Python end-to-end tests (and, without chromium, the HTML report browser test)');
-    else if (!run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env })) failed('apt', `apt-get install ${missing.join(' ')} exited non-zero`, 'Python end-to-end tests (and, without chromium, the HTML report browser test)');
+    if (!run('apt-get', ['update', '-qq'], { env }))
+      failed('apt', 'apt-get update exited non-zero', 'Python end-to-end tests (and, without chromium, the HTML report browser test)');
+    else if (!run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env }))
+      failed('apt', `apt-get install ${missing.join(' ')} exited non-zero`, 'Python end-to-end tests (and, without chromium, the HTML report browser test)');
   }
 }
 
@@ -92,6 +94,7 @@ if (only.includes('python')) {
   if (stillMissing.length) failed('python', `Python corpus apps not vendored (missing ${stillMissing.join(' ')})`, 'Python end-to-end tests');
   else if (existsSync('scripts/corpus/python.mjs')) {
     console.log(`test-setup: vendoring Python corpus apps ${PYTHON_E2E_APPS.join(', ')}`);
-    if (!run(process.execPath, ['scripts/corpus/python.mjs', '--only', PYTHON_E2E_APPS.join(',')])) failed('python', 'scripts/corpus/python.mjs exited non-zero', 'Python end-to-end tests');
+    if (!run(process.execPath, ['scripts/corpus/python.mjs', '--only', PYTHON_E2E_APPS.join(',')]))
+      failed('python', 'scripts/corpus/python.mjs exited non-zero', 'Python end-to-end tests');
   }
 }

@@ -11,7 +11,8 @@ import path from 'node:path';
 
 const DIST = '/usr/lib/python3/dist-packages/';
 // The interpreter itself is provided by the runtime, never vendored.
-const INTERPRETER = /^(python3|python3-minimal|python3-all(-dev)?|python3-dev|python3\.\d+|python3\.\d+-(minimal|dev)|python3-distutils|python3-lib2to3|libpython3.*)$/;
+const INTERPRETER =
+  /^(python3|python3-minimal|python3-all(-dev)?|python3-dev|python3\.\d+|python3\.\d+-(minimal|dev)|python3-distutils|python3-lib2to3|libpython3.*)$/;
 
 function fail(msg) {
   process.stderr.write(`vendor-python: ${msg}\n`);
@@ -37,9 +38,14 @@ function installed(pkg) {
 function ensureInstalled(pkgs) {
   const missing = pkgs.filter((p) => !installed(p));
   if (!missing.length) return;
-  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
+    encoding: 'utf8',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   if (r.error || r.status !== 0) {
-    fail(`cannot install ${missing.join(' ')} with apt-get (${r.error?.message ?? (r.stderr.trim().split('\n').pop() || `exit ${r.status}`)}); run as root: apt-get update && apt-get install -y ${missing.join(' ')}`);
+    fail(
+      `cannot install ${missing.join(' ')} with apt-get (${r.error?.message ?? (r.stderr.trim().split('\n').pop() || `exit ${r.status}`)}); run as root: apt-get update && apt-get install -y ${missing.join(' ')}`,
+    );
   }
 }
 
@@ -48,7 +54,10 @@ function depends(pkg) {
   const names = [];
   for (const clause of raw.split(',')) {
     // Alternatives: take the first one that is installed.
-    const alts = clause.split('|').map((a) => a.trim().split(/[\s(]/)[0].replace(/:any$/, '')).filter(Boolean);
+    const alts = clause
+      .split('|')
+      .map((a) => a.trim().split(/[\s(]/)[0].replace(/:any$/, ''))
+      .filter(Boolean);
     // apt installed the real Depends with the package; an uninstalled name here is virtual
     // (python3-numpy-abi9 is provided by python3-numpy itself).
     const pick = alts.find((a) => installed(a));

@@ -17,7 +17,13 @@ const opt = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const apps = (opt('--only') ?? fs.readdirSync(path.join(ROOT, 'apps')).filter((a) => /^App\d/.test(a)).join(',')).split(',');
+const apps = (
+  opt('--only') ??
+  fs
+    .readdirSync(path.join(ROOT, 'apps'))
+    .filter((a) => /^App\d/.test(a))
+    .join(',')
+).split(',');
 const modes = (opt('--modes') ?? 'default').split(',');
 const out = path.resolve(opt('--out') ?? path.join(os.tmpdir(), 'faaslight-zip-hashes'));
 fs.mkdirSync(out, { recursive: true });
@@ -30,13 +36,19 @@ for (const app of apps) {
     const dest = path.join(out, `${app}.${mode}`);
     fs.rmSync(dest, { recursive: true, force: true });
     fs.rmSync(`${dest}.zip`, { force: true });
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/faaslight.js'), 'optimize', path.join(ROOT, 'apps', app), '--out', dest, ...MODES[mode]], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/faaslight.js'), 'optimize', path.join(ROOT, 'apps', app), '--out', dest, ...MODES[mode]], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) {
       failed = true;
       console.log(`${app} ${mode} error: exit ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-1)[0]}`);
       continue;
     }
-    console.log(`${app} ${mode} ${createHash('sha256').update(fs.readFileSync(`${dest}.zip`)).digest('hex')}`);
+    console.log(
+      `${app} ${mode} ${createHash('sha256')
+        .update(fs.readFileSync(`${dest}.zip`))
+        .digest('hex')}`,
+    );
   }
 }
 process.exit(failed ? 1 : 0);

@@ -46,12 +46,7 @@ export const DIAGNOSTICS = {
 
 export type DiagnosticId = keyof typeof DIAGNOSTICS;
 
-export function diag(
-  id: DiagnosticId,
-  severity: Severity,
-  message: string,
-  extra: Omit<Diagnostic, 'id' | 'severity' | 'message'> = {},
-): Diagnostic {
+export function diag(id: DiagnosticId, severity: Severity, message: string, extra: Omit<Diagnostic, 'id' | 'severity' | 'message'> = {}): Diagnostic {
   return { id, severity, message, ...extra };
 }
 

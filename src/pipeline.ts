@@ -31,7 +31,9 @@ function withDefaults(options: JobOptions): ResolvedOptions {
 export async function analyzeApp(options: JobOptions): Promise<AnalyzedJob> {
   const job = createJob(withDefaults(options));
   const o = job.options;
-  const { app, diagnostics } = await stage(job, 'load', () => loadApp(o.input, { handlers: o.handlers, target: o.target, runtime: o.runtime, followExternalLinks: o.followExternalLinks }));
+  const { app, diagnostics } = await stage(job, 'load', () =>
+    loadApp(o.input, { handlers: o.handlers, target: o.target, runtime: o.runtime, followExternalLinks: o.followExternalLinks }),
+  );
   job.diagnostics.push(...diagnostics);
   const loaded = loadedJob(job, app);
   const lang = languageFor(app.runtime, app.handlers[0]?.handler);
@@ -67,7 +69,10 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
   if (o.memoryMb !== undefined && (!Number.isInteger(o.memoryMb) || o.memoryMb < 128 || o.memoryMb > 10240))
     throw new UsageError(`--memory must be an integer between 128 and 10240 MB (Lambda's range), got ${o.memoryMb}`);
   if (isInside(o.input, o.out) || isInside(o.out, o.input) || isInside(o.input, o.zipPath)) {
-    throw new UsageError(`the output (${o.out}) must not be inside the input (${o.input}) or contain it`, diag('FL005', 'error', 'output path inside the input'));
+    throw new UsageError(
+      `the output (${o.out}) must not be inside the input (${o.input}) or contain it`,
+      diag('FL005', 'error', 'output path inside the input'),
+    );
   }
   const job = await analyzeApp(o);
   const lang = languageFor(job.app.runtime);
@@ -121,7 +126,9 @@ function markLazyLoads(result: VerifyResult, imports: ImportDecision[]): void {
   const lazy = imports.filter((d) => d.decision === 'lazy' && d.target);
   for (const e of result.events) {
     const loaded = new Set(e.optimized.loadedAtInvoke ?? []);
-    e.lazyLoads = lazy.filter((d) => (d.target && loaded.has(d.target)) || d.narrow?.some((n) => loaded.has(n.file))).map((d) => `${d.site.file}:${d.site.specifier}`);
+    e.lazyLoads = lazy
+      .filter((d) => (d.target && loaded.has(d.target)) || d.narrow?.some((n) => loaded.has(n.file)))
+      .map((d) => `${d.site.file}:${d.site.specifier}`);
   }
 }
 
@@ -136,7 +143,9 @@ async function verifyStage(job: OptimizedJob, lang: LanguageAdapter): Promise<Ve
   const events = await expandEvents(o.verifyEvents);
   const mirror = fallbackDirEnv ? await fs.promises.mkdtemp(path.join(os.tmpdir(), 'faaslight-verify-')) : undefined;
   try {
-    const result = await stage(job, 'verify', () => verify(job.app.root, o.out, job.app.handlers, events, fallbackDirEnv && mirror ? { env: { [fallbackDirEnv]: mirror } } : {}));
+    const result = await stage(job, 'verify', () =>
+      verify(job.app.root, o.out, job.app.handlers, events, fallbackDirEnv && mirror ? { env: { [fallbackDirEnv]: mirror } } : {}),
+    );
     markLazyLoads(result, job.plan.imports);
     job.diagnostics.push(...verifyDiagnostics(result), ...(lang.runNotes?.(job) ?? []));
     // A handler that cannot initialise is not a successful optimization, even when both sides agree.
@@ -145,9 +154,14 @@ async function verifyStage(job: OptimizedJob, lang: LanguageAdapter): Promise<Ve
       if (!original.ok && original.phase === 'init') {
         result.ok = false;
         job.diagnostics.push(
-          diag('FL105', 'error', `${e.handler} throws at init with ${path.basename(e.event)} (original package too): ${original.error?.name}: ${original.error?.message}`, {
-            note: 'fix the handler or its environment; faaslight verifies packages that initialise',
-          }),
+          diag(
+            'FL105',
+            'error',
+            `${e.handler} throws at init with ${path.basename(e.event)} (original package too): ${original.error?.name}: ${original.error?.message}`,
+            {
+              note: 'fix the handler or its environment; faaslight verifies packages that initialise',
+            },
+          ),
         );
       }
     }

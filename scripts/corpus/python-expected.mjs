@@ -29,9 +29,24 @@ const TIMEOUT_MS = 180_000;
 
 /** The event that takes each app's common path; every other event is a rarer branch. */
 export const COMMON_EVENT = {
-  App1: 'resize', App2: 'hello', App3: 'hello', App4: 'predict', App5: 'links', App6: 'arrays',
-  App7: 'slic', App8: 'versions', App9p: 'predict', App9t: 'train', App10: 'accuracy', App11: 'positive',
-  App12: 'predict', App13: 'loops', App14: 'version', App15: 'answer', App20: 'user', App21: 'predict',
+  App1: 'resize',
+  App2: 'hello',
+  App3: 'hello',
+  App4: 'predict',
+  App5: 'links',
+  App6: 'arrays',
+  App7: 'slic',
+  App8: 'versions',
+  App9p: 'predict',
+  App9t: 'train',
+  App10: 'accuracy',
+  App11: 'positive',
+  App12: 'predict',
+  App13: 'loops',
+  App14: 'version',
+  App15: 'answer',
+  App20: 'user',
+  App21: 'predict',
   App22: 'arrays',
 };
 
@@ -170,8 +185,17 @@ async function main() {
   let cold = 0;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--only') only = argv[++i].split(',').map((s) => s.trim()).filter(Boolean);
-    else if (a.startsWith('--only=')) only = a.slice(7).split(',').map((s) => s.trim()).filter(Boolean);
+    if (a === '--only')
+      only = argv[++i]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    else if (a.startsWith('--only='))
+      only = a
+        .slice(7)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (a === '--check') check = true;
     else if (a === '--cold') cold = Number(argv[++i]);
     else {
@@ -184,7 +208,9 @@ async function main() {
   if (cold > 0) {
     for (const app of apps) {
       const t = await coldStart(app, cold);
-      log(`${app}: cold start (process wall time, ${COMMON_EVENT[app]}) median ${t.median.toFixed(0)} ms over ${cold} runs (min ${t.min.toFixed(0)}, max ${t.max.toFixed(0)})`);
+      log(
+        `${app}: cold start (process wall time, ${COMMON_EVENT[app]}) median ${t.median.toFixed(0)} ms over ${cold} runs (min ${t.min.toFixed(0)}, max ${t.max.toFixed(0)})`,
+      );
     }
     return;
   }

@@ -38,14 +38,44 @@ export const PIP_TARGET = ['--platform', 'manylinux2014_x86_64', '--only-binary=
 const STAGE = '.faaslight-pip-stage';
 
 export const PYTHON_APPS = [
-  'App1', 'App2', 'App3', 'App4', 'App5', 'App6', 'App7', 'App8', 'App9p', 'App9t', 'App10',
-  'App11', 'App12', 'App13', 'App14', 'App15', 'App20', 'App21', 'App22',
+  'App1',
+  'App2',
+  'App3',
+  'App4',
+  'App5',
+  'App6',
+  'App7',
+  'App8',
+  'App9p',
+  'App9t',
+  'App10',
+  'App11',
+  'App12',
+  'App13',
+  'App14',
+  'App15',
+  'App20',
+  'App21',
+  'App22',
 ];
 
 /** Top-level entries that are always the app's own (committed): vendoring never writes over them. */
 export const OWN_ENTRIES = new Set([
-  '.gitignore', 'lambda_function.py', 'main.py', 'train.py', 'serverless.yml', 'template.yaml',
-  'debian-packages.txt', 'requirements.txt', 'system-packages.txt', 'events', 'expected', 'data', 'README.md', STAMP, STAGE,
+  '.gitignore',
+  'lambda_function.py',
+  'main.py',
+  'train.py',
+  'serverless.yml',
+  'template.yaml',
+  'debian-packages.txt',
+  'requirements.txt',
+  'system-packages.txt',
+  'events',
+  'expected',
+  'data',
+  'README.md',
+  STAMP,
+  STAGE,
 ]);
 
 /** A clean environment for Python processes (the session may set PYTHON* variables). */
@@ -112,8 +142,7 @@ export function ensureInstalled(pkgs, log = console.log) {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) throw aptUnusable('not running as root', missing);
   if (run('apt-get', ['--version']).status !== 0) throw aptUnusable('apt-get not found', missing);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () =>
-    run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   log(`python apps: apt-get install ${missing.join(' ')}`);
   let r = install();
   if (r.status !== 0) {
@@ -141,7 +170,12 @@ function dependsOf(pkg) {
   for (const group of r.stdout.split(',')) {
     const alts = group
       .split('|')
-      .map((a) => a.trim().replace(/\s*\(.*\)\s*$/, '').replace(/:\w+$/, ''))
+      .map((a) =>
+        a
+          .trim()
+          .replace(/\s*\(.*\)\s*$/, '')
+          .replace(/:\w+$/, ''),
+      )
       .filter(Boolean);
     const hit = alts.find((a) => installedVersion(a));
     if (hit) out.push(hit);
@@ -502,7 +536,8 @@ export async function setupPythonApps({ only = null, log = console.log, root = R
   const all = [];
   // pip layout: only the native libraries no wheel carries (system-packages.txt: ImageMagick for Wand),
   // which a Lambda user brings as a layer.
-  for (const app of apps) all.push(...readPackageList(path.join(root, 'apps', app), layouts.get(app) === 'debian' ? 'debian-packages.txt' : 'system-packages.txt'));
+  for (const app of apps)
+    all.push(...readPackageList(path.join(root, 'apps', app), layouts.get(app) === 'debian' ? 'debian-packages.txt' : 'system-packages.txt'));
   const installed = ensureInstalled(all, log);
   if (installed.length) log(`python apps: installed ${installed.length} Debian packages`);
   const results = [];
@@ -533,8 +568,17 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   let layout = 'pip';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--only') only = argv[++i].split(',').map((s) => s.trim()).filter(Boolean);
-    else if (a.startsWith('--only=')) only = a.slice(7).split(',').map((s) => s.trim()).filter(Boolean);
+    if (a === '--only')
+      only = argv[++i]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    else if (a.startsWith('--only='))
+      only = a
+        .slice(7)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (a === '--force') force = true;
     else if (a === '--layout') layout = argv[++i];
     else if (a.startsWith('--layout=')) layout = a.slice(9);

@@ -11,8 +11,21 @@ import type { Diagnostic } from '../types.js';
  * (`!Sub [tpl, vars]`, `!Base64 {Fn::Sub: …}`).
  */
 const FN_TAGS = [
-  'Sub', 'Join', 'If', 'Select', 'Split', 'FindInMap', 'ImportValue', 'Base64',
-  'Equals', 'Not', 'And', 'Or', 'GetAZs', 'Cidr', 'GetAtt',
+  'Sub',
+  'Join',
+  'If',
+  'Select',
+  'Split',
+  'FindInMap',
+  'ImportValue',
+  'Base64',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'GetAZs',
+  'Cidr',
+  'GetAtt',
 ] as const;
 
 function longForm(tag: string, value: unknown): Record<string, unknown> {
@@ -50,10 +63,7 @@ export function parseDescriptorText(text: string, fileName: string): unknown {
 }
 
 /** Reads and parses a descriptor; a broken one is a warning (FL010) and the adapter yields nothing. */
-export async function readDescriptor(
-  root: string,
-  relPath: string,
-): Promise<{ doc?: unknown; diagnostics: Diagnostic[] }> {
+export async function readDescriptor(root: string, relPath: string): Promise<{ doc?: unknown; diagnostics: Diagnostic[] }> {
   try {
     const text = await fsp.readFile(path.join(root, relPath), 'utf8');
     return { doc: parseDescriptorText(text, relPath), diagnostics: [] };

@@ -62,10 +62,7 @@ export function handlerCandidates(handler: string, runtimes: readonly Runtime[])
 }
 
 /** First candidate that exists as a file under root. */
-export async function findHandlerFile(
-  root: string,
-  candidates: readonly HandlerCandidate[],
-): Promise<HandlerCandidate | undefined> {
+export async function findHandlerFile(root: string, candidates: readonly HandlerCandidate[]): Promise<HandlerCandidate | undefined> {
   for (const c of candidates) {
     const st = await fsp.stat(path.join(root, c.file)).catch(() => undefined);
     if (st?.isFile()) return c;

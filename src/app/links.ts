@@ -34,7 +34,9 @@ export async function checkLinks(root: string, listing: FileListing, followExter
   let bytes = listing.bytes;
   for (const l of outside) {
     // Allowed: the target is packaged as a copy, a folder with every file below it.
-    diagnostics.push(diag('FL007', 'warning', `symlink ${l.path} points outside the app (${l.target}); packaged as a copy (--follow-external-links)`, { file: l.path }));
+    diagnostics.push(
+      diag('FL007', 'warning', `symlink ${l.path} points outside the app (${l.target}); packaged as a copy (--follow-external-links)`, { file: l.path }),
+    );
     if (!(await fsp.stat(l.target)).isDirectory()) continue;
     const below = await filesBelow(l.target);
     files = files.filter((f) => f !== l.path).concat(below.map((b) => `${l.path}/${b.rel}`));

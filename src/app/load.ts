@@ -24,10 +24,7 @@ export interface LoadAppOptions {
  * Finds the package root, its handlers (seeds), configuration and files.
  * Handler sources, first match wins: --handler, config `handlers`, then each descriptor adapter.
  */
-export async function loadApp(
-  input: string,
-  opts: LoadAppOptions = {},
-): Promise<{ app: AppModel; diagnostics: Diagnostic[] }> {
+export async function loadApp(input: string, opts: LoadAppOptions = {}): Promise<{ app: AppModel; diagnostics: Diagnostic[] }> {
   const inputRoot = path.resolve(input);
   const st = await fsp.stat(inputRoot).catch(() => undefined);
   if (!st?.isDirectory()) {
@@ -99,12 +96,7 @@ async function findSeeds(
 }
 
 /** Turns a seed into a HandlerSpec by finding its file the way the runtime would. */
-async function resolveSeed(
-  root: string,
-  seed: HandlerSeed,
-  runtimeOverride: Runtime | undefined,
-  files: readonly string[],
-): Promise<HandlerSpec> {
+async function resolveSeed(root: string, seed: HandlerSeed, runtimeOverride: Runtime | undefined, files: readonly string[]): Promise<HandlerSpec> {
   const runtime = runtimeOverride ?? seed.runtime ?? runtimeOf(seed.runtimeId);
   let candidates: HandlerCandidate[];
   if (seed.file && seed.exportName) {
@@ -121,9 +113,7 @@ async function resolveSeed(
     const otherRuntime: Runtime = runtime === 'nodejs' ? 'python' : 'nodejs';
     const other = runtime && !seed.file ? await findHandlerFile(root, handlerCandidates(seed.handler, [otherRuntime])) : undefined;
     const mismatch = other ? `; ${other.file} exists, but the runtime is ${seed.runtimeId ?? runtime}` : '';
-    const what = tried.length
-      ? `no file for it; tried ${tried.join(', ')}`
-      : 'it does not look like file.export (Node) or module.function (Python)';
+    const what = tried.length ? `no file for it; tried ${tried.join(', ')}` : 'it does not look like file.export (Node) or module.function (Python)';
     const hint = similar.length ? `; did you mean ${similar.map((s) => `"${s}"`).join(' or ')}?` : '';
     throw new UsageError(
       `handler "${seed.handler}" (${seed.source}): ${what}${mismatch}${hint}`,
@@ -160,9 +150,14 @@ function parentManifest(root: string): Diagnostic[] {
       }
       if (type === undefined) return [];
       return [
-        diag('FL012', 'warning', `${file} sets "type": ${JSON.stringify(type)} for the app's .js files when they run in place; deployed, the package has no parent folder`, {
-          note: 'give the app its own package.json (with "type" as deployed) so the original and the optimized package load the same way',
-        }),
+        diag(
+          'FL012',
+          'warning',
+          `${file} sets "type": ${JSON.stringify(type)} for the app's .js files when they run in place; deployed, the package has no parent folder`,
+          {
+            note: 'give the app its own package.json (with "type" as deployed) so the original and the optimized package load the same way',
+          },
+        ),
       ];
     }
     if (path.dirname(dir) === dir) return [];

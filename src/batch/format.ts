@@ -91,8 +91,21 @@ function note(r: BatchRow): string {
 
 export function toMarkdown(results: BatchResults): string {
   const head = [
-    'app', 'runtime', 'status', 'files', 'MB', 'zip MB', 'eager / lazy / stubbed / stripped', 'analysis s',
-    'init ms', 'first invoke ms', 'end-to-end ms', 'peak RSS MB', 'identical', 'fallback loads', 'note',
+    'app',
+    'runtime',
+    'status',
+    'files',
+    'MB',
+    'zip MB',
+    'eager / lazy / stubbed / stripped',
+    'analysis s',
+    'init ms',
+    'first invoke ms',
+    'end-to-end ms',
+    'peak RSS MB',
+    'identical',
+    'fallback loads',
+    'note',
   ];
   const lines = [
     `Summary: ${summaryLine(results.summary)}`,
@@ -100,7 +113,7 @@ export function toMarkdown(results: BatchResults): string {
     `Cold starts: medians of ${results.options.runsRange ? results.options.runsRange.join('–') : results.options.runs} fresh instance(s) per side after ${results.options.warmup} warm-up pair(s), before and after interleaved; ratio = after / before; n.s. = the 95% bootstrap interval of the end-to-end ratio contains 1. ${results.machine.cpus} CPU(s), Node ${results.machine.node}, ${results.machine.platform}, ${results.createdAt}.`,
     '',
     `| ${head.join(' | ')} |`,
-    `|${head.map((h, i) => (i < 3 || i >= 12 ? '---' : '--:')).join('|')}|`,
+    `|${head.map((_h, i) => (i < 3 || i >= 12 ? '---' : '--:')).join('|')}|`,
   ];
   for (const r of results.rows) {
     const c = r.counts;
@@ -145,7 +158,11 @@ export function toText(results: BatchResults): string {
     firstLine(note(r), 80),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line), '', `Summary: ${summaryLine(results.summary)}`, ''].join('\n');
 }
 

@@ -68,7 +68,9 @@ export async function runBatch(o: BatchOptions): Promise<BatchResults> {
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a positive integer, got ${o.jobs}`);
   const corpus = await discoverApps(dir);
   if (!corpus.length)
-    throw new UsageError(`no apps under ${dir}: an app is a sub-folder with serverless.yml, template.yaml, faaslight.config.json or a package.json "faaslight" key`);
+    throw new UsageError(
+      `no apps under ${dir}: an app is a sub-folder with serverless.yml, template.yaml, faaslight.config.json or a package.json "faaslight" key`,
+    );
   if (out === dir || isInside(out, dir)) throw new UsageError(`the results folder ${out} must not be the corpus folder or contain it`);
   const inside = corpus.find((a) => isInside(path.join(dir, a), out));
   if (inside) throw new UsageError(`the results folder ${out} is inside the app ${inside}: choose a folder outside the apps`);
@@ -98,10 +100,25 @@ export async function runBatch(o: BatchOptions): Promise<BatchResults> {
     const appOut = path.join(out, app);
     let row: BatchRow;
     try {
-      row = await runApp({ name: app, dir: path.join(dir, app), out: appOut, lock, options: { runs, warmup, runtimeClient: o.runtimeClient, python: o.python, memoryMb: o.memoryMb, onProgress: o.onProgress } });
+      row = await runApp({
+        name: app,
+        dir: path.join(dir, app),
+        out: appOut,
+        lock,
+        options: { runs, warmup, runtimeClient: o.runtimeClient, python: o.python, memoryMb: o.memoryMb, onProgress: o.onProgress },
+      });
     } catch (e) {
       // runApp turns stage failures into rows; this is a failure of the batch's own bookkeeping (disk full …).
-      row = { app, status: 'error', error: { phase: 'load', message: (e as Error).message }, identical: null, fallbackLoads: [], notes: [], startedAt: new Date().toISOString(), wallMs: 0 };
+      row = {
+        app,
+        status: 'error',
+        error: { phase: 'load', message: (e as Error).message },
+        identical: null,
+        fallbackLoads: [],
+        notes: [],
+        startedAt: new Date().toISOString(),
+        wallMs: 0,
+      };
     }
     await writeAppResult(appOut, { version: BATCH_RESULT_VERSION, options: { runs, warmup }, row });
     o.onProgress?.({ type: 'done', app, row, skipped: false, finished: ++finished, total: selected.length });
@@ -143,7 +160,10 @@ export async function mergeResults(dirs: readonly string[], outDir: string): Pro
     const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => undefined);
     if (!entries) throw new UsageError(`results folder not found: ${d}`);
     sources.push(dir);
-    const listing = await fsp.readFile(path.join(dir, 'results.json'), 'utf8').then((t) => JSON.parse(t) as BatchResults).catch(() => undefined);
+    const listing = await fsp
+      .readFile(path.join(dir, 'results.json'), 'utf8')
+      .then((t) => JSON.parse(t) as BatchResults)
+      .catch(() => undefined);
     for (const a of listing?.corpus ?? []) corpus.add(a);
     if (listing) jobs = Math.max(jobs, listing.options.jobs);
     let found = 0;
@@ -163,7 +183,8 @@ export async function mergeResults(dirs: readonly string[], outDir: string): Pro
     }
     if (!found && !listing) throw new UsageError(`${d} holds no batch results (no results.json, no <app>/${RESULT_FILE})`);
   }
-  if (settings.size > 1) notes.push(`the folders were measured with different settings (${[...settings].join('; ')}): ratios are comparable, absolute times less so`);
+  if (settings.size > 1)
+    notes.push(`the folders were measured with different settings (${[...settings].join('; ')}): ratios are comparable, absolute times less so`);
   const rows = [...picked.values()].map((r) => r.row).sort((a, b) => naturalCompare(a.app, b.app));
   const any = [...picked.values()][0];
   const corpusList = [...corpus].sort(naturalCompare);

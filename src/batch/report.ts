@@ -7,7 +7,10 @@ import { writeReportFrom } from '../report/html/index.js';
 import type { BatchResults as ReportBatch } from '../report/html/types.js';
 
 async function readJson<T>(file: string): Promise<T | undefined> {
-  return fsp.readFile(file, 'utf8').then((t) => JSON.parse(t) as T).catch(() => undefined);
+  return fsp
+    .readFile(file, 'utf8')
+    .then((t) => JSON.parse(t) as T)
+    .catch(() => undefined);
 }
 
 /** Writes <out>/report.html from <out>/results.json; returns its path, or undefined when there are no results. */

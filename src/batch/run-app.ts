@@ -29,7 +29,10 @@ export interface AppContext {
 
 async function eventFiles(dir: string): Promise<string[]> {
   const names = await fsp.readdir(path.join(dir, 'events')).catch(() => [] as string[]);
-  return names.filter((n) => n.endsWith('.json')).sort().map((n) => path.join(dir, 'events', n));
+  return names
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .map((n) => path.join(dir, 'events', n));
 }
 
 /** What a committed expected file and a harness outcome are compared on (as verify does: not the stack). */
@@ -144,7 +147,9 @@ export async function runApp(ctx: AppContext): Promise<BatchRow> {
       return done();
     }
     if (row.expected?.originalMismatches.length)
-      row.notes.push(`the original package itself differs from expected/ for ${row.expected.originalMismatches.join(', ')} (in verify's Lambda-like environment): not a change made by faaslight`);
+      row.notes.push(
+        `the original package itself differs from expected/ for ${row.expected.originalMismatches.join(', ')} (in verify's Lambda-like environment): not a change made by faaslight`,
+      );
   }
 
   // Measured on the first event the original answers without an error (else the first event).

@@ -84,7 +84,11 @@ export function reportRow(r: BatchRow): BatchAppRow {
   return {
     app: r.app,
     runtime: (r.runtime ?? 'nodejs') as Runtime,
-    ...(r.error ? { error: `${r.error.phase}: ${r.error.message}` } : r.status === 'differs' ? { error: `outputs differ: ${(r.differences ?? []).join(', ') || 'expected/'}` } : {}),
+    ...(r.error
+      ? { error: `${r.error.phase}: ${r.error.message}` }
+      : r.status === 'differs'
+        ? { error: `outputs differ: ${(r.differences ?? []).join(', ') || 'expected/'}` }
+        : {}),
     ...(p ? { files: ba(p.before.files, p.after.files), bytes: ba(p.before.bytes, p.after.bytes), zipBytes: ba(p.before.zipBytes, p.after.zipBytes) } : {}),
     ...(r.counts ? { counts: { eager: r.counts.eager, lazy: r.counts.lazy, stubbed: r.counts.stubbed, stripped: r.counts.stripped } } : {}),
     ...(r.analysisMs !== undefined ? { analysisMs: r.analysisMs } : {}),

@@ -125,8 +125,14 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
       log(`building ${LABELS[name]} …`);
       try {
         const { job } = await optimizeApp({
-          input, out, zipPath: `${out}.zip`, handlers: opts.handlers, nodeVersion: opts.nodeVersion,
-          bundle: name !== 'lazy', minify: name === 'bundle-minify', codeCache: name === 'bundle-cache',
+          input,
+          out,
+          zipPath: `${out}.zip`,
+          handlers: opts.handlers,
+          nodeVersion: opts.nodeVersion,
+          bundle: name !== 'lazy',
+          minify: name === 'bundle-minify',
+          codeCache: name === 'bundle-cache',
           ...(name === 'bundle-cache' ? { codeCacheEvents: events } : {}),
         });
         app ??= job.app;
@@ -158,8 +164,20 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
       const b = built.get(name)!;
       const dir = dirs.get(name);
       const report: VariantReport = {
-        name, label: LABELS[name], built: b.ok, ...(b.error ? { buildError: b.error } : {}),
-        identical: 0, differing: [], works: false, files: 0, bytes: 0, e2eMs: null, initMs: null, failedRuns: 0, outputMismatches: 0, samples: [],
+        name,
+        label: LABELS[name],
+        built: b.ok,
+        ...(b.error ? { buildError: b.error } : {}),
+        identical: 0,
+        differing: [],
+        works: false,
+        files: 0,
+        bytes: 0,
+        e2eMs: null,
+        initMs: null,
+        failedRuns: 0,
+        outputMismatches: 0,
+        samples: [],
       };
       if (dir) {
         Object.assign(report, await packageStats(dir));
@@ -193,7 +211,9 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
         const outputs = new Map<VariantName, string>();
         for (const name of order) {
           const r = await coldStart(dirs.get(name)!, handler, payloads[ev], {
-            limits, run: round, runtimeClient: client.kind === 'ric' ? 'ric' : 'builtin',
+            limits,
+            run: round,
+            runtimeClient: client.kind === 'ric' ? 'ric' : 'builtin',
           });
           if (round < 0) continue;
           const { protocol: _p, taskRoot: _t, profile: _pr, ...s } = r;
@@ -201,8 +221,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
           outputs.set(name, canonicalJson(s.error ? { error: s.error.kind } : s.output));
           log(`round ${round + 1}/${runs} ${labels.get(events[ev])} ${name}: ${s.error ? `FAILED ${s.error.kind}` : `e2e ${s.e2eMs} ms`}`);
         }
-        if (round >= 0)
-          for (const name of measured) if (outputs.get(name) !== outputs.get('original')) reports.get(name)!.outputMismatches++;
+        if (round >= 0) for (const name of measured) if (outputs.get(name) !== outputs.get('original')) reports.get(name)!.outputMismatches++;
       }
     } finally {
       limits.dispose();
@@ -251,10 +270,13 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
 export function perEventMedians(r: CompareResult): Map<VariantName, (number | undefined)[]> {
   const out = new Map<VariantName, (number | undefined)[]>();
   for (const v of r.variants) {
-    out.set(v.name, r.events.map((_, i) => {
-      const xs = v.samples.filter((s) => s.run % r.events.length === i && typeof s.e2eMs === 'number').map((s) => s.e2eMs as number);
-      return xs.length ? median(xs) : undefined;
-    }));
+    out.set(
+      v.name,
+      r.events.map((_, i) => {
+        const xs = v.samples.filter((s) => s.run % r.events.length === i && typeof s.e2eMs === 'number').map((s) => s.e2eMs as number);
+        return xs.length ? median(xs) : undefined;
+      }),
+    );
   }
   return out;
 }
@@ -273,13 +295,14 @@ export function formatCompareText(r: CompareResult): string {
       `${pad(v.label, 36)} ${pad(works, 8)} ${pad(String(v.files), 7)} ${pad((v.bytes / 1048576).toFixed(1), 7)} ${pad(num(med(v.initMs)), 9)} ${pad(num(med(v.e2eMs)), 9)} ${v.e2eMs ? `${num(v.e2eMs.min)}-${num(v.e2eMs.p90)}` : '-'}${v.failedRuns ? `  (${v.failedRuns} failed runs)` : ''}${v.buildError ? `  ${v.buildError.slice(0, 100)}` : ''}`,
     );
   }
-  lines.push(`best of (a),(b): ${r.best ?? 'none'}; (d)/best = ${r.bundleVsBest ?? '-'}; lazy imports: ${r.lazyImports}${r.lazyBuiltins ? ` (and ${r.lazyBuiltins} deferred built-in requires)` : ''}`);
+  lines.push(
+    `best of (a),(b): ${r.best ?? 'none'}; (d)/best = ${r.bundleVsBest ?? '-'}; lazy imports: ${r.lazyImports}${r.lazyBuiltins ? ` (and ${r.lazyBuiltins} deferred built-in requires)` : ''}`,
+  );
   // The medians above mix the events; laziness pays on the events that leave the lazy imports unused.
   if (r.events.length > 1) {
     const byEvent = perEventMedians(r);
-    lines.push(`median e2e ms by event: ${pad("", 14)}${r.variants.map((v) => pad(v.name, 10)).join('')}`);
-    for (const [i, ev] of r.events.entries())
-      lines.push(`  ${pad(ev, 36)}${r.variants.map((v) => pad(num(byEvent.get(v.name)?.[i]), 10)).join('')}`);
+    lines.push(`median e2e ms by event: ${pad('', 14)}${r.variants.map((v) => pad(v.name, 10)).join('')}`);
+    for (const [i, ev] of r.events.entries()) lines.push(`  ${pad(ev, 36)}${r.variants.map((v) => pad(num(byEvent.get(v.name)?.[i]), 10)).join('')}`);
   }
   for (const n of r.notes) lines.push(`note: ${n}`);
   return lines.join('\n') + '\n';

@@ -60,7 +60,11 @@ export function buildCloudResult(r: CloudResultInput): MeasureResult {
   const [a, b] = packages;
   const agreement = b ? outputAgreement(a.samples, b.samples) : { identicalOutputs: null, outputDifferences: [] };
   if (agreement.identicalOutputs === false)
-    diagnostics.push(diag('FL301', 'error', `A and B answered differently on run(s) ${agreement.outputDifferences.join(', ')}`, { note: 'compare the outputs in the JSON result' }));
+    diagnostics.push(
+      diag('FL301', 'error', `A and B answered differently on run(s) ${agreement.outputDifferences.join(', ')}`, {
+        note: 'compare the outputs in the JSON result',
+      }),
+    );
   const comparison = b ? compare(a, b, r.seed ?? 1) : undefined;
   return {
     kind: 'faaslight.measure',
@@ -75,7 +79,10 @@ export function buildCloudResult(r: CloudResultInput): MeasureResult {
     initTimeoutMs: r.initTimeoutMs,
     cpu: {
       applied: 'none',
-      detail: r.cloud.provider === 'aws' ? `allotted by AWS Lambda (${r.memoryMb} MB → memory / 1769 MB vCPU)` : `allotted by Cloud Run functions for ${r.memoryMb} MB`,
+      detail:
+        r.cloud.provider === 'aws'
+          ? `allotted by AWS Lambda (${r.memoryMb} MB → memory / 1769 MB vCPU)`
+          : `allotted by Cloud Run functions for ${r.memoryMb} MB`,
     },
     packages,
     ...(comparison ? { comparison } : {}),

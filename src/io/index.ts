@@ -101,7 +101,7 @@ export function createJobIO(root: string, options: JobIOOptions = {}): JobIO {
     return utf8.get(rel);
   };
   /** Whether `code` is the file's own text, compared without reporting anything (a caller may read the file its own way). */
-  const isOwnText = (rel: string, code: string, own: () => string | undefined): boolean => {
+  const isOwnText = (_rel: string, code: string, own: () => string | undefined): boolean => {
     try {
       return own() === code;
     } catch {

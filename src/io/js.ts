@@ -51,4 +51,7 @@ export function parseJsSource(code: string, sourceType: JsSourceType, tokens = f
 }
 
 /** A parser for text that is not a file of the run (tests, generated code): every call parses. */
-export const parserFor = (code: string, tokens = false): JsParser => (sourceType) => parseJsSource(code, sourceType, tokens);
+export const parserFor =
+  (code: string, tokens = false): JsParser =>
+  (sourceType) =>
+    parseJsSource(code, sourceType, tokens);

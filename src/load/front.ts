@@ -46,7 +46,12 @@ async function handle(pool: InstancePool, name: string, req: http.IncomingMessag
   const requestId = randomUUID();
   const m = ROUTE.exec((req.url ?? '').split('?')[0]);
   if (req.method !== 'POST' || !m || decodeURIComponent(m[1]) !== name) {
-    send(res, 404, { 'x-amzn-ErrorType': 'ResourceNotFoundException', 'x-amzn-RequestId': requestId }, JSON.stringify({ Type: 'User', message: `Function not found: ${req.url}` }));
+    send(
+      res,
+      404,
+      { 'x-amzn-ErrorType': 'ResourceNotFoundException', 'x-amzn-RequestId': requestId },
+      JSON.stringify({ Type: 'User', message: `Function not found: ${req.url}` }),
+    );
     return;
   }
   const chunks: Buffer[] = [];
@@ -54,7 +59,12 @@ async function handle(pool: InstancePool, name: string, req: http.IncomingMessag
   for await (const c of req as AsyncIterable<Buffer>) {
     size += c.length;
     if (size > MAX_PAYLOAD) {
-      send(res, 413, { 'x-amzn-ErrorType': 'RequestTooLargeException', 'x-amzn-RequestId': requestId }, JSON.stringify({ Type: 'User', message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' }));
+      send(
+        res,
+        413,
+        { 'x-amzn-ErrorType': 'RequestTooLargeException', 'x-amzn-RequestId': requestId },
+        JSON.stringify({ Type: 'User', message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' }),
+      );
       return;
     }
     chunks.push(c);

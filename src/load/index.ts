@@ -46,7 +46,9 @@ export function modelCheck(run: LoadRun, records: RequestRecord[], o: LoadOption
   const durationS = o.workload.kind === 'open' ? o.workload.durationMs / 1000 : Math.max(run.wallMs / 1000, 1e-3);
   const arrivalRate = o.workload.kind === 'open' ? o.workload.rate : records.length / durationS;
   if (o.workload.kind === 'closed')
-    notes.push('closed loop: arrivals are not Poisson (each user waits for its answer); the model is fed the achieved rate, so the comparison is indicative only');
+    notes.push(
+      'closed loop: arrivals are not Poisson (each user waits for its answer); the model is fed the achieved rate, so the comparison is indicative only',
+    );
   if (run.service.warmMs === null) notes.push('no warm request in this run: the warm time is taken as the cold time');
   const inputs = { arrivalRate, warm: w / 1000, cold: c / 1000, idleTimeout: o.idleTimeoutMs / 1000, maxConcurrency: o.maxConcurrency };
   const { states: _s, truncation: _t, ...predicted } = steadyState(inputs);
@@ -114,7 +116,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   if (!(o.maxConcurrency >= 1)) throw new UsageError('--max-concurrency must be at least 1');
   if (!(o.idleTimeoutMs > 0)) throw new UsageError('--idle-timeout must be positive');
   const w = o.workload;
-  if (w.kind === 'closed' && !(w.users >= 1 && w.loops >= 1 && w.rampUpMs >= 0)) throw new UsageError('--users and --loops must be at least 1, --ramp-up at least 0');
+  if (w.kind === 'closed' && !(w.users >= 1 && w.loops >= 1 && w.rampUpMs >= 0))
+    throw new UsageError('--users and --loops must be at least 1, --ramp-up at least 0');
   if (w.kind === 'open' && !(w.rate > 0 && w.durationMs > 0)) throw new UsageError('--rate and --duration must be positive');
   const event = await readEvent(o.event);
   const inputs: { label: 'A' | 'B'; input: string }[] = [{ label: 'A', input: o.input }];

@@ -8,7 +8,19 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { HandlerSpec } from '../types.js';
-import { awaitInit, firstOf, killInstance, postedOutput, startRuntime, type Instance, type InvocationTiming, type LaunchSpec, type RuntimeApiServer, type RuntimeInstance, type TaskRoot } from '../sandbox/index.js';
+import {
+  awaitInit,
+  firstOf,
+  killInstance,
+  postedOutput,
+  startRuntime,
+  type Instance,
+  type InvocationTiming,
+  type LaunchSpec,
+  type RuntimeApiServer,
+  type RuntimeInstance,
+  type TaskRoot,
+} from '../sandbox/index.js';
 import type { InvokeKind, InvokeOutcome, TimelinePoint } from './types.js';
 
 export interface PoolOptions {
@@ -120,7 +132,10 @@ export class InstancePool {
     const init = await awaitInit(rt, this.o.initTimeoutMs);
     if (init !== 'next') {
       const kind: InvokeKind = init === 'exit' ? 'crash' : init;
-      const body = init === 'init-error' ? JSON.stringify(postedOutput(server.initError!)) : JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: proc.output.text(5) });
+      const body =
+        init === 'init-error'
+          ? JSON.stringify(postedOutput(server.initError!))
+          : JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: proc.output.text(5) });
       await this.retire(inst);
       return { kind, cold: true, instance: id, body, serviceMs: performance.now() - proc.spawnedAt };
     }
@@ -132,7 +147,13 @@ export class InstancePool {
 
   /** The invocation's result, or the instance's crash or timeout (which end the instance). */
   private async outcome(inst: PoolInstance, pending: Promise<InvocationTiming>, cold: boolean): Promise<InvokeOutcome> {
-    const o = await firstOf([['done', pending], ['exit', inst.proc.exited]], { tag: 'timeout', ms: this.o.timeoutMs + (cold ? this.o.initTimeoutMs : 0) });
+    const o = await firstOf(
+      [
+        ['done', pending],
+        ['exit', inst.proc.exited],
+      ],
+      { tag: 'timeout', ms: this.o.timeoutMs + (cold ? this.o.initTimeoutMs : 0) },
+    );
     inst.invocations++;
     if (o.tag === 'done') {
       const timing = o.value as InvocationTiming;

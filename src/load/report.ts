@@ -21,7 +21,10 @@ function sparkline(run: LoadRun): string {
 }
 
 function block(r: LoadRun): string[] {
-  const errs = Object.entries(r.errors).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const errs =
+    Object.entries(r.errors)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none';
   const out = [
     `${r.label}: ${r.input} (${r.handler.handler}, ${r.runtimeClient})`,
     `  requests ${r.requests} in ${(r.wallMs / 1000).toFixed(1)} s: throughput ${r.throughput}/s, goodput ${r.goodput}/s`,
@@ -57,7 +60,9 @@ export function formatLoadText(rep: LoadReport): string {
   for (const r of rep.runs) out.push(...block(r), '');
   if (rep.comparison) {
     const c = rep.comparison;
-    out.push(`B/A: goodput ${c.goodputRatio}, mean latency ${c.meanLatencyRatio ?? 'n/a'}, p99 ${c.p99Ratio ?? 'n/a'}, cold-request latency ${c.coldMeanRatio ?? 'n/a'}`);
+    out.push(
+      `B/A: goodput ${c.goodputRatio}, mean latency ${c.meanLatencyRatio ?? 'n/a'}, p99 ${c.p99Ratio ?? 'n/a'}, cold-request latency ${c.coldMeanRatio ?? 'n/a'}`,
+    );
   }
   for (const n of rep.notes) out.push(`note: ${n}`);
   return `${out.join('\n')}\n`;

@@ -38,9 +38,7 @@ export interface RequestRecord {
   initMs?: number;
 }
 
-export type Workload =
-  | { kind: 'closed'; users: number; loops: number; rampUpMs: number }
-  | { kind: 'open'; rate: number; durationMs: number };
+export type Workload = { kind: 'closed'; users: number; loops: number; rampUpMs: number } | { kind: 'open'; rate: number; durationMs: number };
 
 export interface LatencySummary {
   n: number;

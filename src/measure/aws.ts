@@ -2,7 +2,19 @@
 // GET /next; the cold event is queued before the spawn (the invoke is what starts a Lambda
 // instance), so it is handed out on that first /next.
 import path from 'node:path';
-import { awaitInit, awsLaunch, exitError, firstOf, killInstance, peakRssKb, postedError, postedOutput, startRuntime, type Instance, type InvocationTiming } from '../sandbox/index.js';
+import {
+  awaitInit,
+  awsLaunch,
+  exitError,
+  firstOf,
+  killInstance,
+  peakRssKb,
+  postedError,
+  postedOutput,
+  startRuntime,
+  type Instance,
+  type InvocationTiming,
+} from '../sandbox/index.js';
 import { readProfile, type InstanceContext, type InstanceRun } from './instance.js';
 import { withoutImportTime } from './profile.js';
 import { round } from './stats.js';
@@ -29,7 +41,11 @@ export async function awsRun(ctx: InstanceContext): Promise<InstanceRun> {
     runtimeClient: launch.client,
     protocol: [],
   };
-  const { server, proc: inst, first: cold } = await startRuntime(
+  const {
+    server,
+    proc: inst,
+    first: cold,
+  } = await startRuntime(
     spec,
     { root, launch, memoryMb: opts.memoryMb, env: opts.env, limits, keepStderr: opts.profile && spec.runtime === 'python' },
     { payload, timeoutMs: ctx.timeoutMs },
@@ -84,8 +100,7 @@ export async function awsRun(ctx: InstanceContext): Promise<InstanceRun> {
     await server.close();
     run.protocol = server.log.map((e) => ({ t: round(e.t - inst.spawnedAt), method: e.method, path: e.path, status: e.status }));
     if (opts.profile) run.profile = await readProfile(spec.runtime, profileOut, inst, root.dir, server.firstNextAt);
-    if (run.error?.stderrTail !== undefined && opts.profile && spec.runtime === 'python')
-      run.error.stderrTail = withoutImportTime(run.error.stderrTail);
+    if (run.error?.stderrTail !== undefined && opts.profile && spec.runtime === 'python') run.error.stderrTail = withoutImportTime(run.error.stderrTail);
   }
 }
 
@@ -95,7 +110,13 @@ async function invokeOutcome(
   timeoutMs: number,
   phase: 'invoke' | 'warm',
 ): Promise<{ timing: InvocationTiming } | { timing?: undefined; error: RunError }> {
-  const o = await firstOf([['done', pending], ['exit', inst.exited]], { tag: 'timeout', ms: timeoutMs });
+  const o = await firstOf(
+    [
+      ['done', pending],
+      ['exit', inst.exited],
+    ],
+    { tag: 'timeout', ms: timeoutMs },
+  );
   if (o.tag === 'done') return { timing: o.value as InvocationTiming };
   if (o.tag === 'exit') return { error: exitError('crash', phase, inst, 'before answering the event') };
   return {
@@ -107,4 +128,3 @@ async function invokeOutcome(
     },
   };
 }
-

@@ -28,12 +28,7 @@ export interface ColdStartResult extends Sample {
   profile?: Profile;
 }
 
-export async function coldStart(
-  pkg: string,
-  spec: HandlerSpec,
-  event: unknown,
-  opts: ColdStartOptions = {},
-): Promise<ColdStartResult> {
+export async function coldStart(pkg: string, spec: HandlerSpec, event: unknown, opts: ColdStartOptions = {}): Promise<ColdStartResult> {
   const result: ColdStartResult = {
     ...emptySample(opts.run ?? 0),
     runtimeClient: undefined,

@@ -82,13 +82,24 @@ export async function gcfRun(ctx: InstanceContext): Promise<InstanceRun> {
   const inst = startGcf(spec, { root, launch, memoryMb: opts.memoryMb, env: opts.env, limits });
   let listenedAt: number | null = null;
   try {
-    const init = await firstOf([['listening', listening(inst)], ['exit', inst.exited]], { tag: 'init-timeout', ms: ctx.initTimeoutMs });
+    const init = await firstOf(
+      [
+        ['listening', listening(inst)],
+        ['exit', inst.exited],
+      ],
+      { tag: 'init-timeout', ms: ctx.initTimeoutMs },
+    );
     if (init.tag === 'exit') {
       run.error = exitError('init-error', 'init', inst, 'before listening (the function could not be loaded)');
       return run;
     }
     if (init.tag === 'init-timeout') {
-      run.error = { kind: 'init-timeout', phase: 'init', message: `the Functions Framework did not listen within ${ctx.initTimeoutMs} ms: killed`, stderrTail: inst.output.text() };
+      run.error = {
+        kind: 'init-timeout',
+        phase: 'init',
+        message: `the Functions Framework did not listen within ${ctx.initTimeoutMs} ms: killed`,
+        stderrTail: inst.output.text(),
+      };
       return run;
     }
     const { port, at } = init.value as { port: number; at: number };
@@ -102,7 +113,8 @@ export async function gcfRun(ctx: InstanceContext): Promise<InstanceRun> {
     run.durationMs = round(first.doneAt - first.sentAt);
     run.e2eMs = round(first.doneAt - inst.spawnedAt);
     run.output = httpOutput(first);
-    if (first.status >= 500) run.error = { kind: 'handler-error', phase: 'invoke', message: `HTTP ${first.status}: ${first.body.slice(0, 200)}`, stderrTail: inst.output.text() };
+    if (first.status >= 500)
+      run.error = { kind: 'handler-error', phase: 'invoke', message: `HTTP ${first.status}: ${first.body.slice(0, 200)}`, stderrTail: inst.output.text() };
     if (opts.warm !== false && !run.error) {
       const warm = await request(inst, port, payload, ctx.timeoutMs, 'warm');
       if ('error' in warm) run.error = warm.error;
@@ -116,20 +128,22 @@ export async function gcfRun(ctx: InstanceContext): Promise<InstanceRun> {
   }
 }
 
-async function request(
-  inst: Instance,
-  port: number,
-  payload: string,
-  timeoutMs: number,
-  phase: 'invoke' | 'warm',
-): Promise<HttpOutcome | { error: RunError }> {
-  const o = await firstOf([['done', post(port, payload, timeoutMs).catch((e: Error) => e)], ['exit', inst.exited]], {
-    tag: 'timeout',
-    ms: timeoutMs + 100,
-  });
+async function request(inst: Instance, port: number, payload: string, timeoutMs: number, phase: 'invoke' | 'warm'): Promise<HttpOutcome | { error: RunError }> {
+  const o = await firstOf(
+    [
+      ['done', post(port, payload, timeoutMs).catch((e: Error) => e)],
+      ['exit', inst.exited],
+    ],
+    {
+      tag: 'timeout',
+      ms: timeoutMs + 100,
+    },
+  );
   if (o.tag === 'exit') return { error: exitError('crash', phase, inst, 'before answering the request') };
   if (o.tag === 'timeout' || (o.value instanceof Error && o.value.message === 'timeout'))
-    return { error: { kind: 'timeout', phase, message: `the function did not answer within ${timeoutMs} ms: the instance was killed`, stderrTail: inst.output.text() } };
+    return {
+      error: { kind: 'timeout', phase, message: `the function did not answer within ${timeoutMs} ms: the instance was killed`, stderrTail: inst.output.text() },
+    };
   if (o.value instanceof Error) return { error: { kind: 'crash', phase, message: `request failed: ${o.value.message}`, stderrTail: inst.output.text() } };
   return o.value as HttpOutcome;
 }

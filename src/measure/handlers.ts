@@ -38,8 +38,7 @@ export async function findHandlers(dir: string, handlerOpt?: string, target?: st
 /** Exactly one handler to measure. */
 export async function findHandler(dir: string, handlerOpt?: string, target?: string): Promise<HandlerSpec> {
   const hs = await findHandlers(dir, handlerOpt, target);
-  if (hs.length > 1)
-    throw new UsageError(`${dir} has ${hs.length} handlers (${hs.map((h) => h.handler).join(', ')}): choose one with --handler`);
+  if (hs.length > 1) throw new UsageError(`${dir} has ${hs.length} handlers (${hs.map((h) => h.handler).join(', ')}): choose one with --handler`);
   return hs[0];
 }
 

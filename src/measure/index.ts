@@ -114,7 +114,8 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
   const handlers = inputs.map((_, k) => (k === 0 ? opts.handler : (opts.vsHandler ?? opts.handler)));
   const runtime = handlers[0].runtime;
   if (handlers.some((h) => h.runtime !== runtime)) throw new UsageError(`A and B have different runtimes (${handlers.map((h) => h.runtime).join(' vs ')})`);
-  if (platform === 'gcf' && runtime !== 'nodejs') throw new UsageError('--platform gcf measures Node.js functions only (the Python Functions Framework is not bundled)');
+  if (platform === 'gcf' && runtime !== 'nodejs')
+    throw new UsageError('--platform gcf measures Node.js functions only (the Python Functions Framework is not bundled)');
 
   const notes: string[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -154,7 +155,8 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
     limits,
   };
   try {
-    for (let i = 0 - warmupRuns; i < runs; i++) { // 0 - 0 is +0: a run index of -0 would not equal 0 in deep comparisons
+    for (let i = 0 - warmupRuns; i < runs; i++) {
+      // 0 - 0 is +0: a run index of -0 would not equal 0 in deep comparisons
       for (const p of packages) {
         const r = await coldStart(p.input, p.handler, event.payload, { ...common, run: i < 0 ? -1 : i });
         const sample = toSample(r);
@@ -169,7 +171,14 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
       for (const p of packages) {
         opts.onProgress?.({ type: 'profile', label: p.label });
         const r = await coldStart(p.input, p.handler, event.payload, { ...common, profile: true, warm: false, run: -1 });
-        p.profile = r.profile ?? { tool: runtime === 'python' ? 'python-importtime' : 'require-hook', totalMs: 0, top: [], tree: [], loadedDuringInvoke: [], notes: [] };
+        p.profile = r.profile ?? {
+          tool: runtime === 'python' ? 'python-importtime' : 'require-hook',
+          totalMs: 0,
+          top: [],
+          tree: [],
+          loadedDuringInvoke: [],
+          notes: [],
+        };
         if (r.error) p.profile.error = r.error;
       }
     }
@@ -185,7 +194,9 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
     identicalOutputs = agreement.identicalOutputs;
     outputDifferences.push(...agreement.outputDifferences);
     if (!identicalOutputs)
-      diagnostics.push(diag('FL301', 'error', `A and B answered differently on run(s) ${outputDifferences.join(', ')}`, { note: 'compare the outputs in the JSON result' }));
+      diagnostics.push(
+        diag('FL301', 'error', `A and B answered differently on run(s) ${outputDifferences.join(', ')}`, { note: 'compare the outputs in the JSON result' }),
+      );
   }
 
   return {
@@ -206,7 +217,12 @@ export async function measure(opts: MeasureOptions): Promise<MeasureResult> {
     outputDifferences,
     notes,
     diagnostics,
-    machine: { cpus: os.availableParallelism?.() ?? os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, ...(pyVersion ? { python: pyVersion } : {}) },
+    machine: {
+      cpus: os.availableParallelism?.() ?? os.cpus().length,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      ...(pyVersion ? { python: pyVersion } : {}),
+    },
     startedAt,
     wallMs: Math.round(performance.now() - t0),
   };

@@ -82,7 +82,10 @@ export function nodeProfile(raw: { roots: RawFrame[] }, taskRoot: string, initEn
   const later = roots.filter((f) => !isInit(f));
   return {
     tool: 'require-hook',
-    totalMs: round(init.reduce((s, n) => s + n.inclusiveMs, 0), 2),
+    totalMs: round(
+      init.reduce((s, n) => s + n.inclusiveMs, 0),
+      2,
+    ),
     top: topPackages(init),
     tree: init,
     loadedDuringInvoke: later.map((f) => label(f.id)),
@@ -143,7 +146,10 @@ export function pythonProfile(stderr: string): Profile {
   notes.push('Python: modules the bootstrap imported first (json, os, socket, sys, time) are not charged to the function');
   return {
     tool: 'python-importtime',
-    totalMs: round(tree.reduce((s, n) => s + n.inclusiveMs, 0), 2),
+    totalMs: round(
+      tree.reduce((s, n) => s + n.inclusiveMs, 0),
+      2,
+    ),
     top: topPackages(tree),
     tree,
     loadedDuringInvoke: later.map((n) => n.id),

@@ -6,7 +6,10 @@ const ms = (x: number | undefined | null) => (x === undefined || x === null ? '�
 const mb = (kb: number | undefined | null) => (kb === undefined || kb === null ? '–' : `${(kb / 1024).toFixed(1)} MB`);
 
 function pad(cells: string[], widths: number[]): string {
-  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return cells
+    .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+    .join('  ')
+    .trimEnd();
 }
 
 function ratio(a: number | undefined, b: number | undefined): string {
@@ -41,10 +44,12 @@ function profileText(label: string, p: Profile): string[] {
   if (p.error) out.push(`  profiled run failed: ${p.error.kind}: ${p.error.message}`);
   const w = Math.max(8, ...p.top.map((e) => e.package.length));
   out.push(`  ${'package'.padEnd(w)}  ${'inclusive'.padStart(10)}  ${'self'.padStart(10)}  modules`);
-  for (const e of p.top.slice(0, 10)) out.push(`  ${e.package.padEnd(w)}  ${ms(e.inclusiveMs).padStart(10)}  ${ms(e.selfMs).padStart(10)}  ${String(e.modules).padStart(7)}`);
+  for (const e of p.top.slice(0, 10))
+    out.push(`  ${e.package.padEnd(w)}  ${ms(e.inclusiveMs).padStart(10)}  ${ms(e.selfMs).padStart(10)}  ${String(e.modules).padStart(7)}`);
   const tree = treeLines(p.tree, p.totalMs);
   if (tree.length) out.push('  heaviest loads (inclusive / self):', ...tree);
-  if (p.loadedDuringInvoke.length) out.push(`  loaded later, during the first invoke: ${p.loadedDuringInvoke.slice(0, 8).join(', ')}${p.loadedDuringInvoke.length > 8 ? ' …' : ''}`);
+  if (p.loadedDuringInvoke.length)
+    out.push(`  loaded later, during the first invoke: ${p.loadedDuringInvoke.slice(0, 8).join(', ')}${p.loadedDuringInvoke.length > 8 ? ' …' : ''}`);
   for (const n of p.notes) out.push(`  (${n})`);
   return out;
 }
@@ -61,7 +66,13 @@ function treeLines(nodes: ProfileNode[], total: number, depth = 0): string[] {
 
 function errorText(label: string, run: number, e: RunError): string[] {
   const out = [`${label} run ${run}: ${e.kind}${e.phase ? ` (${e.phase})` : ''}: ${e.message}`];
-  if (e.stderrTail) out.push(...e.stderrTail.split('\n').slice(-8).map((l) => `    | ${l}`));
+  if (e.stderrTail)
+    out.push(
+      ...e.stderrTail
+        .split('\n')
+        .slice(-8)
+        .map((l) => `    | ${l}`),
+    );
   return out;
 }
 

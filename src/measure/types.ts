@@ -8,7 +8,6 @@ import type { RatioInterval, Summary } from './stats.js';
 export type Platform = 'aws' | 'gcf';
 export type { CpuLimit, RunError, RunErrorKind, RuntimeClientChoice, RuntimeClientKind } from '../sandbox/types.js';
 
-
 /** One fresh instance: unpack → spawn → init → cold invoke → warm invoke → kill. Times in ms. */
 export interface Sample {
   /** 0-based index among the measured runs of this package; warm-up runs have run = -1. */
@@ -122,7 +121,6 @@ export interface Comparison {
   significant: boolean;
   verdict: string;
 }
-
 
 export interface MeasureResult {
   /** Lets `faaslight report` (and other readers) tell this file from the other results. */

@@ -52,6 +52,8 @@ export async function serviceTimesFrom(file: string, pick?: string, stat: Stat =
   if (pick) found = found.filter((r) => r.packages.some((p) => p.input.includes(pick)));
   if (found.length === 0) throw new UsageError(`${file} holds no faaslight measure result${pick ? ` for "${pick}"` : ''} (run faaslight measure --json)`);
   if (found.length > 1)
-    throw new UsageError(`${file} holds ${found.length} measure results: choose one with --app <part of its path> (${found.map((r) => r.packages[0].input).join(', ')})`);
+    throw new UsageError(
+      `${file} holds ${found.length} measure results: choose one with --app <part of its path> (${found.map((r) => r.packages[0].input).join(', ')})`,
+    );
   return found[0].packages.map((p) => serviceTimesOf(p, file, stat));
 }

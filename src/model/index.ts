@@ -29,7 +29,7 @@ export interface ModelRequest {
 /** Geometric sweep: `points` rates from `from` to `to` inclusive. */
 export function sweepRates(from: number, to: number, points: number): number[] {
   if (points === 1) return [from];
-  const k = Math.pow(to / from, 1 / (points - 1));
+  const k = (to / from) ** (1 / (points - 1));
   return Array.from({ length: points }, (_, i) => Number((from * k ** i).toPrecision(6)));
 }
 
@@ -52,11 +52,13 @@ export function buildModelReport(req: ModelRequest): ModelReport {
     }
     return r;
   };
-  const rows: ModelRow[] = [...req.arrivalRates].sort((a, b) => a - b).map((rate) => {
-    const row: ModelRow = { arrivalRate: rate, before: side(req.sides[0], rate) };
-    if (req.sides[1]) row.after = side(req.sides[1], rate);
-    return row;
-  });
+  const rows: ModelRow[] = [...req.arrivalRates]
+    .sort((a, b) => a - b)
+    .map((rate) => {
+      const row: ModelRow = { arrivalRate: rate, before: side(req.sides[0], rate) };
+      if (req.sides[1]) row.after = side(req.sides[1], rate);
+      return row;
+    });
   notes.push(
     'steady-state model of Mahmoudi & Khazaei (pacsltk): Erlang-B with ρ = λ·warm per instance count, instance lifetimes from the idle timeout, birth–death chain over the instance count',
   );
@@ -87,7 +89,11 @@ function lines(label: string, r: SideResult): string[][] {
     [`${label}: cold-start probability`, pct(r.coldProbability), r.simulation ? pct(r.simulation.coldProbability) : ''],
     [`${label}: mean response time`, ms(r.meanResponseTime), r.simulation ? ms(r.simulation.meanResponseTime) : ''],
     [`${label}: instances (mean)`, num(r.meanInstances), r.simulation ? num(r.simulation.meanInstances) : ''],
-    [`${label}: running / idle (mean)`, `${num(r.meanRunning)} / ${num(r.meanIdle)}`, r.simulation ? `${num(r.simulation.meanRunning)} / ${num(r.simulation.meanIdle)}` : ''],
+    [
+      `${label}: running / idle (mean)`,
+      `${num(r.meanRunning)} / ${num(r.meanIdle)}`,
+      r.simulation ? `${num(r.simulation.meanRunning)} / ${num(r.simulation.meanIdle)}` : '',
+    ],
     [`${label}: utilization`, pct(r.utilization), r.simulation ? pct(r.simulation.utilization) : ''],
   ];
   if (r.rejectionProbability > 0 || (r.simulation?.rejectionProbability ?? 0) > 0)

@@ -80,8 +80,7 @@ function usage(message: string, id: 'FL005' | 'FL401' = 'FL005'): UsageError {
 }
 
 async function checkPaths(root: string, outDir: string, zipPath: string): Promise<void> {
-  if (isInside(root, outDir) || isInside(outDir, root))
-    throw usage(`output folder ${outDir} must not be inside the input ${root} or contain it`);
+  if (isInside(root, outDir) || isInside(outDir, root)) throw usage(`output folder ${outDir} must not be inside the input ${root} or contain it`);
   if (isInside(root, zipPath)) throw usage(`zip ${zipPath} must not be inside the input ${root}`);
   if (isInside(outDir, zipPath)) throw usage(`zip ${zipPath} must not be inside the output folder ${outDir}`);
   const zipStat = await fs.promises.stat(zipPath).catch(() => null);
@@ -164,7 +163,6 @@ async function eachLimited<T>(items: T[], n: number, fn: (item: T) => Promise<vo
   };
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
 }
-
 
 /**
  * Extensions require()/import() resolve to. Extensionless files (LICENSE, Makefile, bin scripts run
@@ -252,16 +250,21 @@ async function writeInto(opts: WritePackageOptions, root: string, outDir: string
     await fs.promises.mkdir(path.dirname(dst), { recursive: true });
     const [lst, st] = await Promise.all([fs.promises.lstat(src), fs.promises.stat(src)]);
     if (lst.isSymbolicLink() && !isInside(root, await fs.promises.realpath(src)))
-      diagnostics.push(
-        diag('FL007', 'warning', `${rel} is a symlink to a file outside the app; packaged as a copy of it`, { file: rel }),
-      );
+      diagnostics.push(diag('FL007', 'warning', `${rel} is a symlink to a file outside the app; packaged as a copy of it`, { file: rel }));
     let code = opts.transformed.get(rel);
     if (shimmedHandlers.includes(rel)) {
       code ??= await fs.promises.readFile(src, 'utf8');
       const parser = opts.parser;
-      code = injectShimLine(code, requestFrom(real, `${FAASLIGHT_DIR}/shim.cjs`), isEsmHandler(rel, esm), opts.requireShimAfter?.get(rel), parser && ((text) => parser(rel, text)));
+      code = injectShimLine(
+        code,
+        requestFrom(real, `${FAASLIGHT_DIR}/shim.cjs`),
+        isEsmHandler(rel, esm),
+        opts.requireShimAfter?.get(rel),
+        parser && ((text) => parser(rel, text)),
+      );
     }
-    if (code === undefined) await fs.promises.copyFile(src, dst); // symlinks are followed: materialised
+    if (code === undefined)
+      await fs.promises.copyFile(src, dst); // symlinks are followed: materialised
     else await fs.promises.writeFile(dst, code);
     await fs.promises.chmod(dst, st.mode & 0o777);
   });

@@ -141,15 +141,10 @@ function zipSlip(zipPath: string, name: string, why: string): FaaslightError {
 }
 
 /** Visits every entry in order; `onEntry` may read the entry through the given zip file. */
-async function eachEntry(
-  zipPath: string,
-  onEntry: (zip: yauzl.ZipFile, e: yauzl.Entry) => Promise<void>,
-): Promise<void> {
+async function eachEntry(zipPath: string, onEntry: (zip: yauzl.ZipFile, e: yauzl.Entry) => Promise<void>): Promise<void> {
   // decodeStrings=false: yauzl's own name check would throw a generic error; ours names the entry.
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(zipPath, { lazyEntries: true, decodeStrings: false, autoClose: false } as yauzl.Options, (err, z) =>
-      err ? reject(err) : resolve(z),
-    ),
+    yauzl.open(zipPath, { lazyEntries: true, decodeStrings: false, autoClose: false } as yauzl.Options, (err, z) => (err ? reject(err) : resolve(z))),
   );
   try {
     await new Promise<void>((resolve, reject) => {
@@ -207,8 +202,7 @@ export async function extractZip(zipPath: string, destDir: string): Promise<{ fi
       const content = await readEntry(zip, e);
       if (info.isSymlink) {
         const link = content.toString('utf8');
-        if (!isInside(dest, path.resolve(path.dirname(target), link)))
-          throw zipSlip(zipPath, info.name, `is a symlink to "${link}" outside the target folder`);
+        if (!isInside(dest, path.resolve(path.dirname(target), link))) throw zipSlip(zipPath, info.name, `is a symlink to "${link}" outside the target folder`);
         await fs.promises.rm(target, { force: true });
         await fs.promises.symlink(link, target);
         links.push({ name: info.name, at: target, link });

@@ -49,7 +49,8 @@ export function decideFiles(input: FileInput, rules: FileRules): { files: FileDe
     const node = graph.files[file];
     if (node) return { file, decision: 'keep', bytes, reason: node.reasons[0] ?? reason('reached', 'reached from a handler') };
     if (traced.has(file)) return { file, decision: 'keep', bytes, reason: reason('trace', 'loaded when the handler ran (--trace)') };
-    if (app.config.keep && matchesAny(file, app.config.keep)) return { file, decision: 'keep', bytes, reason: reason('config-keep', 'matches the configuration\'s "keep"') };
+    if (app.config.keep && matchesAny(file, app.config.keep))
+      return { file, decision: 'keep', bytes, reason: reason('config-keep', 'matches the configuration\'s "keep"') };
     if (file === 'package.json') return { file, decision: 'keep', bytes, reason: reason('root-manifest', 'the package manifest (module type, GCF main)') };
     if (!input.strip) return { file, decision: 'keep', bytes, reason: reason('strip-disabled', 'stripping is turned off (--no-strip)') };
     const pkg = rules.packageOf(file);
@@ -58,9 +59,19 @@ export function decideFiles(input: FileInput, rules: FileRules): { files: FileDe
     if (!rules.restorable(file) && !(pkg && (!reachedPackages.has(pkg) || rules.notReadAtRunTime(file)))) {
       // The shim restores what the module loader asks for; a data file read through fs by a path the
       // analysis could not see would simply be missing, so such files stay.
-      return { file, decision: 'keep', bytes, reason: reason('not-restorable', 'a non-module file of the app or of a kept package: it may be read through fs by a path analysis cannot see') };
+      return {
+        file,
+        decision: 'keep',
+        bytes,
+        reason: reason('not-restorable', 'a non-module file of the app or of a kept package: it may be read through fs by a path analysis cannot see'),
+      };
     }
-    return { file, decision: 'strip', bytes, reason: rules.stripReason?.(file) ?? reason('unreached', 'not reached from any handler, not an asset, not seen by a trace') };
+    return {
+      file,
+      decision: 'strip',
+      bytes,
+      reason: rules.stripReason?.(file) ?? reason('unreached', 'not reached from any handler, not an asset, not seen by a trace'),
+    };
   });
   return { files, disagreements };
 }

@@ -25,6 +25,9 @@ export function keptEagerNotes(imports: readonly ImportDecision[], statement: (s
   return imports
     .filter((d) => d.decision === 'eager' && d.site.usage === 'deferred')
     .map((d) =>
-      diag('FL201', 'info', `${d.site.file}:${d.site.line} ${statement(d.site.specifier)} kept eager: ${d.reason.text}`, { file: d.site.file, line: d.site.line }),
+      diag('FL201', 'info', `${d.site.file}:${d.site.line} ${statement(d.site.specifier)} kept eager: ${d.reason.text}`, {
+        file: d.site.file,
+        line: d.site.line,
+      }),
     );
 }

@@ -100,7 +100,14 @@ export function summarize(job: ReportedJob): OptimizeSummary {
       // What this one binding keeps out of init: the closure with it eager minus the closure with all lazy.
       const withOnlyOthers = initClosure(graph, others);
       const deferred = [...withOnlyOthers].filter((f) => !after.has(f));
-      return { file: d.site.file, line: d.site.line, specifier: d.site.specifier, mechanism: d.mechanism, deferredFiles: deferred.length, deferredBytes: bytesOf(deferred) };
+      return {
+        file: d.site.file,
+        line: d.site.line,
+        specifier: d.site.specifier,
+        mechanism: d.mechanism,
+        deferredFiles: deferred.length,
+        deferredBytes: bytesOf(deferred),
+      };
     })
     .sort((a, b) => b.deferredBytes - a.deferredBytes);
 
@@ -109,17 +116,31 @@ export function summarize(job: ReportedJob): OptimizeSummary {
   const stubbed = (plan.stubs ?? []).filter((f) => f.decision === 'stub');
   const pr = job.packageResult;
   const decisions: PlanRow[] = [
-    ...plan.imports.map((d): PlanRow => ({
-      decision: d.decision,
-      file: d.site.file,
-      line: d.site.line,
-      specifier: d.site.specifier,
-      ...(d.mechanism ? { mechanism: d.mechanism } : {}),
-      code: d.reason.code,
-      reason: d.reason.text,
-    })),
-    ...values.map((v): PlanRow => ({ decision: v.decision, file: v.file, line: v.line, specifier: `value ${v.name}`, code: v.reason.code, reason: v.reason.text })),
-    ...stubbed.map((f): PlanRow => ({ decision: 'stubbed', file: f.file, line: f.line, specifier: `def ${f.qualname}`, bytes: f.saved, code: f.reason.code, reason: f.reason.text })),
+    ...plan.imports.map(
+      (d): PlanRow => ({
+        decision: d.decision,
+        file: d.site.file,
+        line: d.site.line,
+        specifier: d.site.specifier,
+        ...(d.mechanism ? { mechanism: d.mechanism } : {}),
+        code: d.reason.code,
+        reason: d.reason.text,
+      }),
+    ),
+    ...values.map(
+      (v): PlanRow => ({ decision: v.decision, file: v.file, line: v.line, specifier: `value ${v.name}`, code: v.reason.code, reason: v.reason.text }),
+    ),
+    ...stubbed.map(
+      (f): PlanRow => ({
+        decision: 'stubbed',
+        file: f.file,
+        line: f.line,
+        specifier: `def ${f.qualname}`,
+        bytes: f.saved,
+        code: f.reason.code,
+        reason: f.reason.text,
+      }),
+    ),
     ...stripped.map((f): PlanRow => ({ decision: 'stripped', file: f.file, bytes: f.bytes, code: f.reason.code, reason: f.reason.text })),
   ];
   return {
@@ -135,11 +156,35 @@ export function summarize(job: ReportedJob): OptimizeSummary {
     },
     initFiles: { before: before.size, after: after.size, bytesBefore: bytesOf(before), bytesAfter: bytesOf(after) },
     heaviestLazy: heaviestLazy.slice(0, 10),
-    ...(deferredBuiltins.size ? { deferredBuiltins: [...deferredBuiltins].sort(([a], [b]) => a.localeCompare(b)).map(([builtin, sites]) => ({ builtin, sites })) } : {}),
-    lazyValues: values.map((v) => ({ file: v.file, line: v.line, name: v.name, deps: v.deps, applied: v.decision === 'lazy', code: v.reason.code, ...(v.decision === 'eager' ? { reason: v.reason.text } : {}) })),
+    ...(deferredBuiltins.size
+      ? { deferredBuiltins: [...deferredBuiltins].sort(([a], [b]) => a.localeCompare(b)).map(([builtin, sites]) => ({ builtin, sites })) }
+      : {}),
+    lazyValues: values.map((v) => ({
+      file: v.file,
+      line: v.line,
+      name: v.name,
+      deps: v.deps,
+      applied: v.decision === 'lazy',
+      code: v.reason.code,
+      ...(v.decision === 'eager' ? { reason: v.reason.text } : {}),
+    })),
     ...(stubbed.length ? { stubs: stubSummary(stubbed) } : {}),
-    ...(plan.units ? { units: plan.units.units.map((u) => ({ root: u.root, kind: u.kind, format: u.format, files: u.files.length, code: u.reason.code, reason: u.reason.text })) } : {}),
-    heaviestStripped: [...stripped].sort((a, b) => b.bytes - a.bytes).slice(0, 10).map((f) => ({ file: f.file, bytes: f.bytes })),
+    ...(plan.units
+      ? {
+          units: plan.units.units.map((u) => ({
+            root: u.root,
+            kind: u.kind,
+            format: u.format,
+            files: u.files.length,
+            code: u.reason.code,
+            reason: u.reason.text,
+          })),
+        }
+      : {}),
+    heaviestStripped: [...stripped]
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 10)
+      .map((f) => ({ file: f.file, bytes: f.bytes })),
     eagerReasons: plan.imports
       .filter((d) => d.decision === 'eager')
       .map((d) => ({ file: d.site.file, line: d.site.line, specifier: d.site.specifier, reason: d.reason.text, code: d.reason.code })),
@@ -148,7 +193,13 @@ export function summarize(job: ReportedJob): OptimizeSummary {
     verify: job.verify && {
       ok: job.verify.ok,
       initFailed: job.verify.events.some((e) => !e.original.ok && (e.original as { phase?: string }).phase === 'init'),
-      events: job.verify.events.map((e) => ({ event: e.event, handler: e.handler, identical: e.identical, fallbackLoads: e.fallbackLoads, lazyLoads: e.lazyLoads ?? [] })),
+      events: job.verify.events.map((e) => ({
+        event: e.event,
+        handler: e.handler,
+        identical: e.identical,
+        fallbackLoads: e.fallbackLoads,
+        lazyLoads: e.lazyLoads ?? [],
+      })),
     },
     traceDisagreements: plan.traceDisagreements,
     decisions,
@@ -172,12 +223,20 @@ function bundleSummary(b: BundleResult): NonNullable<OptimizeSummary['bundle']> 
   const unbundled: Record<string, number> = {};
   for (const r of Object.values(b.unbundled)) unbundled[r.code] = (unbundled[r.code] ?? 0) + 1;
   return {
-    units: b.units.map((u) => ({ root: u.root, kind: u.kind, format: u.format, files: u.files.length, bytes: u.bytes, ...(cache.has(u.root) ? { codeCache: cache.get(u.root) } : {}) })),
+    units: b.units.map((u) => ({
+      root: u.root,
+      kind: u.kind,
+      format: u.format,
+      files: u.files.length,
+      bytes: u.bytes,
+      ...(cache.has(u.root) ? { codeCache: cache.get(u.root) } : {}),
+    })),
     ...(b.codeCacheFlags ? { codeCacheFlags: b.codeCacheFlags } : {}),
-    cachedFiles: (b.codeCache ?? []).filter((c) => c.ok && !b.units.some((u) => u.root === c.handler)).map((c) => ({ file: c.handler, kind: c.kind, bytes: c.bytes ?? 0, ran: c.ran ?? false })),
+    cachedFiles: (b.codeCache ?? [])
+      .filter((c) => c.ok && !b.units.some((u) => u.root === c.handler))
+      .map((c) => ({ file: c.handler, kind: c.kind, bytes: c.bytes ?? 0, ran: c.ran ?? false })),
     unbundled,
     anchored: b.anchored.length,
     registered: b.registered.length,
   };
 }
-

@@ -35,7 +35,9 @@ export function why(job: AnalyzedJob, query: string): string[] {
   }
   for (const v of plan.values ?? []) {
     if (v.name !== query && !v.deps.includes(query) && !atLine(v.file, v.line)) continue;
-    lines.push(`${v.file}:${v.line} value ${v.name} (reads ${v.deps.join(', ')}): ${v.decision === 'lazy' ? 'built at first use' : 'built at init'}  [${v.reason.code}] ${v.reason.text}`);
+    lines.push(
+      `${v.file}:${v.line} value ${v.name} (reads ${v.deps.join(', ')}): ${v.decision === 'lazy' ? 'built at first use' : 'built at init'}  [${v.reason.code}] ${v.reason.text}`,
+    );
   }
   for (const s of plan.stubs ?? []) {
     const name = s.qualname.slice(s.qualname.lastIndexOf('.') + 1);
@@ -52,7 +54,10 @@ function unitLines(plan: Plan, file: string): string[] {
   const own = units.units.find((u) => u.root === file);
   if (own) return [`bundle: root of the ${own.kind} bundle (${own.format}, ${own.files.length} files)  [${own.reason.code}] ${own.reason.text}`];
   const into = units.units.find((u) => u.files.includes(file));
-  if (into) return [`bundle: inside the ${into.kind} bundle of ${into.root} (evaluated only by it)${units.registered.includes(file) ? '; also stays on disk for unknown requires' : ''}`];
+  if (into)
+    return [
+      `bundle: inside the ${into.kind} bundle of ${into.root} (evaluated only by it)${units.registered.includes(file) ? '; also stays on disk for unknown requires' : ''}`,
+    ];
   const stays = units.unbundled[file];
   return stays ? [`bundle: stays a file  [${stays.code}] ${stays.text}`] : [];
 }

@@ -56,12 +56,7 @@ export function harnessCommand(
  * Runs a handler once in a fresh process with a clean Lambda-like environment (never the user's
  * NODE_OPTIONS) and returns its outcome. A process that times out is killed with its children.
  */
-export function runHandler(
-  taskRoot: string,
-  handler: HandlerSpec,
-  eventFile: string,
-  opts: RunOptions = {},
-): Promise<HarnessOutcome> {
+export function runHandler(taskRoot: string, handler: HandlerSpec, eventFile: string, opts: RunOptions = {}): Promise<HarnessOutcome> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const root = path.resolve(taskRoot);
   const { command, args } = harnessCommand(root, handler, path.resolve(eventFile), opts.nodeArgs, opts.python);

@@ -38,7 +38,10 @@ export function resolveRuntimeClient(choice: RuntimeClientChoice, ricBin = findR
     throw new UsageError(
       `aws-lambda-ric is not installed in ${ricCacheDir()}: run scripts/setup-ric.sh (needs autoconf automake libtool cmake), or use --runtime-client builtin`,
     );
-  return { kind: 'builtin', note: `aws-lambda-ric not found in ${ricCacheDir()}: using the built-in Node bootstrap (scripts/setup-ric.sh installs the real one)` };
+  return {
+    kind: 'builtin',
+    note: `aws-lambda-ric not found in ${ricCacheDir()}: using the built-in Node bootstrap (scripts/setup-ric.sh installs the real one)`,
+  };
 }
 
 export function functionsFrameworkMain(): string {
@@ -66,7 +69,8 @@ export function lambdaV8Flags(memoryMb: number = DEFAULT_MEMORY_MB): string[] {
 export function lambdaNodeFlags(handler: Pick<HandlerSpec, 'runtimeId' | 'style'>, memoryMb?: number): string[] {
   if (handler.style === 'gcf') return [];
   const major = lambdaNodeMajor(handler.runtimeId);
-  const esm = (major === 20 || major === 22) && process.allowedNodeEnvironmentFlags.has('--experimental-require-module') ? ['--no-experimental-require-module'] : [];
+  const esm =
+    (major === 20 || major === 22) && process.allowedNodeEnvironmentFlags.has('--experimental-require-module') ? ['--no-experimental-require-module'] : [];
   return [...esm, ...runtimeV8Flags(handler, memoryMb)];
 }
 

@@ -7,10 +7,7 @@ import type { RunError, RunErrorKind } from './types.js';
 type Outcome<T extends string> = { tag: T; value?: unknown };
 
 /** Resolves with the first settled tag; timers are cleared so nothing keeps the process alive. */
-export async function firstOf<T extends string>(
-  items: (readonly [T, Promise<unknown>])[],
-  timeout?: { tag: T; ms: number },
-): Promise<Outcome<T>> {
+export async function firstOf<T extends string>(items: (readonly [T, Promise<unknown>])[], timeout?: { tag: T; ms: number }): Promise<Outcome<T>> {
   let timer: NodeJS.Timeout | undefined;
   const racers = items.map(([tag, p]) => p.then((value) => ({ tag, value })));
   if (timeout) racers.push(new Promise((r) => (timer = setTimeout(() => r({ tag: timeout.tag, value: undefined }), timeout.ms))));

@@ -15,6 +15,10 @@ export const DEFAULT_PYTHON = '/usr/bin/python3';
 
 /** The interpreter's version ("3.11.2"), or undefined when it cannot be run. */
 export function pythonVersion(python: string = DEFAULT_PYTHON): string | undefined {
-  const r = spawnSync(python, ['-S', '-c', 'import sys; print(sys.version.split()[0])'], { encoding: 'utf8', timeout: 5000, env: { PATH: process.env.PATH ?? '' } });
+  const r = spawnSync(python, ['-S', '-c', 'import sys; print(sys.version.split()[0])'], {
+    encoding: 'utf8',
+    timeout: 5000,
+    env: { PATH: process.env.PATH ?? '' },
+  });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }

@@ -78,7 +78,12 @@ export async function awaitInit(rt: Pick<RuntimeInstance, 'server' | 'proc'>, in
 export function startGcf(spec: HandlerSpec, o: RuntimeStart): Instance {
   const env = lambdaEnv({ taskRoot: o.root.dir, handler: spec.handler, memoryMb: o.memoryMb, extra: {} });
   for (const k of Object.keys(env)) if (k.startsWith('AWS_') || k.startsWith('LAMBDA_') || k === '_HANDLER') delete env[k];
-  Object.assign(env, { K_SERVICE: spec.functionName ?? 'faaslight-local', K_REVISION: '1', FUNCTION_TARGET: spec.exportName, TMPDIR: o.root.tmp }, o.launch.env, o.env);
+  Object.assign(
+    env,
+    { K_SERVICE: spec.functionName ?? 'faaslight-local', K_REVISION: '1', FUNCTION_TARGET: spec.exportName, TMPDIR: o.root.tmp },
+    o.launch.env,
+    o.env,
+  );
   const { cmd, args } = o.limits ? o.limits.wrap(o.launch.cmd, o.launch.args) : o.launch;
   const proc = startInstance(cmd, args, { cwd: o.root.dir, env, extraFds: 1 });
   o.limits?.attach(proc.child.pid);

@@ -101,11 +101,7 @@ export const MAX_SOURCE_BYTES = 5 * 1024 * 1024;
  * Reads a source file for analysis. A byte-order mark is kept in the text so that offsets used by
  * minimal edits map back to the file byte for byte.
  */
-export async function readText(
-  absPath: string,
-  maxBytes: number = MAX_SOURCE_BYTES,
-  relPath?: string,
-): Promise<{ text: string } | { error: Diagnostic }> {
+export async function readText(absPath: string, maxBytes: number = MAX_SOURCE_BYTES, relPath?: string): Promise<{ text: string } | { error: Diagnostic }> {
   const { size } = await fsp.stat(absPath);
   return decodeSource(relPath ?? absPath, size, maxBytes, () => fs.readFileSync(absPath));
 }

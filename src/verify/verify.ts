@@ -37,10 +37,7 @@ export async function verify(
   const events: VerifyEventResult[] = [];
   for (const handler of handlers) {
     for (const file of eventFiles) {
-      const [original, optimized] = await Promise.all([
-        runHandler(originalRoot, handler, file, opts),
-        runHandler(optimizedRoot, handler, file, opts),
-      ]);
+      const [original, optimized] = await Promise.all([runHandler(originalRoot, handler, file, opts), runHandler(optimizedRoot, handler, file, opts)]);
       events.push({
         event: labels.get(file)!,
         handler: handler.handler,

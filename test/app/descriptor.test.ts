@@ -48,8 +48,6 @@ describe('handler strings', () => {
   ])('python %s', (h, expected) => expect(parsePythonHandler(h)).toEqual(expected));
 
   it('candidates follow the runtimes in order', () => {
-    expect(handlerCandidates('a/b.c', ['nodejs', 'python']).map((c) => c.file)).toEqual([
-      'a/b.js', 'a/b.mjs', 'a/b.cjs', 'a/b.py', 'a/b/__init__.py',
-    ]);
+    expect(handlerCandidates('a/b.c', ['nodejs', 'python']).map((c) => c.file)).toEqual(['a/b.js', 'a/b.mjs', 'a/b.cjs', 'a/b.py', 'a/b/__init__.py']);
   });
 });

@@ -28,8 +28,26 @@ const cases: Case[] = [
     root: 'serverless-multi',
     runtime: 'nodejs',
     handlers: [
-      { handler: 'src/hello.handler', file: 'src/hello.js', exportName: 'handler', runtime: 'nodejs', runtimeId: 'nodejs20.x', style: 'aws', source: 'serverless.yml functions.hello', functionName: 'hello' },
-      { handler: 'py/report.main', file: 'py/report.py', exportName: 'main', runtime: 'python', runtimeId: 'python3.11', style: 'aws', source: 'serverless.yml functions.report', functionName: 'report' },
+      {
+        handler: 'src/hello.handler',
+        file: 'src/hello.js',
+        exportName: 'handler',
+        runtime: 'nodejs',
+        runtimeId: 'nodejs20.x',
+        style: 'aws',
+        source: 'serverless.yml functions.hello',
+        functionName: 'hello',
+      },
+      {
+        handler: 'py/report.main',
+        file: 'py/report.py',
+        exportName: 'main',
+        runtime: 'python',
+        runtimeId: 'python3.11',
+        style: 'aws',
+        source: 'serverless.yml functions.report',
+        functionName: 'report',
+      },
     ],
     files: ['package.json', 'py/report.py', 'serverless.yml', 'src/hello.js'],
     diagnostics: ['FL010 warning serverless.yml functions.admin: handler "${self:custom.adminHandler}" is not a plain handler string; function skipped'],
@@ -40,8 +58,26 @@ const cases: Case[] = [
     root: 'sam/app',
     runtime: 'nodejs',
     handlers: [
-      { handler: 'src/index.handler', file: 'src/index.js', exportName: 'handler', runtime: 'nodejs', runtimeId: 'nodejs20.x', style: 'aws', source: 'template.yaml ApiFn', functionName: 'ApiFn' },
-      { handler: 'worker.run', file: 'worker.mjs', exportName: 'run', runtime: 'nodejs', runtimeId: 'nodejs20.x', style: 'aws', source: 'template.yaml WorkerFn', functionName: 'WorkerFn' },
+      {
+        handler: 'src/index.handler',
+        file: 'src/index.js',
+        exportName: 'handler',
+        runtime: 'nodejs',
+        runtimeId: 'nodejs20.x',
+        style: 'aws',
+        source: 'template.yaml ApiFn',
+        functionName: 'ApiFn',
+      },
+      {
+        handler: 'worker.run',
+        file: 'worker.mjs',
+        exportName: 'run',
+        runtime: 'nodejs',
+        runtimeId: 'nodejs20.x',
+        style: 'aws',
+        source: 'template.yaml WorkerFn',
+        functionName: 'WorkerFn',
+      },
     ],
     files: ['package.json', 'src/index.js', 'worker.mjs'],
     diagnostics: ['FL010 warning template.yaml PyFn: code is in other, another package; not included'],
@@ -52,7 +88,16 @@ const cases: Case[] = [
     root: 'cfn-json/src',
     runtime: 'nodejs',
     handlers: [
-      { handler: 'main.handler', file: 'main.mjs', exportName: 'handler', runtime: 'nodejs', runtimeId: 'nodejs18.x', style: 'aws', source: 'template.json Fn', functionName: 'Fn' },
+      {
+        handler: 'main.handler',
+        file: 'main.mjs',
+        exportName: 'handler',
+        runtime: 'nodejs',
+        runtimeId: 'nodejs18.x',
+        style: 'aws',
+        source: 'template.json Fn',
+        functionName: 'Fn',
+      },
     ],
     files: ['main.mjs'],
     diagnostics: ['FL010 warning template.json Inline: code {"ZipFile":"exports.handler = async () => 1"} is not a local folder; function skipped'],
@@ -64,7 +109,15 @@ const cases: Case[] = [
     root: 'gcf',
     runtime: 'nodejs',
     handlers: [
-      { handler: 'lib/server.helloHttp', file: 'lib/server.js', exportName: 'helloHttp', runtime: 'nodejs', style: 'gcf', source: 'package.json main with --target', functionName: 'helloHttp' },
+      {
+        handler: 'lib/server.helloHttp',
+        file: 'lib/server.js',
+        exportName: 'helloHttp',
+        runtime: 'nodejs',
+        style: 'gcf',
+        source: 'package.json main with --target',
+        functionName: 'helloHttp',
+      },
     ],
   },
   {
@@ -73,7 +126,15 @@ const cases: Case[] = [
     root: 'gcf',
     runtime: 'nodejs',
     handlers: [
-      { handler: 'lib/server.helloHttp', file: 'lib/server.js', exportName: 'helloHttp', runtime: 'nodejs', style: 'gcf', source: 'package.json main (target from scripts)', functionName: 'helloHttp' },
+      {
+        handler: 'lib/server.helloHttp',
+        file: 'lib/server.js',
+        exportName: 'helloHttp',
+        runtime: 'nodejs',
+        style: 'gcf',
+        source: 'package.json main (target from scripts)',
+        functionName: 'helloHttp',
+      },
     ],
   },
   {
@@ -97,7 +158,9 @@ const cases: Case[] = [
     dir: 'config-file',
     root: 'config-file',
     runtime: 'nodejs',
-    handlers: [{ handler: 'api/entry.run', file: 'api/entry.cjs', exportName: 'run', runtime: 'nodejs', style: 'aws', source: 'faaslight.config.json handlers' }],
+    handlers: [
+      { handler: 'api/entry.run', file: 'api/entry.cjs', exportName: 'run', runtime: 'nodejs', style: 'aws', source: 'faaslight.config.json handlers' },
+    ],
     config: { handlers: ['api/entry.run'], keep: ['templates/**'], eager: ['pg'], nodeVersion: '20.19.0' },
     configSource: 'faaslight.config.json',
   },
@@ -156,20 +219,23 @@ const errorCases: ErrorCase[] = [
     name: 'no handler anywhere',
     files: { 'index.js': '', 'package.json': '{}' },
     id: 'FL002',
-    message: /no handler found in .*looked for serverless\.yml.*template\.yaml.*package\.json main with --target.*faaslight\.config\.json "handlers".*--handler file\.export/,
+    message:
+      /no handler found in .*looked for serverless\.yml.*template\.yaml.*package\.json main with --target.*faaslight\.config\.json "handlers".*--handler file\.export/,
   },
   {
     name: 'misspelled handler file, with suggestion',
     files: { 'src/index.js': '', 'src/other.js': '', 'node_modules/x/index.js': '' },
     opts: { handlers: ['src/indx.handler'] },
     id: 'FL003',
-    message: /^handler "src\/indx\.handler" \(--handler\): no file for it; tried src\/indx\.js, src\/indx\.mjs, src\/indx\.cjs, src\/indx\.py, src\/indx\/__init__\.py; did you mean "src\/index\.handler"\?$/,
+    message:
+      /^handler "src\/indx\.handler" \(--handler\): no file for it; tried src\/indx\.js, src\/indx\.mjs, src\/indx\.cjs, src\/indx\.py, src\/indx\/__init__\.py; did you mean "src\/index\.handler"\?$/,
   },
   {
     name: 'descriptor runtime limits what is tried',
     files: { 'serverless.yml': 'provider: { runtime: python3.11 }\nfunctions:\n  f: { handler: app.main }\n', 'app.js': '' },
     id: 'FL003',
-    message: /^handler "app\.main" \(serverless\.yml functions\.f\): no file for it; tried app\.py, app\/__init__\.py; app\.js exists, but the runtime is python3\.11$/,
+    message:
+      /^handler "app\.main" \(serverless\.yml functions\.f\): no file for it; tried app\.py, app\/__init__\.py; app\.js exists, but the runtime is python3\.11$/,
   },
   {
     name: 'handler string without an export',
@@ -228,9 +294,19 @@ describe('loadApp usage errors', () => {
 
 describe('loadApp: a package.json above the app folder', () => {
   it.each([
-    ['"type": "module" above an app without package.json → FL012', { 'package.json': '{"type":"module"}', 'app/handler.js': 'exports.handler = async () => 1;' }, 'app', ['FL012']],
+    [
+      '"type": "module" above an app without package.json → FL012',
+      { 'package.json': '{"type":"module"}', 'app/handler.js': 'exports.handler = async () => 1;' },
+      'app',
+      ['FL012'],
+    ],
     ['no "type" above → nothing', { 'package.json': '{"name":"x"}', 'app/handler.js': 'exports.handler = async () => 1;' }, 'app', []],
-    ['the app has its own package.json → nothing', { 'package.json': '{"type":"module"}', 'app/package.json': '{}', 'app/handler.js': 'exports.handler = async () => 1;' }, 'app', []],
+    [
+      'the app has its own package.json → nothing',
+      { 'package.json': '{"type":"module"}', 'app/package.json': '{}', 'app/handler.js': 'exports.handler = async () => 1;' },
+      'app',
+      [],
+    ],
   ] as const)('%s', async (_name, files, sub, ids) => {
     const dir = await tmpApp(files);
     const { diagnostics } = await loadApp(path.join(dir, sub), { handlers: ['handler.handler'] });

@@ -200,7 +200,14 @@ describe('progress display', () => {
     { type: 'phase', app: 'B', phase: 'optimize' },
     { type: 'phase', app: 'B', phase: 'measure' },
     { type: 'measure-run', app: 'B', done: 1, total: 4 },
-    { type: 'done', app: 'B', row: row('B', { status: 'error', identical: null, error: { phase: 'measure', message: 'spawn failed\nstack' } }), skipped: false, finished: 2, total: 2 },
+    {
+      type: 'done',
+      app: 'B',
+      row: row('B', { status: 'error', identical: null, error: { phase: 'measure', message: 'spawn failed\nstack' } }),
+      skipped: false,
+      finished: 2,
+      total: 2,
+    },
   ];
   const render = (tty: boolean) => {
     let s = '';
@@ -291,11 +298,19 @@ describe('merge (hand-written shard folders)', () => {
     const [s1, s2, out] = [tmp('m-s1'), tmp('m-s2'), tmp('m-out')];
     const corpus = ['App1', 'App2', 'App10', 'App3'];
     write(s1, file(row('App10', {}, [100, 50])), corpus);
-    write(s1, file(row('App2', { status: 'error', identical: null, error: { phase: 'measure', message: 'x' }, startedAt: '2026-01-02T00:00:00.000Z' })), corpus);
+    write(
+      s1,
+      file(row('App2', { status: 'error', identical: null, error: { phase: 'measure', message: 'x' }, startedAt: '2026-01-02T00:00:00.000Z' })),
+      corpus,
+    );
     write(s2, file(row('App2', {}, [100, 80])), corpus);
     write(s2, file(row('App1', {}, [100, 90]), 5), corpus);
     const r = await mergeResults([s1, s2], out);
-    expect(r.rows.map((x) => [x.app, x.status])).toEqual([['App1', 'ok'], ['App2', 'ok'], ['App10', 'ok']]);
+    expect(r.rows.map((x) => [x.app, x.status])).toEqual([
+      ['App1', 'ok'],
+      ['App2', 'ok'],
+      ['App10', 'ok'],
+    ]);
     expect(r.summary.missing).toEqual(['App3']);
     expect(r.notes.join('\n')).toMatch(/App2 appears in more than one folder/);
     expect(r.notes.join('\n')).toMatch(/different settings/);
@@ -339,8 +354,22 @@ describe('runBatch on the fixture corpus', () => {
     expect(by.gamma.error!.message).toMatch(/gamma cannot start/);
     expect(r.summary).toMatchObject({ apps: 4, ok: 2, errors: 2, differs: 0 });
     expect(batchExitCode(r)).toBe(1);
-    expect(events.filter((e) => e.type === 'done').map((e) => (e as { app: string }).app).sort()).toEqual(['alpha', 'beta', 'broken', 'gamma']);
-    for (const f of ['results.json', 'results.csv', 'results.md', 'alpha/result.json', 'alpha/optimize.json', 'alpha/measure.json', 'alpha/opt.zip', 'alpha/opt/handler.js'])
+    expect(
+      events
+        .filter((e) => e.type === 'done')
+        .map((e) => (e as { app: string }).app)
+        .sort(),
+    ).toEqual(['alpha', 'beta', 'broken', 'gamma']);
+    for (const f of [
+      'results.json',
+      'results.csv',
+      'results.md',
+      'alpha/result.json',
+      'alpha/optimize.json',
+      'alpha/measure.json',
+      'alpha/opt.zip',
+      'alpha/opt/handler.js',
+    ])
       expect(fs.existsSync(path.join(out, f)), f).toBe(true);
     const written = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     expect(written.rows).toHaveLength(4);
@@ -348,7 +377,12 @@ describe('runBatch on the fixture corpus', () => {
     expect(detectKind(written)).toBe('faaslight.batch');
     expect(written.summary).toMatchObject({ medianRatio: r.summary.e2e.median, geomeanRatio: r.summary.e2e.geomean, failed: 2 });
     const alphaApp = written.apps.find((a: any) => a.app === 'alpha');
-    expect(alphaApp).toMatchObject({ runtime: 'nodejs', identical: true, ratio: by.alpha.cold!.e2e.ratio, e2eMs: { before: by.alpha.cold!.e2e.before, after: by.alpha.cold!.e2e.after } });
+    expect(alphaApp).toMatchObject({
+      runtime: 'nodejs',
+      identical: true,
+      ratio: by.alpha.cold!.e2e.ratio,
+      e2eMs: { before: by.alpha.cold!.e2e.before, after: by.alpha.cold!.e2e.after },
+    });
     expect(alphaApp.error).toBeUndefined();
     expect(written.apps.find((a: any) => a.app === 'broken').error).toMatch(/^optimize: .*missing\.handler/);
 

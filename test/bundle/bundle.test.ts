@@ -36,7 +36,11 @@ function fixture(name: string, as = name): string {
   return dest;
 }
 
-const events = (dir: string) => fs.readdirSync(path.join(dir, 'events')).sort().map((e) => path.join(dir, 'events', e));
+const events = (dir: string) =>
+  fs
+    .readdirSync(path.join(dir, 'events'))
+    .sort()
+    .map((e) => path.join(dir, 'events', e));
 
 interface Case {
   name: string;
@@ -102,10 +106,7 @@ describe('optimize --bundle on the cases that break a plain bundler', () => {
         events(app).map((e) => [path.basename(e), true, true, []]),
       );
       const units = job.bundle!.units.map((u) => ({ root: u.root, files: u.files }));
-      expect(units).toEqual([
-        { root: 'handler.js', files: c.handlerUnit },
-        ...Object.entries(c.lazyUnits ?? {}).map(([root, files]) => ({ root, files })),
-      ]);
+      expect(units).toEqual([{ root: 'handler.js', files: c.handlerUnit }, ...Object.entries(c.lazyUnits ?? {}).map(([root, files]) => ({ root, files }))]);
       for (const [file, code] of Object.entries(c.stays)) expect(job.bundle!.unbundled[file]?.code, file).toBe(code);
       expect(job.bundle!.registered).toEqual(c.registered ?? []);
       expect(job.bundle!.anchored).toEqual(c.anchored ?? []);
@@ -121,7 +122,9 @@ describe('optimize --bundle on the cases that break a plain bundler', () => {
       if (c.name === 'dirname') {
         // A built-in required at the top of a bundled package file and used only by the handler is required
         // at first use inside the bundle.
-        const lazy = job.plan!.imports.filter((d) => d.decision === 'lazy' && !d.target).map((d) => [d.site.file, d.site.specifier, d.mechanism, d.reason.code]);
+        const lazy = job
+          .plan!.imports.filter((d) => d.decision === 'lazy' && !d.target)
+          .map((d) => [d.site.file, d.site.specifier, d.mechanism, d.reason.code]);
         expect(lazy).toEqual([['node_modules/wordlist/lib/index.js', 'node:zlib', 'require', 'deferred-builtin']]);
         const bundle = fs.readFileSync(path.join(out, 'handler.js'), 'utf8');
         expect(bundle).toMatch(/if \(!__fl_zlib_cache\) __fl_zlib_cache = \{ v: require\("node:zlib"\) \}/);
@@ -140,10 +143,25 @@ describe('optimize --bundle on the cases that break a plain bundler', () => {
   it('the CLI writes a bundle that runs where it is deployed (zip round trip through the real loader)', () => {
     const app = fixture('dirname', 'dirname-cli');
     const out = path.join(tmp, 'dirname-cli.opt');
-    const r = spawnSync(process.execPath, [path.join(repo, 'bin/faaslight.js'), 'optimize', app, '--out', out, '--handler', 'handler.handler', '--bundle', '--verify', path.join(app, 'events/*.json')], {
-      encoding: 'utf8',
-      env: cleanEnv(),
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(repo, 'bin/faaslight.js'),
+        'optimize',
+        app,
+        '--out',
+        out,
+        '--handler',
+        'handler.handler',
+        '--bundle',
+        '--verify',
+        path.join(app, 'events/*.json'),
+      ],
+      {
+        encoding: 'utf8',
+        env: cleanEnv(),
+      },
+    );
     expect(r.stderr + r.stdout).toMatch(/verify: outputs identical/);
     expect(r.status).toBe(0);
     expect(fs.readFileSync(path.join(out, 'handler.js'), 'utf8')).toMatch(/__faaslightRoot/);
@@ -155,7 +173,10 @@ describe('optimize --bundle on an ES module handler', () => {
     const app = fixture('esm');
     const out = path.join(tmp, 'esm.opt');
     const { job } = await optimizeApp({ input: app, out, handlers: ['handler.handler'], bundle: true, verifyEvents: events(app) });
-    expect(job.verify!.events.map((e) => [path.basename(e.event), e.identical])).toEqual([['a.json', true], ['b.json', true]]);
+    expect(job.verify!.events.map((e) => [path.basename(e.event), e.identical])).toEqual([
+      ['a.json', true],
+      ['b.json', true],
+    ]);
     expect(job.bundle!.units.map((u) => [u.root, u.format, u.staticImports])).toEqual([['handler.js', 'esm', false]]);
     const lines = fs.readFileSync(path.join(out, 'handler.js'), 'utf8').split('\n');
     expect(lines[0]).toContain('const require = __faaslightCreateRequire(import.meta.url);');
@@ -166,7 +187,10 @@ describe('optimize --bundle on an ES module handler', () => {
       await import(${JSON.stringify(path.join(out, 'handler.js'))});
       const inc = M.createRequire(${JSON.stringify(path.join(out, 'handler.js'))})('./node_modules/counter/lib/inc.js');
       console.log(JSON.stringify({ resolver: M._resolveFilename.name, inc: inc(2, 3) }));`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', env: cleanEnv({ FAASLIGHT_FALLBACK_DIR: path.join(tmp, 'esm-mirror') }) });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], {
+      encoding: 'utf8',
+      env: cleanEnv({ FAASLIGHT_FALLBACK_DIR: path.join(tmp, 'esm-mirror') }),
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ resolver: 'faaslightResolveFilename', inc: 5 });
     expect(r.stderr).toContain('faaslight: fallback load node_modules/counter/lib/inc.js');
@@ -190,7 +214,7 @@ describe('optimize --bundle --code-cache', () => {
       [roots[3], 'file', true, true],
     ]);
     expect(job.bundle!.unbundled['lib/big.js']?.code).toBe('on-demand');
-    expect(fs.readFileSync(path.join(out, 'handler.js'), 'utf8')).toContain("require('path').join(__dirname, \".faaslight/bundle/handler.js\")");
+    expect(fs.readFileSync(path.join(out, 'handler.js'), 'utf8')).toContain('require(\'path\').join(__dirname, ".faaslight/bundle/handler.js")');
     expect(fs.readFileSync(path.join(out, roots[2]), 'utf8')).toContain(`require('path').join(__dirname, "../../.faaslight/bundle/${roots[2]}")`);
     expect(fs.readFileSync(path.join(out, roots[3]), 'utf8')).toContain(`require('path').join(__dirname, "../.faaslight/bundle/${roots[3]}")`);
     const check = `const vm = require('vm'), fs = require('fs'), M = require('module');
@@ -198,7 +222,8 @@ describe('optimize --bundle --code-cache', () => {
       process.stdout.write(String(s.cachedDataRejected));`;
     // Accepted under the V8 flags Lambda starts Node with (those the cache was made under), rejected without.
     for (const root of roots) {
-      const run = (flags: string[]) => spawnSync(process.execPath, [...flags, '-e', check, path.join(out, '.faaslight/bundle', root)], { encoding: 'utf8', env: cleanEnv() }).stdout;
+      const run = (flags: string[]) =>
+        spawnSync(process.execPath, [...flags, '-e', check, path.join(out, '.faaslight/bundle', root)], { encoding: 'utf8', env: cleanEnv() }).stdout;
       expect(run(lambdaV8Flags()), root).toBe('false');
       expect(run([]), root).toBe('true');
     }

@@ -34,14 +34,54 @@ describe('compare on the dirname fixture', () => {
 });
 
 const variant = (name: VariantReport['name'], samples: [number, number | null][]): VariantReport => ({
-  name, label: name, built: true, identical: 0, differing: [], works: true, files: 0, bytes: 0, e2eMs: null, initMs: null,
-  failedRuns: 0, outputMismatches: 0, samples: samples.map(([run, e2eMs]) => ({ run, e2eMs, initMs: null, durationMs: null })) as VariantReport['samples'],
+  name,
+  label: name,
+  built: true,
+  identical: 0,
+  differing: [],
+  works: true,
+  files: 0,
+  bytes: 0,
+  e2eMs: null,
+  initMs: null,
+  failedRuns: 0,
+  outputMismatches: 0,
+  samples: samples.map(([run, e2eMs]) => ({ run, e2eMs, initMs: null, durationMs: null })) as VariantReport['samples'],
 });
 
 test.each([
-  { name: 'two events, odd and even counts', events: ['a', 'b'], samples: [[0, 10], [1, 50], [2, 30], [3, 70], [4, 20]] as [number, number | null][], want: [20, 60] },
-  { name: 'a failed run is left out', events: ['a', 'b'], samples: [[0, 10], [1, null], [2, 30]] as [number, number | null][], want: [20, undefined] },
-  { name: 'one event', events: ['a'], samples: [[0, 5], [1, 7], [2, 6]] as [number, number | null][], want: [6] },
+  {
+    name: 'two events, odd and even counts',
+    events: ['a', 'b'],
+    samples: [
+      [0, 10],
+      [1, 50],
+      [2, 30],
+      [3, 70],
+      [4, 20],
+    ] as [number, number | null][],
+    want: [20, 60],
+  },
+  {
+    name: 'a failed run is left out',
+    events: ['a', 'b'],
+    samples: [
+      [0, 10],
+      [1, null],
+      [2, 30],
+    ] as [number, number | null][],
+    want: [20, undefined],
+  },
+  {
+    name: 'one event',
+    events: ['a'],
+    samples: [
+      [0, 5],
+      [1, 7],
+      [2, 6],
+    ] as [number, number | null][],
+    want: [6],
+  },
 ])('per-event medians: $name', ({ events, samples, want }) => {
   const r = { events, variants: [variant('bundle', samples)] } as unknown as CompareResult;
   expect(perEventMedians(r).get('bundle')).toEqual(want);

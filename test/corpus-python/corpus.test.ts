@@ -78,7 +78,10 @@ describe('Python corpus apps: pip layout', () => {
       const infos = fs.readdirSync(dir).filter((e) => e.endsWith('.dist-info'));
       expect(infos).toHaveLength(stamp.packages.length);
       for (const info of infos) {
-        const record = fs.readFileSync(path.join(dir, info, 'RECORD'), 'utf8').trim().split('\n');
+        const record = fs
+          .readFileSync(path.join(dir, info, 'RECORD'), 'utf8')
+          .trim()
+          .split('\n');
         for (const line of record) {
           const file = line.slice(0, line.indexOf(','));
           // pip lists the .pyc it compiled too; a RECORD path may climb out of the target (scripts in ../../bin).
@@ -86,7 +89,10 @@ describe('Python corpus apps: pip layout', () => {
         }
       }
       const libs = fs.readdirSync(path.join(dir, 'numpy.libs'));
-      expect(libs.some((f) => /^libscipy_openblas64_.*\.so$/.test(f) || /^libopenblas.*\.so$/.test(f)), libs.join(', ')).toBe(true);
+      expect(
+        libs.some((f) => /^libscipy_openblas64_.*\.so$/.test(f) || /^libopenblas.*\.so$/.test(f)),
+        libs.join(', '),
+      ).toBe(true);
       expect(stamp.python.version).toMatch(/^3\.11\./);
     });
   }
@@ -95,13 +101,17 @@ describe('Python corpus apps: pip layout', () => {
 const missing = FAST.filter((a) => !vendored(a));
 describe('Python corpus apps: fast slice (App3, App13)', () => {
   const skip = skipWithout(missing.length === 0, `Python corpus apps ${missing.join(', ')} vendored (node scripts/corpus/python.mjs --only ${FAST.join(',')})`);
-  it.skipIf(skip)('outputs match expected/, are stable, and rare events load extra modules', () => {
-    const r = spawnSync(process.execPath, ['scripts/corpus/python-expected.mjs', '--only', FAST.join(','), '--check'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 170_000,
-    });
-    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(r.stdout).toMatch(/2 apps, 0 problems/);
-  }, 180_000);
+  it.skipIf(skip)(
+    'outputs match expected/, are stable, and rare events load extra modules',
+    () => {
+      const r = spawnSync(process.execPath, ['scripts/corpus/python-expected.mjs', '--only', FAST.join(','), '--check'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 170_000,
+      });
+      expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/2 apps, 0 problems/);
+    },
+    180_000,
+  );
 });

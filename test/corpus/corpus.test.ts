@@ -6,14 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-// @ts-ignore: plain .mjs helper without type declarations
+// @ts-expect-error: plain .mjs helper without type declarations
 import { moduleUsage } from './module-usage.mjs';
 import { skipWithout } from '../prereq.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SLICE = ['App23JS', 'App25JS'];
 const missing = SLICE.filter((app) => !fs.existsSync(path.join(ROOT, 'apps', app, 'node_modules')));
-const skip = skipWithout(missing.length === 0, `corpus apps ${missing.join(', ')} installed (node scripts/corpus-setup.mjs --only ${SLICE.join(',')} --node-only)`);
+const skip = skipWithout(
+  missing.length === 0,
+  `corpus apps ${missing.join(', ')} installed (node scripts/corpus-setup.mjs --only ${SLICE.join(',')} --node-only)`,
+);
 
 describe('corpus expected outputs (fast slice)', () => {
   it.skipIf(skip)(`${SLICE.join(' and ')} give their committed outputs`, () => {
@@ -41,4 +44,3 @@ describe('corpus expected outputs (fast slice)', () => {
     expect(mailer[ev('App25JS', 'renewal-reminder')].onlyPackages).toEqual(['luxon']);
   });
 });
-

@@ -28,7 +28,9 @@ const pythonReady = () =>
 
 const APPS = [
   ...(installed('App23JS') ? ['App23JS'] : []),
-  ...(!skipWithout(installed('App26JS') && fs.existsSync(path.join(app('App26JS'), 'dist/handler.js')), 'App26JS installed with its dist/ built') ? ['App26JS'] : []),
+  ...(!skipWithout(installed('App26JS') && fs.existsSync(path.join(app('App26JS'), 'dist/handler.js')), 'App26JS installed with its dist/ built')
+    ? ['App26JS']
+    : []),
   ...(pythonReady() ? ['App13'] : []),
 ].sort(naturalCompare);
 
@@ -68,13 +70,16 @@ describe.skipIf(skipWithout(installed('App23JS'), 'App23JS installed'))(`faaslig
     const csv = fs.readFileSync(path.join(out, 'results.csv'), 'utf8').trimEnd().split('\r\n');
     expect(csv).toHaveLength(APPS.length + 1);
     const header = csv[0].split(',');
-    expect(header).toEqual(expect.arrayContaining(['app', 'zip_bytes_before', 'init_ms_ratio', 'e2e_ms_ratio', 'peak_rss_kb_after', 'identical', 'fallback_loads']));
+    expect(header).toEqual(
+      expect.arrayContaining(['app', 'zip_bytes_before', 'init_ms_ratio', 'e2e_ms_ratio', 'peak_rss_kb_after', 'identical', 'fallback_loads']),
+    );
     const first = Object.fromEntries(header.map((h, i) => [h, csv[1].split(',')[i]]));
     expect(first).toMatchObject({ app: APPS[0], status: 'ok', identical: 'yes' });
     const md = fs.readFileSync(path.join(out, 'results.md'), 'utf8');
     expect(md).toMatch(/^Summary: \d+ apps?: \d+ ok, 0 differ, 0 errors · after\/before over \d+ measured: end-to-end cold start median/);
     for (const a of APPS) expect(md).toMatch(new RegExp(`^\\| ${a} \\| \\w+ \\| ok \\|`, 'm'));
-    for (const a of APPS) for (const f of ['result.json', 'optimize.json', 'measure.json', 'opt.zip']) expect(fs.existsSync(path.join(out, a, f)), `${a}/${f}`).toBe(true);
+    for (const a of APPS)
+      for (const f of ['result.json', 'optimize.json', 'measure.json', 'opt.zip']) expect(fs.existsSync(path.join(out, a, f)), `${a}/${f}`).toBe(true);
     // The HTML report is written by default, with every app's cold-start samples.
     const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
     for (const a of APPS) expect(html).toContain(a);

@@ -34,7 +34,10 @@ function treeHash(dir: string): string {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.isFile()) h.update(path.relative(dir, p)).update(fs.readFileSync(p)).update(String(fs.statSync(p).mode));
+      else if (e.isFile())
+        h.update(path.relative(dir, p))
+          .update(fs.readFileSync(p))
+          .update(String(fs.statSync(p).mode));
     }
   };
   walk(dir);
@@ -92,11 +95,16 @@ for (const [app, minLazy, lazyEvents] of APPS) {
       );
       if (strippedJs) {
         const handlerFile = path.join(tmp, 'a.opt', s.app.handlers[0].file);
-        const script = `const m=require('node:module');` +
+        const script =
+          `const m=require('node:module');` +
           (handlerFile.endsWith('.mjs') || fs.readFileSync(handlerFile, 'utf8').includes('import ') ? '' : `require(${JSON.stringify(handlerFile)});`) +
           `require(${JSON.stringify(path.join(tmp, 'a.opt/.faaslight/shim.cjs'))});` +
           `m.createRequire(${JSON.stringify(handlerFile)})(${JSON.stringify(path.join(tmp, 'a.opt', strippedJs.file))});console.log('loaded')`;
-        const f = spawnSync(process.execPath, ['-e', script], { cwd: path.join(tmp, 'a.opt'), encoding: 'utf8', env: cleanEnv({ FAASLIGHT_FALLBACK_DIR: path.join(tmp, 'mirror') }) });
+        const f = spawnSync(process.execPath, ['-e', script], {
+          cwd: path.join(tmp, 'a.opt'),
+          encoding: 'utf8',
+          env: cleanEnv({ FAASLIGHT_FALLBACK_DIR: path.join(tmp, 'mirror') }),
+        });
         expect(f.stdout).toContain('loaded');
         expect(f.stderr).toContain(`faaslight: fallback load ${strippedJs.file}`);
       }
@@ -109,7 +117,19 @@ describe('optimize --measure', () => {
   it('measures the original and the optimized package in fresh processes and reports both', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-e2e-measure-'));
     const tiny = path.join(ROOT, 'fixtures/e2e/tiny');
-    const r = cli(['optimize', tiny, '--handler', 'handler.handler', '--out', path.join(tmp, 'o'), '--verify', path.join(tiny, 'events/*.json'), '--measure', '2', '--json']);
+    const r = cli([
+      'optimize',
+      tiny,
+      '--handler',
+      'handler.handler',
+      '--out',
+      path.join(tmp, 'o'),
+      '--verify',
+      path.join(tiny, 'events/*.json'),
+      '--measure',
+      '2',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const m = JSON.parse(r.stdout).measure;
     expect(m.runs).toBe(2);
@@ -138,7 +158,14 @@ describe('CLI bad input', () => {
   }
   it('a handler that throws at init fails verification with exit 1 and names the event', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-e2e-bad-'));
-    const r = cli(['optimize', path.join(ROOT, 'fixtures/e2e/throws-at-init'), '--out', path.join(tmp, 'o'), '--verify', path.join(ROOT, 'fixtures/e2e/throws-at-init/events/*.json')]);
+    const r = cli([
+      'optimize',
+      path.join(ROOT, 'fixtures/e2e/throws-at-init'),
+      '--out',
+      path.join(tmp, 'o'),
+      '--verify',
+      path.join(ROOT, 'fixtures/e2e/throws-at-init/events/*.json'),
+    ]);
     // Both sides fail the same way, but a package whose handler cannot initialise is not a success.
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/throws at init.*any\.json|any\.json.*throws at init/);

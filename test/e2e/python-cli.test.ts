@@ -85,8 +85,8 @@ describe('faaslight CLI on a Python fixture app', () => {
     );
     const i = await cli(['why', APP, 'heavy', ...H]);
     expect(i.stdout.split('\n').filter(Boolean)).toEqual([
-      'handler.py:6 esm-namespace \'heavy\': lazy (stand-in) — heavy is used only inside functions that do not run at import time (first: line 16)',
-      'handler.py:8 esm-named \'heavy\': lazy (stand-in) — heavy_compute is used only inside functions that do not run at import time (first: line 17)',
+      "handler.py:6 esm-namespace 'heavy': lazy (stand-in) — heavy is used only inside functions that do not run at import time (first: line 16)",
+      "handler.py:8 esm-named 'heavy': lazy (stand-in) — heavy_compute is used only inside functions that do not run at import time (first: line 17)",
     ]);
     const none = await cli(['why', APP, 'nothing/here.py', ...H]);
     expect(none.code).toBe(1);

@@ -45,8 +45,19 @@ export async function copyApp(app: string, dest: string): Promise<string> {
 }
 
 /** Runs runtime/python/invoke.py once (relative paths resolve against `cwd`); returns its result line. */
-export function invoke(taskRoot: string, handler: string, event: string, cwd: string, env: Record<string, string> = {}): { ok: boolean; output?: unknown; error?: unknown; stderr: string } {
-  const r = spawnSync(PY, ['-S', '-B', path.join(ROOT, 'runtime/python/invoke.py'), taskRoot, handler, event], { cwd, env: cleanEnv(env), encoding: 'utf8', timeout: 120_000 });
+export function invoke(
+  taskRoot: string,
+  handler: string,
+  event: string,
+  cwd: string,
+  env: Record<string, string> = {},
+): { ok: boolean; output?: unknown; error?: unknown; stderr: string } {
+  const r = spawnSync(PY, ['-S', '-B', path.join(ROOT, 'runtime/python/invoke.py'), taskRoot, handler, event], {
+    cwd,
+    env: cleanEnv(env),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   const line = r.stdout.split('\n').find((l) => l.startsWith('__FAASLIGHT_RESULT__'));
   if (!line) throw new Error(`invoke.py gave no result (exit ${r.status}): ${r.stderr.slice(-2000)}`);
   const res = JSON.parse(line.slice('__FAASLIGHT_RESULT__'.length));

@@ -22,7 +22,9 @@ def handler(event, context):
     return out
 `;
 
-const LAYOUT: string | undefined = vendored('App13') ? JSON.parse(fs.readFileSync(path.join(ROOT, 'apps/App13/.faaslight-vendor.json'), 'utf8')).layout ?? 'debian' : undefined;
+const LAYOUT: string | undefined = vendored('App13')
+  ? (JSON.parse(fs.readFileSync(path.join(ROOT, 'apps/App13/.faaslight-vendor.json'), 'utf8')).layout ?? 'debian')
+  : undefined;
 const WHEEL = LAYOUT === 'pip';
 // numpy 2 moved numpy.core to numpy._core (numpy/core is a shim of __getattr__ forwarders).
 const NUMERIC = WHEEL ? 'numpy/_core/numeric.py' : 'numpy/core/numeric.py';
@@ -30,7 +32,7 @@ const NUMERIC = WHEEL ? 'numpy/_core/numeric.py' : 'numpy/core/numeric.py';
 // numpy/core/__init__.py imports a computed name, so every numpy module stays (f2py included).
 const STRIPPED_PROBE = WHEEL ? { module: 'numpy.f2py.symbolic' } : { module: 'pkg_resources._vendor.packaging.version', call: 'Version', args: ['1.2.3'] };
 
-describe.skipIf(!LAYOUT)(`optimize App13 (${WHEEL ? "numpy's PyPI wheel" : "vendored Debian numpy"}) through the CLI`, () => {
+describe.skipIf(!LAYOUT)(`optimize App13 (${WHEEL ? "numpy's PyPI wheel" : 'vendored Debian numpy'}) through the CLI`, () => {
   let base: string;
   let app: string;
   let out: string;
@@ -41,10 +43,23 @@ describe.skipIf(!LAYOUT)(`optimize App13 (${WHEEL ? "numpy's PyPI wheel" : "vend
     await fsp.writeFile(path.join(app, 'probe.py'), PROBE);
     const events = path.join(base, 'events');
     await fsp.cp(path.join(app, 'events'), events, { recursive: true });
-    await fsp.writeFile(path.join(events, 'probe-stub.json'), JSON.stringify({ module: NUMERIC.replace(/\.py$/, '').replace(/\//g, '.'), call: '_maketup', args: ['f8, i4', 3] }));
+    await fsp.writeFile(
+      path.join(events, 'probe-stub.json'),
+      JSON.stringify({ module: NUMERIC.replace(/\.py$/, '').replace(/\//g, '.'), call: '_maketup', args: ['f8, i4', 3] }),
+    );
     await fsp.writeFile(path.join(events, 'probe-stripped.json'), JSON.stringify(STRIPPED_PROBE));
     out = path.join(base, 'App13.opt');
-    s = await optimizeJson([app, '--handler', 'lambda_function.lambda_handler', '--handler', 'probe.handler', '--out', out, '--verify', path.join(events, '*.json')]);
+    s = await optimizeJson([
+      app,
+      '--handler',
+      'lambda_function.lambda_handler',
+      '--handler',
+      'probe.handler',
+      '--out',
+      out,
+      '--verify',
+      path.join(events, '*.json'),
+    ]);
   }, 600_000);
 
   test('every handler × event gives the same outcome; the probes load a stub and a stripped module with a logged line', () => {
@@ -85,8 +100,14 @@ describe.skipIf(!LAYOUT)(`optimize App13 (${WHEEL ? "numpy's PyPI wheel" : "vend
     expect(lazy.map((l) => [l.specifier, l.mechanism])).toEqual([['numpy', 'stand-in']]);
     const event = JSON.parse(fs.readFileSync(path.join(app, 'events/selftest.json'), 'utf8'));
     const mirror = path.join(base, 'mirror');
-    expect(loadedModules(app, 'lambda_function', 'lambda_handler', event, ['numpy', 'numpy.testing'], mirror)).toEqual({ init: ['numpy'], after: ['numpy', 'numpy.testing'] });
-    expect(loadedModules(out, 'lambda_function', 'lambda_handler', event, ['numpy', 'numpy.testing'], mirror)).toEqual({ init: [], after: ['numpy', 'numpy.testing'] });
+    expect(loadedModules(app, 'lambda_function', 'lambda_handler', event, ['numpy', 'numpy.testing'], mirror)).toEqual({
+      init: ['numpy'],
+      after: ['numpy', 'numpy.testing'],
+    });
+    expect(loadedModules(out, 'lambda_function', 'lambda_handler', event, ['numpy', 'numpy.testing'], mirror)).toEqual({
+      init: [],
+      after: ['numpy', 'numpy.testing'],
+    });
   }, 120_000);
 
   test('optimized outputs equal the committed expected outputs (harness run with a relative task root)', () => {

@@ -102,7 +102,10 @@ describe.skipIf(!WHEEL)('optimize App3 built from PyPI wheels, with a probe of t
     const r = invoke(out, 'probe.handler', path.join(events, 'libs.json'), base, { FAASLIGHT_FALLBACK_DIR: path.join(base, 'mirror-libs') });
     expect(r.ok, JSON.stringify(r.error)).toBe(true);
     const libs = (r.output as { libs: string[] }).libs;
-    expect(libs.some((l) => /^libscipy_openblas64_.*\.so$/.test(l)), libs.join(', ')).toBe(true);
+    expect(
+      libs.some((l) => /^libscipy_openblas64_.*\.so$/.test(l)),
+      libs.join(', '),
+    ).toBe(true);
     expect(libs.every((l) => fs.existsSync(path.join(out, 'numpy.libs', l)))).toBe(true);
   }, 120_000);
 

@@ -20,7 +20,16 @@ function run(cmd: string, args: string[], cwd = ROOT) {
 
 /** The handler's answer, from a fresh Node started with `flags` in the package folder. */
 function answer(dir: string, flags: string[]): unknown {
-  const r = run(process.execPath, [...flags, '--input-type=module', '-e', "const m = await import(process.cwd() + '/handler.mjs'); process.stdout.write(JSON.stringify(await m.handler({})));"], dir);
+  const r = run(
+    process.execPath,
+    [
+      ...flags,
+      '--input-type=module',
+      '-e',
+      "const m = await import(process.cwd() + '/handler.mjs'); process.stdout.write(JSON.stringify(await m.handler({})));",
+    ],
+    dir,
+  );
   if (r.code !== 0) return { exit: r.code, error: r.stderr.split('\n').find((l) => /Error|ERR_/.test(l)) };
   return JSON.parse(r.stdout);
 }
@@ -50,7 +59,10 @@ describe.each([
     expect(answer(out, flags)).toEqual(expected);
     for (const f of Object.values(expected)) {
       const file = f.includes('/') ? `node_modules/${f}` : f;
-      expect(['.js', '.mjs'].some((ext) => fs.existsSync(path.join(out, file + ext))), `${file} in the output`).toBe(true);
+      expect(
+        ['.js', '.mjs'].some((ext) => fs.existsSync(path.join(out, file + ext))),
+        `${file} in the output`,
+      ).toBe(true);
     }
   });
 });

@@ -27,7 +27,10 @@ function graphOf(entries: string[], extra: { opaque?: string[]; cache?: Map<stri
 /** file → "kind[ esm|cjs] firstReasonCode" for a compact whole-graph comparison. */
 function summary(graph: ModuleGraph): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(graph.files).map(([f, n]) => [f, [n.kind, n.isESM === undefined ? '' : n.isESM ? 'esm' : 'cjs', n.reasons[0]?.code].filter(Boolean).join(' ')]),
+    Object.entries(graph.files).map(([f, n]) => [
+      f,
+      [n.kind, n.isESM === undefined ? '' : n.isESM ? 'esm' : 'cjs', n.reasons[0]?.code].filter(Boolean).join(' '),
+    ]),
   );
 }
 
@@ -102,7 +105,9 @@ describe('buildGraph on the fixture app', () => {
   it('records reasons with their parents', () => {
     expect(graph.files['handler.js'].reasons).toEqual([{ code: 'handler', text: 'handler file' }]);
     expect(graph.files['lib/util.js'].reasons).toEqual([{ code: 'require', text: "require('./lib/util') at line 5", parent: 'handler.js' }]);
-    expect(graph.files['node_modules/esm-pkg/a.js'].reasons).toEqual([{ code: 'export-from', text: "export … from './a.js' at line 1", parent: 'node_modules/esm-pkg/index.js' }]);
+    expect(graph.files['node_modules/esm-pkg/a.js'].reasons).toEqual([
+      { code: 'export-from', text: "export … from './a.js' at line 1", parent: 'node_modules/esm-pkg/index.js' },
+    ]);
     expect(graph.files['tpl/a.hbs'].reasons).toEqual([{ code: 'asset', text: 'read as a file at line 19', parent: 'handler.js' }]);
     expect(graph.files['node_modules/dyn/index.js'].reasons.map((r) => r.code)).toEqual(['require', 'opaque-package']);
   });
@@ -217,8 +222,20 @@ describe('buildGraph options and edge cases', () => {
   it('config "opaque" keeps a package whole, reached or not', () => {
     const { graph } = graphOf(['lib/util.js'], { opaque: ['mainnoext', '@scope/pkg', 'not-there'] });
     expect(graph.packages).toEqual({
-      'node_modules/@scope/pkg': { name: '@scope/pkg', dir: 'node_modules/@scope/pkg', version: '3.0.0', opaque: true, opaqueReason: `listed in the configuration's "opaque"` },
-      'node_modules/mainnoext': { name: 'mainnoext', dir: 'node_modules/mainnoext', version: '2.0.0', opaque: true, opaqueReason: `listed in the configuration's "opaque"` },
+      'node_modules/@scope/pkg': {
+        name: '@scope/pkg',
+        dir: 'node_modules/@scope/pkg',
+        version: '3.0.0',
+        opaque: true,
+        opaqueReason: `listed in the configuration's "opaque"`,
+      },
+      'node_modules/mainnoext': {
+        name: 'mainnoext',
+        dir: 'node_modules/mainnoext',
+        version: '2.0.0',
+        opaque: true,
+        opaqueReason: `listed in the configuration's "opaque"`,
+      },
     });
     expect(summary(graph)).toEqual({
       'lib/util.js': 'js cjs handler',

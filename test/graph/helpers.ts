@@ -49,7 +49,11 @@ export function nodeLoads(root: string, entry: string, awaitExport?: string): st
     `.then(() => process.stdout.write(JSON.stringify(Object.keys(require.cache))));`,
   ].join('');
   const out = execFileSync(process.execPath, ['-e', script], { env: cleanEnv({ FAASLIGHT_TEST_LOG: log }), cwd: root, encoding: 'utf8' });
-  const esm = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((u) => fileURLToPath(u));
+  const esm = fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((u) => fileURLToPath(u));
   fs.rmSync(path.dirname(log), { recursive: true, force: true });
   return [...new Set([...(JSON.parse(out) as string[]), ...esm].map((f) => rel(root, fs.realpathSync(f))))].sort();
 }

@@ -72,7 +72,10 @@ function nodeAnswers(root: string, cases: [from: string, specifier: string, kind
       } catch { return 'error'; }
     });
     process.stdout.write(JSON.stringify(out));`;
-  const out = execFileSync(process.execPath, ['--no-warnings', ...flags, '--experimental-import-meta-resolve', '--input-type=module', '-e', script], { env: cleanEnv(), encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--no-warnings', ...flags, '--experimental-import-meta-resolve', '--input-type=module', '-e', script], {
+    env: cleanEnv(),
+    encoding: 'utf8',
+  });
   return (JSON.parse(out) as string[]).map((a) => (a === 'builtin' || a === 'error' ? a : rel(root, fs.realpathSync(a))));
 }
 

@@ -60,7 +60,17 @@ describe('invoke --provider aws through the local Lambda API', () => {
     for (const r of results) {
       expect(JSON.parse(JSON.stringify(r))).toEqual(r);
       expect(r.identicalOutputs).toBe(true);
-      expect(r.cloud).toMatchObject({ provider: 'aws', region: 'eu-west-1', endpoint: ep.url, runtimeId: 'nodejs20.x', architecture: 'x86_64', droppedCold: 0, droppedWarm: 0, throttleRetries: 0, cleanedUp: true });
+      expect(r.cloud).toMatchObject({
+        provider: 'aws',
+        region: 'eu-west-1',
+        endpoint: ep.url,
+        runtimeId: 'nodejs20.x',
+        architecture: 'x86_64',
+        droppedCold: 0,
+        droppedWarm: 0,
+        throttleRetries: 0,
+        cleanedUp: true,
+      });
       expect(r.cloud!.functions).toEqual({ A: 'faaslight-app-a', B: 'faaslight-app-b' });
       for (const p of r.packages) {
         expect(p.samples.map((s) => s.run)).toEqual([0, 1]);
@@ -97,14 +107,20 @@ describe('invoke --provider aws through the local Lambda API', () => {
     const o = opts({ runs: 1, vs: APP });
     const [r] = await invoke(o);
     expect(r.cloud!.throttleRetries).toBe(3);
-    expect(o.lines.filter((l) => /Invoke faaslight-app-a: throttled \(429 TooManyRequestsException, ConcurrentInvocationLimitExceeded\): retry \d\/5 in \d+ ms/.test(l))).toHaveLength(3);
+    expect(
+      o.lines.filter((l) =>
+        /Invoke faaslight-app-a: throttled \(429 TooManyRequestsException, ConcurrentInvocationLimitExceeded\): retry \d\/5 in \d+ ms/.test(l),
+      ),
+    ).toHaveLength(3);
     expect(r.packages.map((p) => p.summary.ok)).toEqual([1, 1]);
     expect(r.notes).toContain('3 request(s) were throttled (429) and retried with backoff');
   });
 
   test('throttling that never ends fails with a clear message, and the functions are still deleted', async () => {
     ep.throttle(100);
-    await expect(invoke(opts({ runs: 1, vs: APP }))).rejects.toThrow(/still throttled after retries \(429 TooManyRequestsException, ConcurrentInvocationLimitExceeded\)/);
+    await expect(invoke(opts({ runs: 1, vs: APP }))).rejects.toThrow(
+      /still throttled after retries \(429 TooManyRequestsException, ConcurrentInvocationLimitExceeded\)/,
+    );
     expect(ep.functionNames()).toEqual([]);
   });
 
@@ -146,14 +162,31 @@ describe('invoke --provider aws through the local Lambda API', () => {
     expect(r.packages.map((p) => p.summary.ok)).toEqual([1, 1]);
     await ep.close();
     ep = await LocalLambdaEndpoint.start({ pendingMs: 60_000, runtimeClient: 'builtin' });
-    await expect(invoke(opts({ runs: 1, vs: APP, deployTimeoutMs: 200 }))).rejects.toThrow(/faaslight-app-[ab]: still Pending \(The function is being created\.\) after 0 s: giving up/);
+    await expect(invoke(opts({ runs: 1, vs: APP, deployTimeoutMs: 200 }))).rejects.toThrow(
+      /faaslight-app-[ab]: still Pending \(The function is being created\.\) after 0 s: giving up/,
+    );
     expect(ep.functionNames()).toEqual([]);
   });
 
   test.each([
-    ['expired token', { status: 403, type: 'ExpiredTokenException', message: 'The security token included in the request is expired' }, UsageError, /the AWS credentials have expired \(ExpiredTokenException\): refresh them/],
-    ['account limit', { op: 'CreateFunction' as const, status: 400, type: 'CodeStorageExceededException', message: 'Code storage limit exceeded.' }, FaaslightError, /account limit reached: the code storage of this account and region is full/],
-    ['access denied', { status: 403, type: 'AccessDeniedException', message: 'User AKIAABCDEFGHIJKLMNOP is not authorized to perform lambda:GetFunction' }, UsageError, /access denied \(User AKIA\*{16} is not authorized/],
+    [
+      'expired token',
+      { status: 403, type: 'ExpiredTokenException', message: 'The security token included in the request is expired' },
+      UsageError,
+      /the AWS credentials have expired \(ExpiredTokenException\): refresh them/,
+    ],
+    [
+      'account limit',
+      { op: 'CreateFunction' as const, status: 400, type: 'CodeStorageExceededException', message: 'Code storage limit exceeded.' },
+      FaaslightError,
+      /account limit reached: the code storage of this account and region is full/,
+    ],
+    [
+      'access denied',
+      { status: 403, type: 'AccessDeniedException', message: 'User AKIAABCDEFGHIJKLMNOP is not authorized to perform lambda:GetFunction' },
+      UsageError,
+      /access denied \(User AKIA\*{16} is not authorized/,
+    ],
   ])('%s: a clear error, credentials not shown', async (_name, fault, cls, re) => {
     ep.inject({ times: 1, ...fault });
     const err = await invoke(opts({ runs: 1, vs: APP })).catch((e: Error) => e);
@@ -176,7 +209,9 @@ describe('invoke --provider aws through the local Lambda API', () => {
     const big = path.join(tmp, 'big.zip');
     writeFileSync(big, '');
     truncateSync(big, 51 * 1024 * 1024);
-    await expect(invoke(opts({ vs: big }))).rejects.toThrow(/big\.zip: the zip is 51\.0 MB, over Lambda's 50 MB direct-upload limit: pass --s3-bucket <bucket>/);
+    await expect(invoke(opts({ vs: big }))).rejects.toThrow(
+      /big\.zip: the zip is 51\.0 MB, over Lambda's 50 MB direct-upload limit: pass --s3-bucket <bucket>/,
+    );
     expect(ep.stats.requests.filter((r) => r === 'CreateFunction')).toHaveLength(0);
   });
 
@@ -184,7 +219,9 @@ describe('invoke --provider aws through the local Lambda API', () => {
     const app = path.join(FIX, 'sls-app');
     const [r] = await invoke(opts({ input: app, vs: app, handler: 'index.handler', role: undefined, region: undefined, runs: 1 }));
     expect(r).toMatchObject({ memoryMb: 384, timeoutMs: 10_000, cloud: { region: 'eu-west-3', architecture: 'arm64' } });
-    expect(r.notes).toContain('from serverless.yml functions.api: memoryMb 384, timeoutS 10, arch arm64, role arn:aws:iam::123456789012:role/from-serverless, region eu-west-3 (flags override)');
+    expect(r.notes).toContain(
+      'from serverless.yml functions.api: memoryMb 384, timeoutS 10, arch arm64, role arn:aws:iam::123456789012:role/from-serverless, region eu-west-3 (flags override)',
+    );
     expect(r.packages[0].samples[0].cloud!.memorySizeMb).toBe(384);
   });
 
@@ -220,20 +257,48 @@ describe('faaslight invoke (CLI)', () => {
   const awsEnv = { AWS_ACCESS_KEY_ID: CREDS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey, AWS_REGION: 'eu-west-1' };
 
   test('--json prints measure-format results per memory size, wrapped for the report; credentials never printed', async () => {
-    const r = await cli(['invoke', 'fixtures/invoke/aws/app', '--provider', 'aws', '--endpoint', ep.url, '--role', ROLE, '--runs', '1', '--warmup', '0', '--event', EVENT, '--json'], awsEnv);
+    const r = await cli(
+      [
+        'invoke',
+        'fixtures/invoke/aws/app',
+        '--provider',
+        'aws',
+        '--endpoint',
+        ep.url,
+        '--role',
+        ROLE,
+        '--runs',
+        '1',
+        '--warmup',
+        '0',
+        '--event',
+        EVENT,
+        '--json',
+      ],
+      awsEnv,
+    );
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ kind: 'faaslight.invoke', version: 1, provider: 'aws', region: 'eu-west-1' });
     expect(j.results).toHaveLength(1);
-    expect(j.results[0]).toMatchObject({ kind: 'faaslight.measure', version: 1, platform: 'aws', memoryMb: 1024, identicalOutputs: true, cloud: { provider: 'aws', region: 'eu-west-1' } });
+    expect(j.results[0]).toMatchObject({
+      kind: 'faaslight.measure',
+      version: 1,
+      platform: 'aws',
+      memoryMb: 1024,
+      identicalOutputs: true,
+      cloud: { provider: 'aws', region: 'eu-west-1' },
+    });
     expect(j.results[0].cost[0]).toMatchObject({ label: 'A' });
     expect(r.stdout + r.stderr).not.toContain(CREDS.secretAccessKey);
     expect(r.stdout + r.stderr).not.toContain(CREDS.accessKeyId);
   });
 
   test('no credentials: exit 2 with what to set', async () => {
-    const r = await cli(['invoke', 'fixtures/invoke/aws/app', '--provider', 'aws', '--endpoint', ep.url, '--role', ROLE, '--vs', 'fixtures/invoke/aws/app'], { AWS_REGION: 'eu-west-1' });
+    const r = await cli(['invoke', 'fixtures/invoke/aws/app', '--provider', 'aws', '--endpoint', ep.url, '--role', ROLE, '--vs', 'fixtures/invoke/aws/app'], {
+      AWS_REGION: 'eu-west-1',
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no AWS credentials found: set AWS_PROFILE/);
     expect(ep.functionNames()).toEqual([]);
@@ -242,7 +307,22 @@ describe('faaslight invoke (CLI)', () => {
   test('Ctrl-C during the rounds deletes the functions it created', async () => {
     let sent = false;
     const r = await cli(
-      ['invoke', 'fixtures/invoke/aws/app', '--provider', 'aws', '--endpoint', ep.url, '--role', ROLE, '--runs', '50', '--warmup', '0', '--vs', 'fixtures/invoke/aws/app'],
+      [
+        'invoke',
+        'fixtures/invoke/aws/app',
+        '--provider',
+        'aws',
+        '--endpoint',
+        ep.url,
+        '--role',
+        ROLE,
+        '--runs',
+        '50',
+        '--warmup',
+        '0',
+        '--vs',
+        'fixtures/invoke/aws/app',
+      ],
       awsEnv,
       (l, kill) => {
         if (!sent && /\] A run 1\/50: init/.test(l)) {

@@ -66,7 +66,15 @@ class Replay {
   }
   private fn(id: string, op: string): string {
     const f = this.functions.get(id)!;
-    return this.fill('function-active.json', { base: this.base, project: PROJECT, id, op, memory: f.memory, cold: f.cold, revision: String(f.revision).padStart(5, '0') });
+    return this.fill('function-active.json', {
+      base: this.base,
+      project: PROJECT,
+      id,
+      op,
+      memory: f.memory,
+      cold: f.cold,
+      revision: String(f.revision).padStart(5, '0'),
+    });
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -74,7 +82,13 @@ class Replay {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', this.base);
-      const entry: Logged = { method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body: Buffer.concat(chunks) };
+      const entry: Logged = {
+        method: req.method ?? '',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       this.log.push(entry);
       const send = (status: number, text: string) => {
         res.writeHead(status, { 'content-type': 'application/json' });
@@ -88,7 +102,8 @@ class Replay {
       const op = `operation-${++this.ops}`;
       const fnPath = `/v2/projects/${PROJECT}/locations/us-central1/functions`;
       let m: RegExpExecArray | null;
-      if (entry.method === 'POST' && entry.path === `${fnPath}:generateUploadUrl`) return send(200, this.fill('generate-upload-url.json', { base: this.base, op }));
+      if (entry.method === 'POST' && entry.path === `${fnPath}:generateUploadUrl`)
+        return send(200, this.fill('generate-upload-url.json', { base: this.base, op }));
       if (entry.method === 'PUT' && (m = /^\/upload\/([\w-]+\.zip)$/.exec(entry.path))) {
         const zip = path.join(this.dir, m[1]);
         writeFileSync(zip, entry.body);
@@ -99,8 +114,18 @@ class Replay {
         const id = entry.query.functionId;
         const body = JSON.parse(entry.body.toString());
         const zip = this.uploads.get(body.buildConfig.source.storageSource.object);
-        if (!zip) return send(400, JSON.stringify({ error: { code: 400, message: `no upload for ${body.buildConfig.source.storageSource.object}`, status: 'INVALID_ARGUMENT' } }));
-        this.functions.set(id, { memory: body.serviceConfig.availableMemory, cold: body.serviceConfig.environmentVariables.FAASLIGHT_COLD_START, revision: 1, zip, entryPoint: body.buildConfig.entryPoint });
+        if (!zip)
+          return send(
+            400,
+            JSON.stringify({ error: { code: 400, message: `no upload for ${body.buildConfig.source.storageSource.object}`, status: 'INVALID_ARGUMENT' } }),
+          );
+        this.functions.set(id, {
+          memory: body.serviceConfig.availableMemory,
+          cold: body.serviceConfig.environmentVariables.FAASLIGHT_COLD_START,
+          revision: 1,
+          zip,
+          entryPoint: body.buildConfig.entryPoint,
+        });
         this.pendingOps.set(op, { id, verb: 'create' });
         return send(200, this.fill('operation-running.json', { project: PROJECT, id, op, verb: 'create' }));
       }
@@ -119,7 +144,11 @@ class Replay {
         if (entry.method === 'PATCH') {
           const body = JSON.parse(entry.body.toString());
           const f = this.functions.get(id)!;
-          Object.assign(f, { memory: body.serviceConfig?.availableMemory ?? f.memory, cold: body.serviceConfig?.environmentVariables?.FAASLIGHT_COLD_START ?? f.cold, revision: f.revision + 1 });
+          Object.assign(f, {
+            memory: body.serviceConfig?.availableMemory ?? f.memory,
+            cold: body.serviceConfig?.environmentVariables?.FAASLIGHT_COLD_START ?? f.cold,
+            revision: f.revision + 1,
+          });
           return send(200, this.fill('operation-done.json', { project: PROJECT, id, op, verb: 'update', function: this.fn(id, op) }));
         }
       }
@@ -127,7 +156,14 @@ class Replay {
         const f = this.functions.get(m[1]);
         if (!f) return send(404, JSON.stringify({ error: { code: 404, message: `no function ${m[1]}`, status: 'NOT_FOUND' } }));
         // The spec the app loader gives for a GCF Node target (the runtime loads package.json "main").
-        const spec = { handler: f.entryPoint, file: '', exportName: f.entryPoint, runtime: 'nodejs' as const, style: 'gcf' as const, source: '--handler' as const };
+        const spec = {
+          handler: f.entryPoint,
+          file: '',
+          exportName: f.entryPoint,
+          runtime: 'nodejs' as const,
+          style: 'gcf' as const,
+          source: '--handler' as const,
+        };
         void coldStart(f.zip, spec, JSON.parse(entry.body.toString()), { platform: 'gcf' }).then((r) => {
           const out = r.output as { status: number; body: unknown } | null;
           if (r.error || !out) return send(500, JSON.stringify({ error: r.error ?? 'no output' }));
@@ -148,7 +184,21 @@ afterEach(() => rp.close());
 
 function opts(extra: Partial<InvokeOptions> = {}): InvokeOptions & { lines: string[] } {
   const lines: string[] = [];
-  return { input: APP, provider: 'gcf', handler: 'hello', project: PROJECT, endpoint: rp.base, event: EVENT, runs: 2, warmup: 0, retryBaseMs: 5, retryCapMs: 40, onProgress: (l) => lines.push(l), lines, ...extra };
+  return {
+    input: APP,
+    provider: 'gcf',
+    handler: 'hello',
+    project: PROJECT,
+    endpoint: rp.base,
+    event: EVENT,
+    runs: 2,
+    warmup: 0,
+    retryBaseMs: 5,
+    retryCapMs: 40,
+    onProgress: (l) => lines.push(l),
+    lines,
+    ...extra,
+  };
 }
 
 describe('GCF request building', () => {
@@ -171,7 +221,14 @@ describe('GCF request building', () => {
         name: 'projects/demo-project/locations/us-central1/functions/faaslight-app-a',
         environment: 'GEN_2',
         buildConfig: { runtime: 'nodejs20', entryPoint: 'hello', source: { storageSource: { bucket: 'b', object: 'o.zip' } } },
-        serviceConfig: { availableMemory: '512Mi', timeoutSeconds: 60, environmentVariables: { FAASLIGHT_COLD_START: 'deploy' }, maxInstanceCount: 1, ingressSettings: 'ALLOW_ALL', allTrafficOnLatestRevision: true },
+        serviceConfig: {
+          availableMemory: '512Mi',
+          timeoutSeconds: 60,
+          environmentVariables: { FAASLIGHT_COLD_START: 'deploy' },
+          maxInstanceCount: 1,
+          ingressSettings: 'ALLOW_ALL',
+          allTrafficOnLatestRevision: true,
+        },
         labels: { 'deployed-by': 'faaslight' },
       },
     });
@@ -199,13 +256,24 @@ describe('GCF response parsing (recorded responses)', () => {
       uri: undefined,
       revision: undefined,
       memory: '256Mi',
-      messages: ["CloudRunServiceNotReady: Could not create or update Cloud Run service faaslight-app-b, Container Healthcheck failed. Revision 'faaslight-app-b-00001-abc' is not ready and cannot serve traffic."],
+      messages: [
+        "CloudRunServiceNotReady: Could not create or update Cloud Run service faaslight-app-b, Container Healthcheck failed. Revision 'faaslight-app-b-00001-abc' is not ready and cannot serve traffic.",
+      ],
     });
   });
   test('errors become messages that say what to do', () => {
-    expect(describeGcfError({ code: 7, message: '7 PERMISSION_DENIED: Cloud Functions API has not been used in project 123 before or it is disabled. Enable it' }, 'x')).toBeInstanceOf(UsageError);
-    expect(describeGcfError({ code: 7, message: 'Permission denied on resource' }, 'createFunction f').message).toMatch(/needs roles\/cloudfunctions\.developer and roles\/iam\.serviceAccountUser/);
-    expect(describeGcfError({ code: 16, message: 'Request had invalid authentication credentials. ya29.secret-token' }, 'x').message).not.toContain('secret-token');
+    expect(
+      describeGcfError(
+        { code: 7, message: '7 PERMISSION_DENIED: Cloud Functions API has not been used in project 123 before or it is disabled. Enable it' },
+        'x',
+      ),
+    ).toBeInstanceOf(UsageError);
+    expect(describeGcfError({ code: 7, message: 'Permission denied on resource' }, 'createFunction f').message).toMatch(
+      /needs roles\/cloudfunctions\.developer and roles\/iam\.serviceAccountUser/,
+    );
+    expect(describeGcfError({ code: 16, message: 'Request had invalid authentication credentials. ya29.secret-token' }, 'x').message).not.toContain(
+      'secret-token',
+    );
   });
 });
 
@@ -244,13 +312,20 @@ describe('invoke --provider gcf against recorded responses', () => {
       name: expect.stringMatching(/^projects\/demo-project\/locations\/us-central1\/functions\/faaslight-gcf-node-[ab]$/),
       environment: 2,
       buildConfig: { runtime: 'nodejs20', entryPoint: 'hello', source: { storageSource: { bucket: 'gcf-v2-uploads-123456789012-us-central1' } } },
-      serviceConfig: { availableMemory: '256Mi', maxInstanceCount: 1, allTrafficOnLatestRevision: true, environmentVariables: { FAASLIGHT_COLD_START: 'deploy' } },
+      serviceConfig: {
+        availableMemory: '256Mi',
+        maxInstanceCount: 1,
+        allTrafficOnLatestRevision: true,
+        environmentVariables: { FAASLIGHT_COLD_START: 'deploy' },
+      },
     });
     const patches = rp.log.filter((l) => l.method === 'PATCH');
     expect(patches[0].query.updateMask).toBe('service_config.environment_variables,service_config.available_memory');
     // Every round gives each function a value it has not had: a new revision.
     for (const fn of ['faaslight-gcf-node-a', 'faaslight-gcf-node-b']) {
-      const colds = patches.filter((p) => p.path.endsWith(fn)).map((p) => JSON.parse(p.body.toString()).serviceConfig.environmentVariables.FAASLIGHT_COLD_START);
+      const colds = patches
+        .filter((p) => p.path.endsWith(fn))
+        .map((p) => JSON.parse(p.body.toString()).serviceConfig.environmentVariables.FAASLIGHT_COLD_START);
       expect(colds).toHaveLength(4);
       expect(new Set(colds).size).toBe(4);
     }
@@ -278,7 +353,9 @@ describe('invoke --provider gcf against recorded responses', () => {
     expect(r.diagnostics).toContainEqual(expect.objectContaining({ id: 'FL301', message: 'A and B answered differently on run(s) 0, 1' }));
     const [a, b] = r.packages;
     expect(a.samples.map((s) => s.output)).toEqual([0, 1].map(() => ({ status: 200, body: { got: { path: '/hello', n: 1 }, method: 'POST' } })));
-    expect(b.samples.map((s) => s.output)).toEqual([0, 1].map(() => ({ status: 200, body: { got: { path: '/hello', n: 1 }, method: 'POST', variant: 'other' } })));
+    expect(b.samples.map((s) => s.output)).toEqual(
+      [0, 1].map(() => ({ status: 200, body: { got: { path: '/hello', n: 1 }, method: 'POST', variant: 'other' } })),
+    );
   });
 
   test('quota (429 RESOURCE_EXHAUSTED) is retried and said; a disabled API is a usage error naming the APIs', async () => {
@@ -303,6 +380,8 @@ describe('invoke --provider gcf against recorded responses', () => {
   });
 
   test('an AWS-style handler is refused: GCF deploys HTTP functions', async () => {
-    await expect(invoke(opts({ input: path.join(ROOT, 'fixtures/invoke/aws/app'), handler: undefined, vs: path.join(ROOT, 'fixtures/invoke/aws/app') }))).rejects.toThrow(/GCF deploys HTTP functions/);
+    await expect(
+      invoke(opts({ input: path.join(ROOT, 'fixtures/invoke/aws/app'), handler: undefined, vs: path.join(ROOT, 'fixtures/invoke/aws/app') })),
+    ).rejects.toThrow(/GCF deploys HTTP functions/);
   });
 });

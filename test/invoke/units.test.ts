@@ -14,13 +14,29 @@ describe('parseReport', () => {
       `START RequestId: x Version: $LATEST\nEND RequestId: x\n${R}\tDuration: 12.34 ms\tBilled Duration: 470 ms\tMemory Size: 512 MB\tMax Memory Used: 81 MB\tInit Duration: 456.78 ms\t\n`,
       { requestId: '3f1e2d4c-0000-4b5a-9c8d-1234567890ab', durationMs: 12.34, billedMs: 470, memorySizeMb: 512, maxMemoryUsedMb: 81, initMs: 456.78 },
     ],
-    ['warm', `${R}\tDuration: 1.02 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t`, { requestId: '3f1e2d4c-0000-4b5a-9c8d-1234567890ab', durationMs: 1.02, billedMs: 2, memorySizeMb: 128, maxMemoryUsedMb: 60 }],
+    [
+      'warm',
+      `${R}\tDuration: 1.02 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t`,
+      { requestId: '3f1e2d4c-0000-4b5a-9c8d-1234567890ab', durationMs: 1.02, billedMs: 2, memorySizeMb: 128, maxMemoryUsedMb: 60 },
+    ],
     [
       'failed init',
       `${R}\tDuration: 310.50 ms\tBilled Duration: 311 ms\tMemory Size: 256 MB\tMax Memory Used: 45 MB\tStatus: error\tError Type: Runtime.ImportModuleError`,
-      { requestId: '3f1e2d4c-0000-4b5a-9c8d-1234567890ab', durationMs: 310.5, billedMs: 311, memorySizeMb: 256, maxMemoryUsedMb: 45, status: 'error', errorType: 'Runtime.ImportModuleError' },
+      {
+        requestId: '3f1e2d4c-0000-4b5a-9c8d-1234567890ab',
+        durationMs: 310.5,
+        billedMs: 311,
+        memorySizeMb: 256,
+        maxMemoryUsedMb: 45,
+        status: 'error',
+        errorType: 'Runtime.ImportModuleError',
+      },
     ],
-    ['the last REPORT of several wins', `${R}\tDuration: 9.00 ms\tBilled Duration: 9 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\n${R.replace('3f1e', 'aaaa')}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 61 MB\n`, { requestId: 'aaaa2d4c-0000-4b5a-9c8d-1234567890ab', durationMs: 1, billedMs: 1, memorySizeMb: 128, maxMemoryUsedMb: 61 }],
+    [
+      'the last REPORT of several wins',
+      `${R}\tDuration: 9.00 ms\tBilled Duration: 9 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\n${R.replace('3f1e', 'aaaa')}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 61 MB\n`,
+      { requestId: 'aaaa2d4c-0000-4b5a-9c8d-1234567890ab', durationMs: 1, billedMs: 1, memorySizeMb: 128, maxMemoryUsedMb: 61 },
+    ],
     ['tail cut before REPORT', 'START RequestId: x Version: $LATEST\nhello\n', null],
     ['REPORT missing a field', `${R}\tDuration: 1.00 ms\tMemory Size: 128 MB\tMax Memory Used: 61 MB`, null],
   ])('%s', (_name, log, expected) => {

@@ -61,7 +61,9 @@ function sourceParses(app: string, c: ParseCounts): { parsers: Record<string, nu
 }
 /** Source files parsed more than once, by the parsers' own count. */
 const parsedTwice = (app: string) =>
-  Object.entries(sourceParses(app, {}).parsers).filter(([files, n]) => n > files.split(' ').length).map(([f, n]) => `${f}: ${n}`);
+  Object.entries(sourceParses(app, {}).parsers)
+    .filter(([files, n]) => n > files.split(' ').length)
+    .map(([f, n]) => `${f}: ${n}`);
 const expectAllThroughIo = (app: string, c: ParseCounts) => {
   const { parsers, io } = sourceParses(app, c);
   expect(Object.keys(parsers).length).toBeGreaterThan(0);
@@ -87,8 +89,14 @@ function counts(job: Job): { js: ParseCounts; python: ParseCounts } {
 }
 
 /** Files whose own source was parsed more than once. */
-const twice = (c: ParseCounts) => Object.entries(c).filter(([, n]) => n.source > 1).map(([f, n]) => `${f}: ${n.source}`);
-const derivedFiles = (c: ParseCounts) => Object.keys(c).filter((f) => c[f].derived > 0).sort();
+const twice = (c: ParseCounts) =>
+  Object.entries(c)
+    .filter(([, n]) => n.source > 1)
+    .map(([f, n]) => `${f}: ${n.source}`);
+const derivedFiles = (c: ParseCounts) =>
+  Object.keys(c)
+    .filter((f) => c[f].derived > 0)
+    .sort();
 
 const JS_APPS = [
   // Barrel narrowing reads the barrel and the files it re-exports; the handler is rewritten.
@@ -113,24 +121,27 @@ describe('JavaScript: every file parsed at most once per run', () => {
     expect(c.python).toEqual({});
   });
 
-  it.each(JS_APPS.flatMap((a) => [false, true].map((bundle) => ({ ...a, bundle }))))('optimizeApp on $dir (bundle $bundle)', async ({ dir, handler, bundle }) => {
-    const out = path.join(tmp, `${dir.replace(/\//g, '-')}-${bundle}`);
-    const app = fixture(dir);
-    const { job } = await optimizeApp({ input: app, out, handlers: [handler], bundle });
-    const c = counts(job);
-    expect(parsedTwice(app)).toEqual([]);
-    expectAllThroughIo(app, c.js);
-    expect(twice(c.js)).toEqual([]);
-    // Only rewritten text is parsed besides the sources: the lazy rewrite's output and anchored sources
-    // (of bundled files and of roots), which the bundle plan reads instead of the file.
-    const rewritten = new Set([
-      ...job.plan!.imports.filter((d) => d.decision === 'lazy').map((d) => d.site.file),
-      ...(job.bundle?.anchored ?? []),
-      ...(job.bundle?.units.map((u) => u.root) ?? []),
-    ]);
-    for (const f of derivedFiles(c.js)) expect(rewritten.has(f), f).toBe(true);
-    for (const f of derivedFiles(c.js)) expect(c.js[f].derived).toBeLessThanOrEqual(2);
-  });
+  it.each(JS_APPS.flatMap((a) => [false, true].map((bundle) => ({ ...a, bundle }))))(
+    'optimizeApp on $dir (bundle $bundle)',
+    async ({ dir, handler, bundle }) => {
+      const out = path.join(tmp, `${dir.replace(/\//g, '-')}-${bundle}`);
+      const app = fixture(dir);
+      const { job } = await optimizeApp({ input: app, out, handlers: [handler], bundle });
+      const c = counts(job);
+      expect(parsedTwice(app)).toEqual([]);
+      expectAllThroughIo(app, c.js);
+      expect(twice(c.js)).toEqual([]);
+      // Only rewritten text is parsed besides the sources: the lazy rewrite's output and anchored sources
+      // (of bundled files and of roots), which the bundle plan reads instead of the file.
+      const rewritten = new Set([
+        ...job.plan!.imports.filter((d) => d.decision === 'lazy').map((d) => d.site.file),
+        ...(job.bundle?.anchored ?? []),
+        ...(job.bundle?.units.map((u) => u.root) ?? []),
+      ]);
+      for (const f of derivedFiles(c.js)) expect(rewritten.has(f), f).toBe(true);
+      for (const f of derivedFiles(c.js)) expect(c.js[f].derived).toBeLessThanOrEqual(2);
+    },
+  );
 });
 
 describe('Python: every file parsed at most once per run', () => {
@@ -143,7 +154,16 @@ describe('Python: every file parsed at most once per run', () => {
     expect(c.python['handler.py']?.source).toBe(1);
     expect(twice(c.python)).toEqual([]);
     // The transform checks its output (shim inserted, then the whole result): two other texts per file at most.
-    const transformed = new Set(job.packageResult ? [...new Set((job.stubs ?? []).map((s) => s.file)), 'handler.py', 'broken_handler.py', ...job.plan!.imports.filter((d) => d.decision === 'lazy').map((d) => d.site.file)] : []);
+    const transformed = new Set(
+      job.packageResult
+        ? [
+            ...new Set((job.stubs ?? []).map((s) => s.file)),
+            'handler.py',
+            'broken_handler.py',
+            ...job.plan!.imports.filter((d) => d.decision === 'lazy').map((d) => d.site.file),
+          ]
+        : [],
+    );
     for (const f of derivedFiles(c.python)) {
       expect(transformed.has(f), f).toBe(true);
       expect(c.python[f].derived).toBeLessThanOrEqual(2);

@@ -60,7 +60,13 @@ describe.each(CASES)('$runtime', (c) => {
 
   test('optimize: transform, package and verify through the same orchestrator; the output answers as the original', async () => {
     const dir = await appDir(c.files);
-    const { job, summary } = await optimizeApp({ input: path.join(dir, 'app'), out: path.join(dir, 'out'), handlers: [c.handler], runtime: c.runtime, verifyEvents: [path.join(dir, 'app/events/e.json')] });
+    const { job, summary } = await optimizeApp({
+      input: path.join(dir, 'app'),
+      out: path.join(dir, 'out'),
+      handlers: [c.handler],
+      runtime: c.runtime,
+      verifyEvents: [path.join(dir, 'app/events/e.json')],
+    });
     expect(job.timings.map((t) => t.stage)).toEqual([...c.analyzeStages, 'transform', 'package', 'verify']);
     expect(job.verify?.ok).toBe(true);
     expect(job.verify?.events.map((e) => [e.identical, e.original.output])).toEqual([[true, { n: 42 }]]);

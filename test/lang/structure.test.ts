@@ -16,7 +16,10 @@ function importGraph(): Map<string, string[]> {
       .importedFiles.filter((r) => r.fileName.startsWith('.'))
       .map((r) => path.resolve(path.dirname(f), r.fileName).replace(/\.js$/, '.ts'))
       .filter((t) => fs.existsSync(t));
-    graph.set(path.relative(SRC, f), deps.map((d) => path.relative(SRC, d)));
+    graph.set(
+      path.relative(SRC, f),
+      deps.map((d) => path.relative(SRC, d)),
+    );
   }
   return graph;
 }
@@ -53,7 +56,15 @@ function cycles(graph: Map<string, string[]>): string[][] {
 }
 
 test('the cycle finder sees a cycle through a type-only import', () => {
-  expect(cycles(new Map([['job.ts', ['bundle.ts']], ['bundle.ts', ['job.ts']], ['x.ts', ['job.ts']]]))).toEqual([['bundle.ts', 'job.ts']]);
+  expect(
+    cycles(
+      new Map([
+        ['job.ts', ['bundle.ts']],
+        ['bundle.ts', ['job.ts']],
+        ['x.ts', ['job.ts']],
+      ]),
+    ),
+  ).toEqual([['bundle.ts', 'job.ts']]);
 });
 
 test('src/ has no import cycle', () => {

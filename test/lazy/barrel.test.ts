@@ -22,17 +22,29 @@ const files: Record<string, string> = {
   'whole.js': 'module.exports = { x: 1 };\n',
   'computed.js': 'exports[name] = 1;\nexports.y = 2;\n',
 };
-const input = (code: string) => ({ code, resolve: (s: string) => (files[s.replace('./', '')] !== undefined ? s.replace('./', '') : undefined), readSource: (f: string) => files[f] });
+const input = (code: string) => ({
+  code,
+  resolve: (s: string) => (files[s.replace('./', '')] !== undefined ? s.replace('./', '') : undefined),
+  readSource: (f: string) => files[f],
+});
 const names = (m: ReturnType<typeof barrelExports>) => (m ? Object.fromEntries([...m].map(([k, v]) => [k, `${v.file}:${v.name}`])) : undefined);
 
 test.each([
-  { name: "Babel's export *", code: `"use strict";\n${STAR('_a', './a.js')}\n${STAR('_b', './b.js')}`, want: { a: 'a.js:a', shared: 'a.js:shared', b: 'b.js:b', bb: 'b.js:bb' } },
+  {
+    name: "Babel's export *",
+    code: `"use strict";\n${STAR('_a', './a.js')}\n${STAR('_b', './b.js')}`,
+    want: { a: 'a.js:a', shared: 'a.js:shared', b: 'b.js:b', bb: 'b.js:bb' },
+  },
   {
     name: "TypeScript's named re-exports of default",
     code: '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.five = void 0;\nvar def_1 = require("./def.js");\nObject.defineProperty(exports, "five", { enumerable: true, get: function () { return def_1.default; } });\n',
     want: { five: 'def.js:default' },
   },
-  { name: "TypeScript's __exportStar", code: 'var __exportStar = (this && this.__exportStar) || function () {};\n__exportStar(require("./b.js"), exports);\n', want: { b: 'b.js:b', bb: 'b.js:bb' } },
+  {
+    name: "TypeScript's __exportStar",
+    code: 'var __exportStar = (this && this.__exportStar) || function () {};\n__exportStar(require("./b.js"), exports);\n',
+    want: { b: 'b.js:b', bb: 'b.js:bb' },
+  },
   { name: 'a name two modules define differently is left out', code: `${STAR('_a', './a.js')}\n${STAR('_c', './c.js')}`, want: { a: 'a.js:a' } },
   { name: 'code besides re-exports: not a barrel', code: `${STAR('_a', './a.js')}\nconsole.log("side effect");`, want: undefined },
   { name: 'a source that replaces module.exports', code: STAR('_w', './whole.js'), want: undefined },
@@ -44,8 +56,13 @@ test.each([
 });
 
 test('ownExports keeps getters a module defines itself (date-fns format.cjs re-exports its formatters)', () => {
-  expect([...ownExports('exports.format = exports.formatDate = f;\nObject.defineProperty(exports, "formatters", { get: function () { return _i.formatters; } });\nvar _i = require("./x");\nfunction f() {}\n')!].sort())
-    .toEqual(['format', 'formatDate', 'formatters']);
+  expect(
+    [
+      ...ownExports(
+        'exports.format = exports.formatDate = f;\nObject.defineProperty(exports, "formatters", { get: function () { return _i.formatters; } });\nvar _i = require("./x");\nfunction f() {}\n',
+      )!,
+    ].sort(),
+  ).toEqual(['format', 'formatDate', 'formatters']);
 });
 
 describe('optimize on a barrel package', () => {
@@ -77,6 +94,7 @@ describe('optimize on a barrel package', () => {
     const d = job.plan!.imports.find((x) => x.site.specifier === 'fns')!;
     expect(d.narrow?.map((n) => n.file)).toEqual(['node_modules/fns/add.js', 'node_modules/fns/twice.js']);
     expect(job.verify!.ok).toBe(true);
-    for (const e of job.verify!.events) expect((e.optimized.loadedAtInvoke ?? []).filter((f) => f.includes('fns/')).sort()).toEqual(['node_modules/fns/add.js', 'node_modules/fns/twice.js']);
+    for (const e of job.verify!.events)
+      expect((e.optimized.loadedAtInvoke ?? []).filter((f) => f.includes('fns/')).sort()).toEqual(['node_modules/fns/add.js', 'node_modules/fns/twice.js']);
   });
 });

@@ -14,7 +14,7 @@ function summarize(dir: string) {
   const r = analyzeBindings(file, code, { isESM: file.endsWith('.mjs') });
   expect(r.error).toBeUndefined();
   // Ranges must cover the statement text exactly (checked here rather than stored).
-  for (const s of r.sites) expect(code.slice(s.start, s.end)).toMatch(new RegExp(`^(const|let|var|import|require|[\\w$]+\\s*=)`));
+  for (const s of r.sites) expect(code.slice(s.start, s.end)).toMatch(/^(const|let|var|import|require|[\w$]+\s*=)/);
   return r.sites.map(({ id, file: _f, start: _s, end: _e, ...rest }) => ({ ...rest, id: id.split('#')[1] }));
 }
 
@@ -42,5 +42,9 @@ test('ranges: one statement, or one declarator per site in a multi-declarator st
   const code = 'const a = require("a");\nconst b = require("b"), c = 1, d = require("d");\n';
   const sites = analyzeBindings('x.js', code).sites;
   expect(sites.map((s) => code.slice(s.start, s.end))).toEqual(['const a = require("a");', 'b = require("b")', 'd = require("d")']);
-  expect(sites.map((s) => [s.id, s.line])).toEqual([['x.js#0', 1], ['x.js#1', 2], ['x.js#2', 2]]);
+  expect(sites.map((s) => [s.id, s.line])).toEqual([
+    ['x.js#0', 1],
+    ['x.js#1', 2],
+    ['x.js#2', 2],
+  ]);
 });

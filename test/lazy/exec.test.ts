@@ -26,7 +26,11 @@ interface CaseSpec {
   /** Exact output of each rewritten run. */
   after?: RunOutput[];
 }
-interface RunOutput { log: string[]; results: unknown[]; initError?: string }
+interface RunOutput {
+  log: string[];
+  results: unknown[];
+  initError?: string;
+}
 
 const root = path.resolve('fixtures/lazy/exec');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'faaslight-lazy-'));
@@ -70,8 +74,8 @@ function prepare(name: string) {
   const input = fs.existsSync(path.join(dir, 'input.mjs')) ? 'input.mjs' : 'input.js';
   const isESM = input.endsWith('.mjs');
   const code = fs.readFileSync(path.join(dir, input), 'utf8');
-  const decisions: ImportDecision[] = analyzeBindings(input, code, { isESM }).sites
-    .filter((s) => s.usage === 'deferred' || s.usage === 'unused')
+  const decisions: ImportDecision[] = analyzeBindings(input, code, { isESM })
+    .sites.filter((s) => s.usage === 'deferred' || s.usage === 'unused')
     .map((site) => ({ site, decision: 'lazy', mechanism: spec.mechanism ?? (isESM ? 'create-require' : 'require'), reason: { code: 'test', text: 'test' } }));
   const r = rewriteLazy(input, code, decisions, { isESM, values: planRewrite(input, code, decisions, { isESM }).values });
   const after = `after${path.extname(input)}`;

@@ -43,11 +43,22 @@ const opts = (o: Partial<LoadOptions>): LoadOptions => ({
   ...o,
 });
 
-async function withPool<T>(o: { idleTimeoutMs: number; maxConcurrency: number; pkg?: string }, fn: (pool: InstancePool, post: (body: object) => Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>) => Promise<T>): Promise<T> {
+async function withPool<T>(
+  o: { idleTimeoutMs: number; maxConcurrency: number; pkg?: string },
+  fn: (pool: InstancePool, post: (body: object) => Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>) => Promise<T>,
+): Promise<T> {
   const base = await makeBase();
   const root = await unpackInto(base, o.pkg ?? SLEEPY);
   const spec = await findHandler(root.dir, 'index.handler');
-  const pool = new InstancePool({ root, spec, launch: awsLaunch(spec, { runtimeClient: 'builtin' }), idleTimeoutMs: o.idleTimeoutMs, maxConcurrency: o.maxConcurrency, timeoutMs: 5000, initTimeoutMs: 5000 });
+  const pool = new InstancePool({
+    root,
+    spec,
+    launch: awsLaunch(spec, { runtimeClient: 'builtin' }),
+    idleTimeoutMs: o.idleTimeoutMs,
+    maxConcurrency: o.maxConcurrency,
+    timeoutMs: 5000,
+    initTimeoutMs: 5000,
+  });
   const api = await InvokeApi.start(pool);
   const post = (body: object) =>
     new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
@@ -131,7 +142,9 @@ describe('runLoad', () => {
     expect(r.records!.map((x) => x.cold)).toEqual([true, false, false, false, false, false]);
     expect(r.latency.cold!.mean).toBeGreaterThan(r.latency.warm!.mean);
 
-    const many = await runLoad(opts({ workload: { kind: 'closed', users: 4, loops: 2, rampUpMs: 0 }, maxConcurrency: 2, event: path.join(SLEEPY, 'event.json') }));
+    const many = await runLoad(
+      opts({ workload: { kind: 'closed', users: 4, loops: 2, rampUpMs: 0 }, maxConcurrency: 2, event: path.join(SLEEPY, 'event.json') }),
+    );
     const m = many.runs[0];
     expect(m.requests).toBe(8);
     expect(m.errors.throttled).toBeGreaterThan(0);
@@ -165,7 +178,22 @@ describe('CLI', () => {
   const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: cleanEnv({ TMPDIR: TMP }), timeout: 60_000 });
 
   test('A/B as JSON, exit 0, nothing left running', () => {
-    const r = cli(['load', 'fixtures/load/sleepy', '--vs', 'fixtures/load/sleepy', '--handler', 'index.handler', '--runtime-client', 'builtin', '--users', '2', '--loops', '3', '--json', '--quiet']);
+    const r = cli([
+      'load',
+      'fixtures/load/sleepy',
+      '--vs',
+      'fixtures/load/sleepy',
+      '--handler',
+      'index.handler',
+      '--runtime-client',
+      'builtin',
+      '--users',
+      '2',
+      '--loops',
+      '3',
+      '--json',
+      '--quiet',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readdirSync(TMP)).toEqual([]);
@@ -188,7 +216,23 @@ describe('CLI', () => {
   });
 
   test('throttling makes the run fail (exit 1) and shows in the text report', () => {
-    const r = cli(['load', 'fixtures/load/sleepy', '--handler', 'index.handler', '--runtime-client', 'builtin', '--users', '3', '--loops', '1', '--max-concurrency', '1', '--event', 'fixtures/load/sleepy/event.json', '--quiet']);
+    const r = cli([
+      'load',
+      'fixtures/load/sleepy',
+      '--handler',
+      'index.handler',
+      '--runtime-client',
+      'builtin',
+      '--users',
+      '3',
+      '--loops',
+      '1',
+      '--max-concurrency',
+      '1',
+      '--event',
+      'fixtures/load/sleepy/event.json',
+      '--quiet',
+    ]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/errors: throttled 2/);
     expect(r.stdout).toMatch(/cold-start fraction: measured/);

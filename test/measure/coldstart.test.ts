@@ -38,7 +38,8 @@ async function run(pkg: string, handler: string, event: unknown, opts: ColdStart
   return r;
 }
 
-const steps = (r: ColdStartResult) => r.protocol.map((p) => `${p.method} ${p.path.replace(/invocation\/[^/]+\/(response|error)$/, 'invocation/ID/$1')} ${p.status}`);
+const steps = (r: ColdStartResult) =>
+  r.protocol.map((p) => `${p.method} ${p.path.replace(/invocation\/[^/]+\/(response|error)$/, 'invocation/ID/$1')} ${p.status}`);
 
 function expectTimingOrder(r: ColdStartResult) {
   expect(r.initMs).toBeGreaterThan(0);
@@ -93,7 +94,12 @@ describe('successful handlers (built-in Node bootstrap and Python bootstrap)', (
     expectTimingOrder(r);
     expect(r.warmMs).toBeGreaterThanOrEqual(0);
     expect(r.peakRssKb).toBeGreaterThan(1000);
-    expect(steps(r).slice(0, 4)).toEqual([NEXT, 'POST /2018-06-01/runtime/invocation/ID/response 202', NEXT, 'POST /2018-06-01/runtime/invocation/ID/response 202']);
+    expect(steps(r).slice(0, 4)).toEqual([
+      NEXT,
+      'POST /2018-06-01/runtime/invocation/ID/response 202',
+      NEXT,
+      'POST /2018-06-01/runtime/invocation/ID/response 202',
+    ]);
   });
 
   test('the shell environment does not leak: NODE_EXTRA_CA_CERTS and NODE_OPTIONS are absent unless passed', async () => {
@@ -151,7 +157,12 @@ describe('failures are reported per run, with the stderr tail, and never hang', 
       name: 'Node handler not exported',
       pkg: 'node-cjs',
       handler: 'index.nothing',
-      error: { kind: 'init-error', phase: 'init', errorType: 'Runtime.HandlerNotFound', message: 'Runtime.HandlerNotFound: index.nothing is undefined or not exported' },
+      error: {
+        kind: 'init-error',
+        phase: 'init',
+        errorType: 'Runtime.HandlerNotFound',
+        message: 'Runtime.HandlerNotFound: index.nothing is undefined or not exported',
+      },
       output: { errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.nothing is undefined or not exported' },
       tail: 'HandlerNotFound',
       steps: ['POST /2018-06-01/runtime/init/error 202'],
@@ -209,24 +220,46 @@ describe('failures are reported per run, with the stderr tail, and never hang', 
     const t0 = performance.now();
     const r = await run(fx('node-hang'), 'index.handler', {}, { timeoutMs: 1000 });
     expect(performance.now() - t0).toBeLessThan(8000);
-    expect(r.error).toEqual({ kind: 'timeout', phase: 'invoke', message: 'the handler did not answer within 1000 ms: the instance was killed', stderrTail: '' });
+    expect(r.error).toEqual({
+      kind: 'timeout',
+      phase: 'invoke',
+      message: 'the handler did not answer within 1000 ms: the instance was killed',
+      stderrTail: '',
+    });
     expect(r.initMs).toBeGreaterThan(0);
     expect([r.durationMs, r.e2eMs, r.warmMs]).toEqual([null, null, null]);
     expect(steps(r)).toEqual([NEXT]);
   });
 
   test('a runtime that never calls /next is killed at the init timeout', async () => {
-    const r = await run(fx('node-cjs'), 'index.handler', {}, {
-      initTimeoutMs: 800,
-      runtimeCommand: [process.execPath, '-e', 'console.error("stuck before /next"); setInterval(() => {}, 1000)'],
+    const r = await run(
+      fx('node-cjs'),
+      'index.handler',
+      {},
+      {
+        initTimeoutMs: 800,
+        runtimeCommand: [process.execPath, '-e', 'console.error("stuck before /next"); setInterval(() => {}, 1000)'],
+      },
+    );
+    expect(r.error).toEqual({
+      kind: 'init-timeout',
+      phase: 'init',
+      message: 'the runtime did not call /next within 800 ms: killed',
+      stderrTail: 'stuck before /next',
     });
-    expect(r.error).toEqual({ kind: 'init-timeout', phase: 'init', message: 'the runtime did not call /next within 800 ms: killed', stderrTail: 'stuck before /next' });
     expect(r.protocol).toEqual([]);
   });
 
   test('a runtime that exits before /next is a crash with its exit code', async () => {
     const r = await run(fx('node-cjs'), 'index.handler', {}, { runtimeCommand: [process.execPath, '-e', 'console.error("bye"); process.exit(3)'] });
-    expect(r.error).toEqual({ kind: 'crash', phase: 'init', message: 'the runtime exited with code 3 before calling /next', exitCode: 3, signal: null, stderrTail: 'bye' });
+    expect(r.error).toEqual({
+      kind: 'crash',
+      phase: 'init',
+      message: 'the runtime exited with code 3 before calling /next',
+      exitCode: 3,
+      signal: null,
+      stderrTail: 'bye',
+    });
   });
 
   test('a missing Python interpreter is a spawn error', async () => {
@@ -247,7 +280,11 @@ describe('failures are reported per run, with the stderr tail, and never hang', 
     { name: 'corrupt zip', make: (f: string) => writeFileSync(f, 'PK\u0003\u0004 this is not a zip at all'), match: /^cannot unpack .*corrupt\.zip: / },
     {
       name: 'zip-slip entry',
-      make: (f: string) => writeRawZip(f, [{ name: 'index.js', data: 'exports.handler=()=>1' }, { name: '../x', data: 'escaped' }]),
+      make: (f: string) =>
+        writeRawZip(f, [
+          { name: 'index.js', data: 'exports.handler=()=>1' },
+          { name: '../x', data: 'escaped' },
+        ]),
       match: /zip entry "\.\.\/x" .* escapes the target folder: refusing to extract/,
     },
   ])('$name is an unpack error, and nothing escapes', async ({ name, make, match }) => {

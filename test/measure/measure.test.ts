@@ -46,8 +46,20 @@ describe('measure()', () => {
       'B1:6/6',
     ]);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
-    expect(r).toMatchObject({ version: 1, platform: 'aws', runtime: 'nodejs', event: eventFile, runs: 2, warmupRuns: 1, identicalOutputs: true, outputDifferences: [], diagnostics: [] });
-    expect(r.packages.map((p) => [p.label, p.handler.handler, p.runtimeClient, p.warmup.length, p.samples.map((s) => s.run), p.summary.ok, p.summary.failed])).toEqual([
+    expect(r).toMatchObject({
+      version: 1,
+      platform: 'aws',
+      runtime: 'nodejs',
+      event: eventFile,
+      runs: 2,
+      warmupRuns: 1,
+      identicalOutputs: true,
+      outputDifferences: [],
+      diagnostics: [],
+    });
+    expect(
+      r.packages.map((p) => [p.label, p.handler.handler, p.runtimeClient, p.warmup.length, p.samples.map((s) => s.run), p.summary.ok, p.summary.failed]),
+    ).toEqual([
       ['A', 'index.handler', 'builtin', 1, [0, 1], 2, 0],
       ['B', 'index.handler', 'builtin', 1, [0, 1], 2, 0],
     ]);
@@ -151,7 +163,9 @@ describe('CLI', () => {
     expect(r.out).toMatch(/^faaslight measure: aws, nodejs \(builtin\), 1 run\(s\) per package \+ 0 warm-up/);
     expect(r.out).toMatch(/failed runs\s+1\/1/);
     expect(r.out).toContain('A run 0: init-error (init): Error: boom at init');
-    expect(r.out).toMatch(/^ {4}\| \S+\tundefined\tERROR\tUncaught Exception \t\{"errorType":"Error","errorMessage":"boom at init","stack":\["Error: boom at init",/m);
+    expect(r.out).toMatch(
+      /^ {4}\| \S+\tundefined\tERROR\tUncaught Exception \t\{"errorType":"Error","errorMessage":"boom at init","stack":\["Error: boom at init",/m,
+    );
   });
 
   test('GCF through the CLI with --target', async () => {

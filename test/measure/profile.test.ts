@@ -15,16 +15,28 @@ describe('nodePackageOf', () => {
   ])('%s → %s', (id, want) => expect(nodePackageOf(id, ROOT)).toBe(want));
 });
 
-const f = (id: string, start: number, end: number, children: RawFrame[] = [], parent?: string | null): RawFrame => ({ id, start, end, children, ...(parent !== undefined ? { parent } : {}) });
+const f = (id: string, start: number, end: number, children: RawFrame[] = [], parent?: string | null): RawFrame => ({
+  id,
+  start,
+  end,
+  children,
+  ...(parent !== undefined ? { parent } : {}),
+});
 
 test('nodeProfile: inclusive/self per node, runtime loads dropped, invoke-time loads listed apart', () => {
   const raw = {
     roots: [
       f('node:http', 0, 1, [], '/work/runtime/node/bootstrap.cjs'), // the runtime's own: dropped
-      f(`${ROOT}/index.js`, 1, 31, [
-        f(`${ROOT}/node_modules/yaml/index.js`, 2, 12, [f(`${ROOT}/node_modules/yaml/parse.js`, 3, 9), f('node:fs', 9, 10)]),
-        f(`${ROOT}/node_modules/@babel/traverse/index.js`, 12, 28, [f(`${ROOT}/node_modules/@babel/types/index.js`, 13, 25)]),
-      ], '/work/runtime/node/bootstrap.cjs'),
+      f(
+        `${ROOT}/index.js`,
+        1,
+        31,
+        [
+          f(`${ROOT}/node_modules/yaml/index.js`, 2, 12, [f(`${ROOT}/node_modules/yaml/parse.js`, 3, 9), f('node:fs', 9, 10)]),
+          f(`${ROOT}/node_modules/@babel/traverse/index.js`, 12, 28, [f(`${ROOT}/node_modules/@babel/types/index.js`, 13, 25)]),
+        ],
+        '/work/runtime/node/bootstrap.cjs',
+      ),
       f(`${ROOT}/node_modules/lazy/index.js`, 50, 54, [], `${ROOT}/index.js`), // after the first /next
     ],
   };
@@ -68,9 +80,7 @@ test('nodeProfile: inclusive/self per node, runtime loads dropped, invoke-time l
 });
 
 test('topPackages counts a package once when its files load each other', () => {
-  const tree = [
-    { id: 'a/1', package: 'a', inclusiveMs: 10, selfMs: 2, children: [{ id: 'a/2', package: 'a', inclusiveMs: 8, selfMs: 8, children: [] }] },
-  ];
+  const tree = [{ id: 'a/1', package: 'a', inclusiveMs: 10, selfMs: 2, children: [{ id: 'a/2', package: 'a', inclusiveMs: 8, selfMs: 8, children: [] }] }];
   expect(topPackages(tree)).toEqual([{ package: 'a', inclusiveMs: 10, selfMs: 10, modules: 2 }]);
 });
 
@@ -87,11 +97,17 @@ import time:       150 |        150 | decimal`;
 
 test('importTimeTree rebuilds the nesting from post-order, indented lines', () => {
   expect(importTimeTree(IMPORTTIME.split('\n').slice(0, 3))).toEqual([
-    { id: '_frozen_importlib_external', package: '_frozen_importlib_external', inclusiveMs: 0.4, selfMs: 0.3, children: [{ id: '_io', package: '_io', inclusiveMs: 0.1, selfMs: 0.1, children: [] }] },
+    {
+      id: '_frozen_importlib_external',
+      package: '_frozen_importlib_external',
+      inclusiveMs: 0.4,
+      selfMs: 0.3,
+      children: [{ id: '_io', package: '_io', inclusiveMs: 0.1, selfMs: 0.1, children: [] }],
+    },
   ]);
 });
 
-test('pythonProfile keeps the function\'s imports between the markers', () => {
+test("pythonProfile keeps the function's imports between the markers", () => {
   const p = pythonProfile(IMPORTTIME);
   expect(p.tool).toBe('python-importtime');
   expect(p.totalMs).toBe(2);

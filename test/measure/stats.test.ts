@@ -46,10 +46,16 @@ describe('bootstrap interval of the B/A ratio of medians', () => {
     expect(bootstrapRatioCI([5, 5, 5], [5, 5, 5])).toEqual({ ratio: 1, low: 1, high: 1, level: 0.95, iterations: 2000, seed: 1 });
   });
   test('A/A contains 1.0; a 30% slower B excludes it', () => {
-    const aa = bootstrapRatioCI(a, [...a].reverse().map((x) => x + 0.5))!;
+    const aa = bootstrapRatioCI(
+      a,
+      [...a].reverse().map((x) => x + 0.5),
+    )!;
     expect(aa.low).toBeLessThanOrEqual(1);
     expect(aa.high).toBeGreaterThanOrEqual(1);
-    const ab = bootstrapRatioCI(a, a.map((x) => x * 1.3))!;
+    const ab = bootstrapRatioCI(
+      a,
+      a.map((x) => x * 1.3),
+    )!;
     expect(ab.ratio).toBeCloseTo(1.3, 4);
     expect(ab.low).toBeGreaterThan(1.2);
     expect(ab.high).toBeLessThan(1.4);

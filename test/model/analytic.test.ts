@@ -65,9 +65,30 @@ describe("pacsltk's perfmodel.get_sls_warm_count_dist (v0.1, run offline with nu
   // case — 251.04 instances, cold 6.5e-5 — that its current code no longer produces.)
   test.each([
     { i: [100, 2, 25, 600], inst: 251.40805598101417, cold: 5.936449505176137e-5, resp: 2.001365383386191, util: 0.7954722306754259, run: 200.13653833861912 },
-    { i: [1, 0.1, 0.5, 10], inst: 1.5701972171591279, cold: 0.042845661043085036, resp: 0.11713826441723402, util: 0.06095758726974706, run: 0.11713826441723402 },
-    { i: [0.05, 0.2, 1, 5], inst: 0.20550656143727666, cold: 0.7967807336137559, resp: 0.8374245868910046, util: 0.00988869965829628, run: 0.04187122934455024 },
-    { i: [10, 0.05, 0.3, 2], inst: 2.854892067388118, cold: 0.027876696488893397, resp: 0.05696917412222334, util: 0.17025570154049327, run: 0.5696917412222334 },
+    {
+      i: [1, 0.1, 0.5, 10],
+      inst: 1.5701972171591279,
+      cold: 0.042845661043085036,
+      resp: 0.11713826441723402,
+      util: 0.06095758726974706,
+      run: 0.11713826441723402,
+    },
+    {
+      i: [0.05, 0.2, 1, 5],
+      inst: 0.20550656143727666,
+      cold: 0.7967807336137559,
+      resp: 0.8374245868910046,
+      util: 0.00988869965829628,
+      run: 0.04187122934455024,
+    },
+    {
+      i: [10, 0.05, 0.3, 2],
+      inst: 2.854892067388118,
+      cold: 0.027876696488893397,
+      resp: 0.05696917412222334,
+      util: 0.17025570154049327,
+      run: 0.5696917412222334,
+    },
     { i: [0.5, 1, 3, 20], inst: 2.405991525899211, cold: 0.05938240229491678, resp: 1.1187648045898337, util: 0.1954740047044718, run: 0.5593824022949169 },
   ])('λ=$i.0 W=$i.1 C=$i.2 τ=$i.3', ({ i, inst, cold, resp, util, run }) => {
     const r = steadyState({ arrivalRate: i[0], warm: i[1], cold: i[2], idleTimeout: i[3] });
@@ -77,7 +98,11 @@ describe("pacsltk's perfmodel.get_sls_warm_count_dist (v0.1, run offline with nu
     close(r.utilization, util, 1e-9);
     close(r.meanRunning, run, 1e-9);
     close(r.meanIdle, r.meanInstances - r.meanRunningWarm, 1e-12);
-    close(r.states.reduce((s, x) => s + x.probability, 0), 1, 1e-12);
+    close(
+      r.states.reduce((s, x) => s + x.probability, 0),
+      1,
+      1e-12,
+    );
   });
 });
 

@@ -4,12 +4,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, test } from 'vitest';
 import { FaaslightError } from '../../src/diagnostics.js';
-import {
-  gzipDeterministic,
-  readFallbackFile,
-  readFallbackIndex,
-  writeFallbackStore,
-} from '../../src/package/index.js';
+import { gzipDeterministic, readFallbackFile, readFallbackIndex, writeFallbackStore } from '../../src/package/index.js';
 import { storedNames } from '../../src/package/fallback-store.js';
 import { APP, tmpDir } from './helpers.js';
 
@@ -66,9 +61,7 @@ describe('fallback store', () => {
     await writeFallbackStore(APP, FILES, a);
     await writeFallbackStore(APP, [...FILES].reverse(), b);
     for (const f of ['index.json', 'store.bin'])
-      expect(sha(fs.readFileSync(path.join(b, '.faaslight/fallback', f)))).toBe(
-        sha(fs.readFileSync(path.join(a, '.faaslight/fallback', f))),
-      );
+      expect(sha(fs.readFileSync(path.join(b, '.faaslight/fallback', f)))).toBe(sha(fs.readFileSync(path.join(a, '.faaslight/fallback', f))));
   });
 
   test('contents override the stored bytes (a transformed file that was stripped)', async () => {
@@ -82,8 +75,7 @@ describe('fallback store', () => {
     const out = newDir();
     await writeFallbackStore(APP, FILES, out);
     const index = (await readFallbackIndex(out))!;
-    for (const rel of FILES)
-      expect(await readFallbackFile(out, index, rel)).toEqual(fs.readFileSync(path.join(APP, rel)));
+    for (const rel of FILES) expect(await readFallbackFile(out, index, rel)).toEqual(fs.readFileSync(path.join(APP, rel)));
     expect(await readFallbackIndex(newDir())).toBeNull();
 
     const bad = newDir();

@@ -12,14 +12,7 @@ export const APP = path.join(FIXTURES, 'app');
 export const RUNNER = path.join(FIXTURES, 'run.cjs');
 
 /** How the runtime and packaging tests split the fixture app. */
-export const KEEP = [
-  'esm-handler.mjs',
-  'handler.js',
-  'lib/kept.js',
-  'node_modules/kept-pkg/index.js',
-  'node_modules/kept-pkg/package.json',
-  'package.json',
-];
+export const KEEP = ['esm-handler.mjs', 'handler.js', 'lib/kept.js', 'node_modules/kept-pkg/index.js', 'node_modules/kept-pkg/package.json', 'package.json'];
 export const STRIP = [
   'lib/stripped-esm.mjs',
   'lib/stripped-rel.js',
@@ -66,11 +59,7 @@ export interface RunResult {
 }
 
 /** Runs `handlerFile` with `event` in a child node with a clean environment. */
-export function runHandler(
-  handlerFile: string,
-  event: object,
-  opts: { mirror?: string; uid?: number; gid?: number } = {},
-): RunResult {
+export function runHandler(handlerFile: string, event: object, opts: { mirror?: string; uid?: number; gid?: number } = {}): RunResult {
   const r = spawnSync(process.execPath, [RUNNER, handlerFile, JSON.stringify(event)], {
     env: cleanEnv({ FAASLIGHT_FALLBACK_DIR: opts.mirror }),
     encoding: 'utf8',

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writePackage } from '../../src/package/index.js';
 import { APP, hashTree, KEEP, runHandler, STRIP, tmpDir } from './helpers.js';
 
-
 let base: string;
 let pkg: string;
 let mirrors = 0;

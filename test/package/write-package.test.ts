@@ -178,7 +178,7 @@ describe('writePackage refuses', () => {
     expect(hashTree(APP)).toBe(before);
   });
 
-  test("a non-empty folder that is not a faaslight output is left alone; a previous output is replaced", async () => {
+  test('a non-empty folder that is not a faaslight output is left alone; a previous output is replaced', async () => {
     const user = path.join(base, 'user-folder');
     fs.mkdirSync(user);
     fs.writeFileSync(path.join(user, 'precious.txt'), 'keep me');

@@ -158,7 +158,13 @@ describe('extractZip refuses entries leaving the target folder', () => {
 
   test('a benign crafted zip extracts, keeping modes', async () => {
     const dir = tmpDir('fl-slip-');
-    fs.writeFileSync(path.join(dir, 'ok.zip'), craftZip([{ name: 'bin/run', data: 'x', mode: 0o100755 }, { name: 'a/b.txt', data: 'y' }]));
+    fs.writeFileSync(
+      path.join(dir, 'ok.zip'),
+      craftZip([
+        { name: 'bin/run', data: 'x', mode: 0o100755 },
+        { name: 'a/b.txt', data: 'y' },
+      ]),
+    );
     expect(await extractZip(path.join(dir, 'ok.zip'), path.join(dir, 'out'))).toEqual({ files: 2, bytes: 2 });
     expect(fs.statSync(path.join(dir, 'out/bin/run')).mode & 0o777).toBe(0o755);
     expect(fs.readFileSync(path.join(dir, 'out/a/b.txt'), 'utf8')).toBe('y');

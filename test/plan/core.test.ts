@@ -13,15 +13,33 @@ function edge(from: string, specifier: string, line: number, to: string[], topLe
 
 function graphOf(edges: ResolvedEdge[], entries = ['app.py'], pkg: Record<string, string> = {}): ModuleGraph {
   const files: ModuleGraph['files'] = {};
-  for (const f of new Set([...entries, ...edges.flatMap((e) => [e.from, ...e.to])])) files[f] = { kind: 'python', reasons: [{ code: 'import', text: 'imported' }], ...(pkg[f] ? { package: pkg[f] } : {}) };
+  for (const f of new Set([...entries, ...edges.flatMap((e) => [e.from, ...e.to])]))
+    files[f] = { kind: 'python', reasons: [{ code: 'import', text: 'imported' }], ...(pkg[f] ? { package: pkg[f] } : {}) };
   return { files, edges, packages: {}, entries };
 }
 
 function site(file: string, specifier: string, line: number, usage: BindingSite['usage'] = 'deferred'): BindingSite {
-  return { id: `${file}#${line}`, file, specifier, kind: 'cjs-require', names: [specifier], start: 0, end: 1, line, usage, usageReason: `usage ${usage}`, refCount: 1 };
+  return {
+    id: `${file}#${line}`,
+    file,
+    specifier,
+    kind: 'cjs-require',
+    names: [specifier],
+    start: 0,
+    end: 1,
+    line,
+    usage,
+    usageReason: `usage ${usage}`,
+    refCount: 1,
+  };
 }
 
-const lazy = (s: BindingSite, target: string): ImportDecision => ({ site: s, decision: 'lazy', target, reason: { code: 'deferred', text: 'later', parent: s.file } });
+const lazy = (s: BindingSite, target: string): ImportDecision => ({
+  site: s,
+  decision: 'lazy',
+  target,
+  reason: { code: 'deferred', text: 'later', parent: s.file },
+});
 const summary = (ds: ImportDecision[]) => ds.map((d) => `${d.site.specifier}:${d.decision}:${d.reason.code}`);
 
 describe('settleLoadedAnyway', () => {
@@ -49,7 +67,10 @@ describe('settleLoadedAnyway', () => {
         edge('pkg/__init__.py', 'c', 1, ['c.py']),
         edge('app.py', 'c', 3, ['c.py']),
       ],
-      lazy: [['app.py', 'pkg.sub', 1, 'pkg/sub.py'], ['app.py', 'c', 3, 'c.py']],
+      lazy: [
+        ['app.py', 'pkg.sub', 1, 'pkg/sub.py'],
+        ['app.py', 'c', 3, 'c.py'],
+      ],
       want: ['pkg.sub:eager:loaded-anyway', 'c:eager:loaded-anyway'],
     },
   ])('$name', ({ edges, lazy: lz, want }) => {
@@ -67,7 +88,11 @@ describe('settleLoadedAnyway', () => {
 });
 
 describe('planPythonImports', () => {
-  const edges = [edge('app.py', 'pkg.sub', 1, ['pkg/__init__.py', 'pkg/sub.py']), edge('app.py', 'json', 2, ['json/__init__.py']), edge('app.py', 'sys', 3, [])];
+  const edges = [
+    edge('app.py', 'pkg.sub', 1, ['pkg/__init__.py', 'pkg/sub.py']),
+    edge('app.py', 'json', 2, ['json/__init__.py']),
+    edge('app.py', 'sys', 3, []),
+  ];
   const graph = graphOf(edges);
   const sites = [site('app.py', 'pkg.sub', 1), site('app.py', 'json', 2, 'init'), site('app.py', 'sys', 3)];
 
@@ -85,7 +110,16 @@ describe('planPythonImports', () => {
 });
 
 describe('decideFiles with the Python rules', () => {
-  const files = ['app.py', 'lib/used.py', 'lib/unused.py', 'lib/data.json', 'lib/__pycache__/used.cpython-311.pyc', 'data/table.csv', 'lib/_speed.cpython-311-x86_64-linux-gnu.so', 'lib/libplain.so'];
+  const files = [
+    'app.py',
+    'lib/used.py',
+    'lib/unused.py',
+    'lib/data.json',
+    'lib/__pycache__/used.cpython-311.pyc',
+    'data/table.csv',
+    'lib/_speed.cpython-311-x86_64-linux-gnu.so',
+    'lib/libplain.so',
+  ];
   const app: AppModel = { root: '/app', runtime: 'python', handlers: [], config: {}, files, bytes: 0 };
   const graph = graphOf([edge('app.py', 'lib.used', 1, ['lib/used.py'])]);
 
@@ -105,7 +139,10 @@ describe('decideFiles with the Python rules', () => {
 
   test('a traced file the analysis missed is kept and reported (FL106)', () => {
     const diagnostics: { id: string }[] = [];
-    const r = decideFiles({ app, graph, trace: { init: ['lib/unused.py'], perEvent: {}, errors: [] }, strip: true, sizeOf: () => 1, diagnostics: diagnostics as never }, pythonFileRules(files));
+    const r = decideFiles(
+      { app, graph, trace: { init: ['lib/unused.py'], perEvent: {}, errors: [] }, strip: true, sizeOf: () => 1, diagnostics: diagnostics as never },
+      pythonFileRules(files),
+    );
     expect(r.files.find((f) => f.file === 'lib/unused.py')?.reason.code).toBe('trace');
     expect(r.disagreements.map((d) => d.file)).toEqual(['lib/unused.py']);
     expect(diagnostics.map((d) => d.id)).toEqual(['FL106']);

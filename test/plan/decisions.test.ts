@@ -14,7 +14,13 @@ import { revertToEager } from '../../src/plan/plan.js';
 import type { Plan } from '../../src/types.js';
 
 /** Applies what the Python rewrite did not do to the plan, as the pipeline does. */
-function applyPythonResult(plan: Plan, file: string, decisions: ImportDecision[], r: { changed: boolean; lazySites: string[]; stubbedLines: number[] }, why: string): void {
+function applyPythonResult(
+  plan: Plan,
+  file: string,
+  decisions: ImportDecision[],
+  r: { changed: boolean; lazySites: string[]; stubbedLines: number[] },
+  why: string,
+): void {
   const missed = pythonNotApplied(plan, file, decisions, r, why);
   for (const { decision, reason } of missed.imports) revertToEager(decision, reason);
   for (const { stub, reason } of missed.stubs) Object.assign(stub, { decision: 'keep', reason });
@@ -117,7 +123,14 @@ describe('lazy values are decided in the plan', () => {
   test('the reason says what the value reads and why it can wait', () => {
     const r = decide("const { C } = require('sdk');\nconst c = new C();" + H);
     expect(r.values).toEqual([
-      { file: 'f.js', name: 'c', line: 2, deps: ['C'], decision: 'lazy', reason: { code: 'deferred-value', text: 'referenced only after init (line 3); reads C, made lazy: built at first use', parent: 'f.js' } },
+      {
+        file: 'f.js',
+        name: 'c',
+        line: 2,
+        deps: ['C'],
+        decision: 'lazy',
+        reason: { code: 'deferred-value', text: 'referenced only after init (line 3); reads C, made lazy: built at first use', parent: 'f.js' },
+      },
     ]);
   });
 
@@ -126,7 +139,10 @@ describe('lazy values are decided in the plan', () => {
     const r = decide(code);
     const lazy = r.imports.filter((d) => d.decision === 'lazy');
     const all = rewriteLazy('f.js', code, lazy, { values: r.values });
-    expect(all.values).toEqual([{ name: 'base', line: 2 }, { name: 'c', line: 3 }]);
+    expect(all.values).toEqual([
+      { name: 'base', line: 2 },
+      { name: 'c', line: 3 },
+    ]);
     expect(all.code).toBe(r.rewritten.get('f.js'));
     // Decided eager in the plan: the rewrite leaves it as written.
     const one = rewriteLazy('f.js', code, lazy, { values: r.values.map((v) => (v.name === 'c' ? { ...v, decision: 'eager' as const } : v)) });
@@ -184,7 +200,10 @@ const STUBS: StubCase[] = [
   },
   {
     name: 'a method of a class nothing calls by that name',
-    files: { 'handler.py': 'import lib\n\ndef handler(event, context):\n    return lib.K().go()\n', 'lib.py': `class K:\n    def go(self):\n        return 1\n\n    def rare(self):\n${BODY.replace(/^/gm, '    ')}` },
+    files: {
+      'handler.py': 'import lib\n\ndef handler(event, context):\n    return lib.K().go()\n',
+      'lib.py': `class K:\n    def go(self):\n        return 1\n\n    def rare(self):\n${BODY.replace(/^/gm, '    ')}`,
+    },
     stubs: { 'lib.py:5 K.rare': ['stub', 'unreached-function'] },
   },
   {
@@ -233,7 +252,10 @@ const UNITS: UnitCase[] = [
   {
     name: 'dynamic',
     units: {
-      'handler.js': ['handler-unit', ['handler.js', 'lib/format.js', 'node_modules/registry/index.js', 'node_modules/registry/loader.js', 'node_modules/registry/state.js']],
+      'handler.js': [
+        'handler-unit',
+        ['handler.js', 'lib/format.js', 'node_modules/registry/index.js', 'node_modules/registry/loader.js', 'node_modules/registry/state.js'],
+      ],
       'node_modules/locator/index.js': ['lazy-unit', ['node_modules/locator/base.js', 'node_modules/locator/index.js']],
     },
     stays: { 'node_modules/greeter/index.js': 'dynamic-request', 'node_modules/greeter/locales/fr.js': 'on-demand' },
@@ -301,7 +323,9 @@ describe('the stages after the plan only re-check it', () => {
     expect([stub.decision, stub.reason.code]).toEqual(['keep', 'rewrite-skipped']);
     const failed = structuredClone(job.plan!);
     applyPythonResult(failed, 'lib.py', [], { changed: false, lazySites: [], stubbedLines: [stub.line] }, 'the file was kept as is (x)');
-    expect(failed.stubs!.filter((s) => s.file === 'lib.py').map((s) => [s.decision, s.reason.code, s.reason.text])).toEqual([['keep', 'rewrite-failed', 'the file was kept as is (x)']]);
+    expect(failed.stubs!.filter((s) => s.file === 'lib.py').map((s) => [s.decision, s.reason.code, s.reason.text])).toEqual([
+      ['keep', 'rewrite-failed', 'the file was kept as is (x)'],
+    ]);
     const applied = structuredClone(job.plan!);
     applyPythonResult(applied, 'lib.py', [], { changed: true, lazySites: [], stubbedLines: [stub.line] }, '');
     expect(applied.stubs).toEqual(job.plan!.stubs);

@@ -36,7 +36,20 @@ function edge(from: string, specifier: string, line: number, to: string[], extra
 }
 
 function site(specifier: string, line: number, usage: BindingSite['usage'], extra: Partial<BindingSite> = {}): BindingSite {
-  return { id: `handler.js#${line}`, file: 'handler.js', specifier, kind: 'cjs-require', names: ['x'], start: 0, end: 1, line, usage, usageReason: `usage ${usage}`, refCount: 1, ...extra };
+  return {
+    id: `handler.js#${line}`,
+    file: 'handler.js',
+    specifier,
+    kind: 'cjs-require',
+    names: ['x'],
+    start: 0,
+    end: 1,
+    line,
+    usage,
+    usageReason: `usage ${usage}`,
+    refCount: 1,
+    ...extra,
+  };
 }
 
 function graphOf(edges: ResolvedEdge[]): ModuleGraph {
@@ -151,7 +164,13 @@ describe('makePlan: deferred Node built-ins', () => {
     ['domain changes EventEmitter when loaded → eager', site('domain', 12, 'deferred'), [], 'builtin'],
     ['also required at the top of a file evaluated at init → eager', site('node:crypto', 11, 'deferred'), [bi('util.js', 'crypto', 1)], 'loaded-anyway'],
     ['tls at init loads crypto → eager', site('node:crypto', 11, 'deferred'), [bi('util.js', 'tls', 1)], 'loaded-anyway'],
-    ['a require inside a function of util.js does not load it at init → lazy', site('node:crypto', 11, 'deferred'), [bi('util.js', 'crypto', 1, { topLevel: false })], 'deferred-builtin', 'require'],
+    [
+      'a require inside a function of util.js does not load it at init → lazy',
+      site('node:crypto', 11, 'deferred'),
+      [bi('util.js', 'crypto', 1, { topLevel: false })],
+      'deferred-builtin',
+      'require',
+    ],
     ['the same require made lazy in util.js too → both lazy', site('node:crypto', 11, 'deferred'), [bi('util.js', 'crypto', 7)], 'deferred-builtin', 'require'],
     ['in a package, deferred → lazy', at('node_modules/heavy/index.js', 'zlib', 2, 'deferred'), [], 'deferred-builtin', 'require'],
     ['in a package, used at init → not a decision', at('node_modules/heavy/index.js', 'zlib', 2, 'init'), [], undefined],
@@ -196,12 +215,26 @@ describe('makePlan: ESM mechanisms', () => {
   const cases: [string, boolean, Partial<BindingSite>, string, string | undefined, string | undefined][] = [
     // [name, target is ESM, site, nodeVersion, expected mechanism, require-resolution]
     ['CJS target, same file under require → create-require', false, { kind: 'esm-default' }, '20.0.0', 'create-require', 'node_modules/heavy/index.js'],
-    ['dual package, all uses in async → dynamic-import', false, { kind: 'esm-default', allRefsInAsync: true }, '20.0.0', 'dynamic-import', 'node_modules/heavy/index.cjs'],
+    [
+      'dual package, all uses in async → dynamic-import',
+      false,
+      { kind: 'esm-default', allRefsInAsync: true },
+      '20.0.0',
+      'dynamic-import',
+      'node_modules/heavy/index.cjs',
+    ],
     ['dual package, sync use → eager', false, { kind: 'esm-default' }, '20.0.0', undefined, 'node_modules/heavy/index.cjs'],
     ['ESM target in async → dynamic-import', true, { kind: 'esm-named', allRefsInAsync: true }, '20.0.0', 'dynamic-import', undefined],
     ['ESM target, sync use, old Node → eager', true, { kind: 'esm-named' }, '20.0.0', undefined, undefined],
     ['ESM target, sync use, Node 20.19 → require-esm', true, { kind: 'esm-named' }, '20.19.0', 'require-esm', 'node_modules/heavy/index.js'],
-    ['ESM target of a dual package, sync use, Node 20.19 → eager (require would load the other build)', true, { kind: 'esm-named' }, '20.19.0', undefined, 'node_modules/heavy/index.cjs'],
+    [
+      'ESM target of a dual package, sync use, Node 20.19 → eager (require would load the other build)',
+      true,
+      { kind: 'esm-named' },
+      '20.19.0',
+      undefined,
+      'node_modules/heavy/index.cjs',
+    ],
   ];
   for (const [name, targetEsm, s, nodeVersion, mechanism, viaRequire] of cases) {
     it(name, () => {

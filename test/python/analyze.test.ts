@@ -12,7 +12,10 @@ const STDLIB = new Set(['os', 'sys', 'json', 'importlib', 'collections', 'typing
 function summary(code: string, file = 'pkg/mod.py') {
   const s = scanPythonFile(file, code);
   return {
-    imports: s.imports.map((i) => `${i.kind} ${i.unknown ? '?' : i.module}${i.names.length ? ` [${i.names.map((n) => n.name + (n.alias ? ` as ${n.alias}` : '')).join(',')}]` : ''} -> ${i.bound.join(',') || '-'}${i.topLevel ? ' top' : ''}${i.inFunction ? ' fn' : ''}${i.guarded ? ' guarded' : ''}`),
+    imports: s.imports.map(
+      (i) =>
+        `${i.kind} ${i.unknown ? '?' : i.module}${i.names.length ? ` [${i.names.map((n) => n.name + (n.alias ? ` as ${n.alias}` : '')).join(',')}]` : ''} -> ${i.bound.join(',') || '-'}${i.topLevel ? ' top' : ''}${i.inFunction ? ' fn' : ''}${i.guarded ? ' guarded' : ''}`,
+    ),
     all: s.all,
     paths: s.pathInserts,
     error: s.parseError?.message,
@@ -24,13 +27,25 @@ describe('scanPythonFile', () => {
     ['import a.b.c, d as e', { imports: ['import a.b.c -> a top', 'import d -> e top'], all: null, paths: [], error: undefined }],
     ['from ..x import (y as z,\n  w)', { imports: ['from ..x [y as z,w] -> z,w top'], all: null, paths: [], error: undefined }],
     ["from . import *\n__all__ = ['a']\n__all__ += ('b',)", { imports: ['star . -> - top'], all: ['a', 'b'], paths: [], error: undefined }],
-    ['try:\n    import ujson as json\nexcept ImportError:\n    json = None', { imports: ['import ujson -> json guarded'], all: null, paths: [], error: undefined }],
-    ["def f():\n    import importlib\n    return importlib.import_module('.sub', __package__)", { imports: ['import importlib -> importlib fn', 'dynamic .sub -> - fn'], all: null, paths: [], error: undefined }],
+    [
+      'try:\n    import ujson as json\nexcept ImportError:\n    json = None',
+      { imports: ['import ujson -> json guarded'], all: null, paths: [], error: undefined },
+    ],
+    [
+      "def f():\n    import importlib\n    return importlib.import_module('.sub', __package__)",
+      { imports: ['import importlib -> importlib fn', 'dynamic .sub -> - fn'], all: null, paths: [], error: undefined },
+    ],
     ["m = __import__('x.y')\nn = importlib.import_module(name)", { imports: ['dynamic x.y -> -', 'dynamic ? -> -'], all: null, paths: [], error: undefined }],
-    ["import importlib\nimportlib.import_module('.c', 'a.b')", { imports: ['import importlib -> importlib top', 'dynamic a.b.c -> -'], all: null, paths: [], error: undefined }],
+    [
+      "import importlib\nimportlib.import_module('.c', 'a.b')",
+      { imports: ['import importlib -> importlib top', 'dynamic a.b.c -> -'], all: null, paths: [], error: undefined },
+    ],
     ["sys.path.insert(0, os.path.join(os.path.dirname(__file__), 'vendor'))", { imports: [], all: null, paths: ['pkg/vendor'], error: undefined }],
     ["sys.path.append(os.path.join(os.path.dirname(os.path.realpath(__file__)), '..', 'lib'))", { imports: [], all: null, paths: ['lib'], error: undefined }],
-    ["sys.path.insert(0, str(Path(__file__).resolve().parent / 'deps'))\nsys.path.append('libs')", { imports: [], all: null, paths: ['pkg/deps', 'libs'], error: undefined }],
+    [
+      "sys.path.insert(0, str(Path(__file__).resolve().parent / 'deps'))\nsys.path.append('libs')",
+      { imports: [], all: null, paths: ['pkg/deps', 'libs'], error: undefined },
+    ],
     ['__all__ = [x for x in dir()]', { imports: [], all: 'unknown', paths: [], error: undefined }],
     ['print "hello"', { imports: [], all: null, paths: [], error: 'Python 2 syntax (print statement)' }],
     ['def f(:\n  pass', { imports: [], all: null, paths: [], error: 'syntax error near line 1' }],
@@ -53,25 +68,52 @@ function usages(code: string) {
 
 describe('analyzePythonBindings: init-time use of imports', () => {
   test.each([
-    ['import numpy as np\ndef f():\n    return np.zeros(1)', ['np: deferred — np is used only inside functions that do not run at import time (first: line 3)']],
+    [
+      'import numpy as np\ndef f():\n    return np.zeros(1)',
+      ['np: deferred — np is used only inside functions that do not run at import time (first: line 3)'],
+    ],
     ['import numpy as np\nX = np.ones(1)', ['np: init — np is used at module level, line 2']],
     ['import numpy as np\ndef f(a=np.float64):\n    pass', ['np: init — np is used at module level, line 2']],
     ['import numpy as np\n@np.vectorize\ndef f(a):\n    pass', ['np: init — np is used at module level, line 2']],
-    ['import numpy as np\nclass A:\n    z = np.zeros\n    def m(self):\n        return np', ['np: unknown — np is used as a plain value in A, line 5: a lazy stand-in cannot replace it exactly']],
+    [
+      'import numpy as np\nclass A:\n    z = np.zeros\n    def m(self):\n        return np',
+      ['np: unknown — np is used as a plain value in A, line 5: a lazy stand-in cannot replace it exactly'],
+    ],
     ['import numpy as np\ndef setup():\n    return np.ones(1)\nsetup()', ['np: init — np is used in setup (used at import time (line 4)), line 3']],
-    ['import numpy as np\ndef helper():\n    return np.ones(1)\ndef setup():\n    return helper()\nT = setup()', ['np: init — np is used in helper (used by setup, which runs at import time), line 3']],
-    ['import numpy as np\n@app.route("/")\ndef index():\n    return np.ones(1)', ['np: init — np is used in index (decorated with @app.route, which may call it at import time), line 4']],
-    ['import numpy as np\ndef f():\n    return isinstance(x, np)', ['np: unknown — np is used as a plain value in f, line 3: a lazy stand-in cannot replace it exactly']],
+    [
+      'import numpy as np\ndef helper():\n    return np.ones(1)\ndef setup():\n    return helper()\nT = setup()',
+      ['np: init — np is used in helper (used by setup, which runs at import time), line 3'],
+    ],
+    [
+      'import numpy as np\n@app.route("/")\ndef index():\n    return np.ones(1)',
+      ['np: init — np is used in index (decorated with @app.route, which may call it at import time), line 4'],
+    ],
+    [
+      'import numpy as np\ndef f():\n    return isinstance(x, np)',
+      ['np: unknown — np is used as a plain value in f, line 3: a lazy stand-in cannot replace it exactly'],
+    ],
     ['import numpy as np\ndef f():\n    global np\n    np = None', ['np: unknown — np is rebound (global) in f, line 3']],
     ['import numpy as np\nnp = 3', ['np: unknown — np is rebound (assignment) at module level, line 2']],
-    ['import numpy as np\nimport numpy as np\ndef f():\n    np.x', ['np: unknown — np is bound by more than one top-level import', 'np: unknown — np is bound by more than one top-level import']],
-    ['import a\nimport b\ndef f():\n    return a.x(b.y)\n__all__ = ["a"]', ['a: unknown — named in __all__ (re-exported)', 'b: deferred — b is used only inside functions that do not run at import time (first: line 4)']],
+    [
+      'import numpy as np\nimport numpy as np\ndef f():\n    np.x',
+      ['np: unknown — np is bound by more than one top-level import', 'np: unknown — np is bound by more than one top-level import'],
+    ],
+    [
+      'import a\nimport b\ndef f():\n    return a.x(b.y)\n__all__ = ["a"]',
+      ['a: unknown — named in __all__ (re-exported)', 'b: deferred — b is used only inside functions that do not run at import time (first: line 4)'],
+    ],
     ['import a\ndef f():\n    return globals()["a"].x', ['a: unknown — globals() at line 3 reads the module namespace dynamically']],
     ['import side_effects', ['side_effects: unused — never referenced (kept eager: it may be imported for its side effects)']],
-    ['from m import f, g\ndef h():\n    return f(1) + g.attr', ['f,g: deferred — f is used only inside functions that do not run at import time (first: line 3)']],
+    [
+      'from m import f, g\ndef h():\n    return f(1) + g.attr',
+      ['f,g: deferred — f is used only inside functions that do not run at import time (first: line 3)'],
+    ],
     ['import m\ndef h(m):\n    return m.x', ['m: deferred — m is used only inside functions that do not run at import time (first: line 3)']],
     ['import m\nx = [m for m in range(3)]\ndef h():\n    m.y = 1', ['m: init — m is used at module level, line 2']],
-    ['import os.path\ndef f():\n    return os.path.join("a")', ['os: deferred — os is used only inside functions that do not run at import time (first: line 3)']],
+    [
+      'import os.path\ndef f():\n    return os.path.join("a")',
+      ['os: deferred — os is used only inside functions that do not run at import time (first: line 3)'],
+    ],
   ])('%s', (code, expected) => {
     expect(usages(code)).toEqual(expected);
   });
@@ -163,7 +205,8 @@ describe('buildPythonGraph', () => {
   test('bad input: Python 2, parse error (package kept whole), namespace package, cycle, missing module, foreign architecture', async () => {
     expect(
       await graphOf({
-        'app.py': 'import legacy.old\nimport legacy.bad\nimport ns.mod\nimport cyc_a\nimport missing_mod\nimport arm\ntry:\n    import optional\nexcept ImportError:\n    optional = None',
+        'app.py':
+          'import legacy.old\nimport legacy.bad\nimport ns.mod\nimport cyc_a\nimport missing_mod\nimport arm\ntry:\n    import optional\nexcept ImportError:\n    optional = None',
         'legacy/__init__.py': '',
         'legacy/old.py': 'print "x"',
         'legacy/bad.py': 'def f(:\n  pass',
@@ -236,16 +279,18 @@ describe('analyzePythonApp', () => {
     }
     const a = await analyzePythonApp(root, Object.keys(files).sort(), [handlerSpec('app.handler')], { stdlib: STDLIB });
     const d = decidePythonImports(a.sites);
-    expect(d.map((x) => `${x.site.file}:${x.site.names} ${x.decision} ${x.reason.code}`)).toEqual([
-      'app.py:lib lazy deferred',
-      'app.py:cyc_a lazy deferred',
-      'app.py:reexp lazy deferred',
-      'lib/__init__.py:json unknown-use eager',
-      'lib/__init__.py:collections lazy deferred',
-      'cyc_a.py:cyc_b eager usage-unknown',
-      'reexp.py:json eager usage-unused',
-      'cyc_b.py:cyc_a eager usage-unused',
-    ].map((s) => s.replace('unknown-use eager', 'eager usage-unknown')));
+    expect(d.map((x) => `${x.site.file}:${x.site.names} ${x.decision} ${x.reason.code}`)).toEqual(
+      [
+        'app.py:lib lazy deferred',
+        'app.py:cyc_a lazy deferred',
+        'app.py:reexp lazy deferred',
+        'lib/__init__.py:json unknown-use eager',
+        'lib/__init__.py:collections lazy deferred',
+        'cyc_a.py:cyc_b eager usage-unknown',
+        'reexp.py:json eager usage-unused',
+        'cyc_b.py:cyc_a eager usage-unused',
+      ].map((s) => s.replace('unknown-use eager', 'eager usage-unknown')),
+    );
     expect(a.diagnostics.map((x) => x.id)).toEqual(['FL503']);
   });
 });

@@ -95,9 +95,21 @@ describe('app1: lazy imports, stubs, stripping, executed by /usr/bin/python3 -S'
   test('the input folder is never modified', async () => {
     const { listFiles } = await import('../../src/util/files.js');
     expect((await listFiles(APP1)).files).toEqual([
-      'broken.py', 'broken_handler.py', 'handler.py', 'heavy/__init__.py', 'pkg/__init__.py', 'pkg/sub/__init__.py', 'pkg/sub/mod.py',
-      'vendor/spare/__init__.py', 'vendor/vlib-1.0.dist-info/METADATA', 'vendor/vlib/__init__.py', 'vendor/vlib/core.py', 'vendor/vlib/data.json',
-      'vendor/vlib/tests/__init__.py', 'vendor/vlib/tests/test_core.py', 'vendor/vlib/unused_mod.py',
+      'broken.py',
+      'broken_handler.py',
+      'handler.py',
+      'heavy/__init__.py',
+      'pkg/__init__.py',
+      'pkg/sub/__init__.py',
+      'pkg/sub/mod.py',
+      'vendor/spare/__init__.py',
+      'vendor/vlib-1.0.dist-info/METADATA',
+      'vendor/vlib/__init__.py',
+      'vendor/vlib/core.py',
+      'vendor/vlib/data.json',
+      'vendor/vlib/tests/__init__.py',
+      'vendor/vlib/tests/test_core.py',
+      'vendor/vlib/unused_mod.py',
     ]);
   });
 });
@@ -133,7 +145,11 @@ describe('precompilePython (--precompile)', () => {
       const script = invokeScript('handler', 'handler', { n: 2 }, []);
       const { spawnSync } = await import('node:child_process');
       const { cleanEnv } = await import('../../src/util/env.js');
-      const r = spawnSync('/usr/bin/python3', ['-S', '-c', script], { cwd: o.out, env: cleanEnv({ FAASLIGHT_FALLBACK_DIR: await tmpDir('mirror') }), encoding: 'utf8' });
+      const r = spawnSync('/usr/bin/python3', ['-S', '-c', script], {
+        cwd: o.out,
+        env: cleanEnv({ FAASLIGHT_FALLBACK_DIR: await tmpDir('mirror') }),
+        encoding: 'utf8',
+      });
       expect(r.stderr).toBe('');
       expect(JSON.parse(r.stdout).result).toEqual({ alias: 63, heavy: 42, lib: 5, same_module: true, submodule: 'mod-value', submodule_attr: true });
     } finally {

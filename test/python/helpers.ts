@@ -95,5 +95,8 @@ export function invokeScript(module: string, fn: string, event: unknown, watch: 
 }
 
 export function fallbackLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) => l.startsWith('faaslight: fallback load ')).map((l) => l.slice('faaslight: fallback load '.length));
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('faaslight: fallback load '))
+    .map((l) => l.slice('faaslight: fallback load '.length));
 }

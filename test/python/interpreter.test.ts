@@ -106,8 +106,16 @@ describe('runInterpreter: handlers still run, and the mismatch is named', () => 
     const dir = await pathWith(['python3']);
     const r = runInterpreter('python3.12', { env: { PATH: dir } });
     expect(r.path).toBe('/usr/bin/python3');
-    expect(r.mismatch).toBe(`python3.12 needs a Python 3.12 interpreter, none matches (python3.12: not on PATH; ${path.join(dir, 'python3')}: Python 3.11.2); ran on Python 3.11.2 (/usr/bin/python3) instead`);
-    const d = interpreterDiagnostics([{ runtime: 'python', runtimeId: 'python3.12' }, { runtime: 'nodejs', runtimeId: 'nodejs20.x' }], { env: { PATH: dir } });
+    expect(r.mismatch).toBe(
+      `python3.12 needs a Python 3.12 interpreter, none matches (python3.12: not on PATH; ${path.join(dir, 'python3')}: Python 3.11.2); ran on Python 3.11.2 (/usr/bin/python3) instead`,
+    );
+    const d = interpreterDiagnostics(
+      [
+        { runtime: 'python', runtimeId: 'python3.12' },
+        { runtime: 'nodejs', runtimeId: 'nodejs20.x' },
+      ],
+      { env: { PATH: dir } },
+    );
     expect(d.map((x) => [x.id, x.severity])).toEqual([['FL505', 'warning']]);
     expect(d[0].message).toBe(`verify ran on another Python than the target: ${r.mismatch}`);
   });
@@ -124,7 +132,10 @@ describe('faaslight optimize with a python3.12 target on a machine without 3.12'
   async function app312(): Promise<{ app: string; env: Record<string, string> }> {
     const app = await tmpDir('app312');
     await fsp.cp(path.join(ROOT, 'fixtures/python/app1'), app, { recursive: true });
-    await fsp.writeFile(path.join(app, 'serverless.yml'), 'service: t\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  f:\n    handler: handler.handler\n');
+    await fsp.writeFile(
+      path.join(app, 'serverless.yml'),
+      'service: t\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  f:\n    handler: handler.handler\n',
+    );
     await fsp.writeFile(path.join(app, 'event.json'), JSON.stringify({ n: 5 }));
     const bin = await pathWith(['python3']);
     return { app, env: { PATH: `${bin}:${path.dirname(process.execPath)}` } };

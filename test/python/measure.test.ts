@@ -26,7 +26,9 @@ describe.skipIf(!process.env.FL_MEASURE)('measure cold starts (FL_MEASURE=1)', (
   test('numpy+pandas(+sklearn) handlers, median of interleaved fresh instances', async () => {
     const app = await tmpDir('measure');
     for (const f of ['handler.py', 'handler_np.py']) await fsp.copyFile(path.resolve('fixtures/python/sci', f), path.join(app, f));
-    execFileSync('node', [path.resolve('scripts/vendor-python.mjs'), app, 'python3-numpy', 'python3-pandas', 'python3-sklearn', '--into', 'vendor'], { stdio: 'pipe' });
+    execFileSync('node', [path.resolve('scripts/vendor-python.mjs'), app, 'python3-numpy', 'python3-pandas', 'python3-sklearn', '--into', 'vendor'], {
+      stdio: 'pipe',
+    });
     const runs = Number(process.env.FL_MEASURE_RUNS ?? 11);
     const opt = await optimizePythonApp(app, ['handler.handler', 'handler_np.handler']);
     const o = await pycVariants(app);

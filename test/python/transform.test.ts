@@ -87,14 +87,22 @@ describe('lazy semantics, executed', () => {
       '    try:',
       '        u.bad()',
       '    except ImportError as e:',
-      "        print(type(e).__name__, str(e), e.name)",
+      '        print(type(e).__name__, str(e), e.name)',
     ].join('\n');
     const out = runPython(dir, ['-c', script]);
     expect(out.stderr).toBe('');
-    const orig = runPython(dir, ['-c', 'import sys\ntry:\n    from pkg.sub import missing_name\nexcept ImportError as e:\n    print(type(e).__name__, str(e), e.name)']);
+    const orig = runPython(dir, [
+      '-c',
+      'import sys\ntry:\n    from pkg.sub import missing_name\nexcept ImportError as e:\n    print(type(e).__name__, str(e), e.name)',
+    ]);
     const expectedError = orig.stdout.trim().replace(dir, '<root>');
     expect(expectedError).toBe("ImportError cannot import name 'missing_name' from 'pkg.sub' (<root>/pkg/sub/__init__.py) pkg.sub");
-    expect(out.stdout.trim().split('\n').map((l) => l.replace(dir, '<root>'))).toEqual(["[[], 28, ['pkg.sub', 'pkg.sub.leaf'], True, True, True, True, 'int']", expectedError, expectedError]);
+    expect(
+      out.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(dir, '<root>')),
+    ).toEqual(["[[], 28, ['pkg.sub', 'pkg.sub.leaf'], True, True, True, True, 'int']", expectedError, expectedError]);
   });
 });
 

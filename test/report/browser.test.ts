@@ -33,7 +33,17 @@ describe.skipIf(skipWithout(fs.existsSync(CHROMIUM), `${CHROMIUM} for the report
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-report-'));
     // A real run: optimize with verification (which writes its own report next to the output) …
-    const opt = cli(['optimize', APP, '--handler', 'handler.handler', '--out', path.join(tmp, 'app.opt'), '--verify', path.join(APP, 'events/*.json'), '--json']);
+    const opt = cli([
+      'optimize',
+      APP,
+      '--handler',
+      'handler.handler',
+      '--out',
+      path.join(tmp, 'app.opt'),
+      '--verify',
+      path.join(APP, 'events/*.json'),
+      '--json',
+    ]);
     expect(opt.code, opt.stderr).toBe(0);
     fs.writeFileSync(path.join(tmp, 'optimize.json'), opt.stdout);
     expect(opt.stderr).toContain(`report: ${path.join(tmp, 'app.opt.report.html')}`);
@@ -43,7 +53,21 @@ describe.skipIf(skipWithout(fs.existsSync(CHROMIUM), `${CHROMIUM} for the report
     const deep = path.join(tmp, 'deepclonepath'.repeat(6));
     fs.mkdirSync(deep);
     fs.copyFileSync(path.join(APP, 'events/fifty.json'), path.join(deep, 'fifty.json'));
-    const m = cli(['measure', APP, '--vs', path.join(tmp, 'app.opt'), '--handler', 'handler.handler', '--event', path.join(deep, 'fifty.json'), '--runs', '4', '--profile', '--json', '--quiet']);
+    const m = cli([
+      'measure',
+      APP,
+      '--vs',
+      path.join(tmp, 'app.opt'),
+      '--handler',
+      'handler.handler',
+      '--event',
+      path.join(deep, 'fifty.json'),
+      '--runs',
+      '4',
+      '--profile',
+      '--json',
+      '--quiet',
+    ]);
     expect(m.code, m.stderr).toBe(0);
     fs.writeFileSync(path.join(tmp, 'measure.json'), m.stdout);
 
@@ -67,7 +91,11 @@ describe.skipIf(skipWithout(fs.existsSync(CHROMIUM), `${CHROMIUM} for the report
       return route.abort();
     });
     await page.goto(`file://${report}`);
-    await page.waitForFunction(() => document.querySelectorAll('.plot[data-drawn]').length === JSON.parse(document.getElementById('faaslight-charts')!.textContent!).length, null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('.plot[data-drawn]').length === JSON.parse(document.getElementById('faaslight-charts')!.textContent!).length,
+      null,
+      { timeout: 15_000 },
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -122,7 +150,8 @@ describe.skipIf(skipWithout(fs.existsSync(CHROMIUM), `${CHROMIUM} for the report
   });
 
   it("filters the optimizer's plan by decision and by text", async () => {
-    const visible = () => page.$$eval('#plan-1-table tbody tr', (rows) => rows.filter((r) => !r.hidden).map((r) => `${r.dataset.decision} ${r.cells[1].textContent}`));
+    const visible = () =>
+      page.$$eval('#plan-1-table tbody tr', (rows) => rows.filter((r) => !r.hidden).map((r) => `${r.dataset.decision} ${r.cells[1].textContent}`));
     const all = await visible();
     // Lazy first, then eager, then stripped (app JSON such as events/*.json is never stripped).
     expect(all).toEqual(['lazy handler.js:4', 'eager handler.js:3', 'eager lib/primes.js:3', 'stripped lib/unused.js']);

@@ -73,7 +73,17 @@ describe('faaslight report (CLI)', () => {
 
   it('optimize --verify --no-report writes no report (the default writes <out>.report.html: see browser.test.ts)', () => {
     const app = path.join(FIX, 'app');
-    const r = cli(['optimize', app, '--handler', 'handler.handler', '--out', path.join(tmp, 'n.opt'), '--verify', path.join(app, 'events/*.json'), '--no-report']);
+    const r = cli([
+      'optimize',
+      app,
+      '--handler',
+      'handler.handler',
+      '--out',
+      path.join(tmp, 'n.opt'),
+      '--verify',
+      path.join(app, 'events/*.json'),
+      '--no-report',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout + r.stderr).not.toContain('report:');
     expect(fs.existsSync(path.join(tmp, 'n.opt'))).toBe(true);
@@ -93,17 +103,47 @@ describe('faaslight report (CLI)', () => {
 });
 
 describe('compare results as src/compare writes them', () => {
-  it('reads { name, built, works, files, e2eMs, samples } variants as the report\'s variants', () => {
+  it("reads { name, built, works, files, e2eMs, samples } variants as the report's variants", () => {
     const summary = (median: number) => ({ n: 2, min: median, median, p90: median, max: median, mean: median });
     const variant = (name: string, label: string, e2e: number, extra: object = {}) => ({
-      name, label, built: true, identical: 1, differing: [], works: true, files: 10, bytes: 1000,
-      e2eMs: summary(e2e), initMs: summary(e2e - 5), failedRuns: 0, outputMismatches: 0,
-      samples: [{ run: 0, e2eMs: e2e, initMs: e2e - 5, durationMs: 5 }, { run: 1, e2eMs: e2e, initMs: e2e - 5, durationMs: 5 }], ...extra,
+      name,
+      label,
+      built: true,
+      identical: 1,
+      differing: [],
+      works: true,
+      files: 10,
+      bytes: 1000,
+      e2eMs: summary(e2e),
+      initMs: summary(e2e - 5),
+      failedRuns: 0,
+      outputMismatches: 0,
+      samples: [
+        { run: 0, e2eMs: e2e, initMs: e2e - 5, durationMs: 5 },
+        { run: 1, e2eMs: e2e, initMs: e2e - 5, durationMs: 5 },
+      ],
+      ...extra,
     });
     const result = {
-      kind: 'faaslight.compare', version: 1, app: 'apps/AppX', handler: 'h.handler', nodeVersion: '20.0.0', events: ['e.json'], runs: 2, warmup: 0, lazyImports: 1,
-      variants: [variant('original', '(a) original', 200), variant('esbuild', '(b) esbuild', 150, { built: false, buildError: 'cannot bundle x.node', works: false, samples: [] }), variant('bundle', '(d) faaslight --bundle', 80)],
-      best: 'original', bundleVsBest: 0.4, notes: [], machine: { cpus: 2, node: '20' }, wallMs: 1,
+      kind: 'faaslight.compare',
+      version: 1,
+      app: 'apps/AppX',
+      handler: 'h.handler',
+      nodeVersion: '20.0.0',
+      events: ['e.json'],
+      runs: 2,
+      warmup: 0,
+      lazyImports: 1,
+      variants: [
+        variant('original', '(a) original', 200),
+        variant('esbuild', '(b) esbuild', 150, { built: false, buildError: 'cannot bundle x.node', works: false, samples: [] }),
+        variant('bundle', '(d) faaslight --bundle', 80),
+      ],
+      best: 'original',
+      bundleVsBest: 0.4,
+      notes: [],
+      machine: { cpus: 2, node: '20' },
+      wallMs: 1,
     };
     const input = toInput('c.json', result);
     expect((input.data as any).variants.map((v: any) => [v.id, v.identical, v.error ?? null, v.summary.e2eMs?.median ?? null])).toEqual([

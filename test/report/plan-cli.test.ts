@@ -45,13 +45,19 @@ describe.skipIf(!built)('analyze --json and why show the decisions the plan made
 
     const text = cli(['analyze', js, '--handler', 'handler.handler', '--bundle']);
     expect(text.stdout).toContain('lazy values (built at first use instead of at init):\n  handler.js:9  located (reads locator)\n');
-    expect(text.stdout).toContain('bundle units (planned, 2):\n  handler.js  handler cjs  5 files: handler file: replaced in place by one CommonJS bundle of the 5 files only it evaluates\n');
+    expect(text.stdout).toContain(
+      'bundle units (planned, 2):\n  handler.js  handler cjs  5 files: handler file: replaced in place by one CommonJS bundle of the 5 files only it evaluates\n',
+    );
   });
 
   test.each([
     ['a lazy value by name', 'located', /^handler\.js:9 value located \(reads locator\): built at first use {2}\[deferred-value\] referenced only after init/m],
     ['a lazy value by file:line', 'handler.js:9', /^handler\.js:9 value located .*\[deferred-value\]/m],
-    ['the root of a bundle unit', 'node_modules/locator/index.js', /^bundle: root of the lazy bundle \(cjs, 2 files\) {2}\[lazy-unit\] lazy target, loaded at first use: replaced in place/m],
+    [
+      'the root of a bundle unit',
+      'node_modules/locator/index.js',
+      /^bundle: root of the lazy bundle \(cjs, 2 files\) {2}\[lazy-unit\] lazy target, loaded at first use: replaced in place/m,
+    ],
     ['a file inside a bundle', 'lib/format.js', /^bundle: inside the handler bundle of handler\.js \(evaluated only by it\)$/m],
     ['a file that stays a file', 'node_modules/greeter/index.js', /^bundle: stays a file {2}\[dynamic-request\] /m],
   ])('why: %s', (_, query, line) => {
@@ -66,8 +72,17 @@ describe.skipIf(!built)('analyze --json and why show the decisions the plan made
     const s = JSON.parse(r.stdout);
     const stub = s.plan.stubs.find((x: any) => x.qualname === 'kw_defaults');
     expect(stub).toEqual({
-      file: 'vendor/vlib/__init__.py', qualname: 'kw_defaults', line: 20, endLine: 25, saved: 156, decision: 'stub',
-      reason: { code: 'unreached-function', text: 'no reached code refers to kw_defaults: replaced by a stub that compiles the original at its first call', parent: 'vendor/vlib/__init__.py' },
+      file: 'vendor/vlib/__init__.py',
+      qualname: 'kw_defaults',
+      line: 20,
+      endLine: 25,
+      saved: 156,
+      decision: 'stub',
+      reason: {
+        code: 'unreached-function',
+        text: 'no reached code refers to kw_defaults: replaced by a stub that compiles the original at its first call',
+        parent: 'vendor/vlib/__init__.py',
+      },
     });
     expect(s.counts.stubbed).toBe(s.plan.stubs.filter((x: any) => x.decision === 'stub').length);
     expect(s.decisions.filter((d: any) => d.decision === 'stubbed').map((d: any) => d.specifier)).toContain('def kw_defaults');

@@ -65,7 +65,12 @@ const cases: Case[] = [
   {
     name: 'module whose require fails at init',
     spec: node('throws-init.handler'),
-    expected: { ok: false, output: null, error: { name: 'Error', message: expect.stringMatching(/^Cannot find module '\.\/lib\/missing-config'/) as unknown as string }, phase: 'init' },
+    expected: {
+      ok: false,
+      output: null,
+      error: { name: 'Error', message: expect.stringMatching(/^Cannot find module '\.\/lib\/missing-config'/) as unknown as string },
+      phase: 'init',
+    },
   },
   {
     name: 'handler that rejects',

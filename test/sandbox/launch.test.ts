@@ -16,7 +16,7 @@ test.each([
   ['nodejs24.x', 'aws', false, V8_1024],
   [undefined, 'aws', false, V8_1024],
   ['nodejs20.x', 'gcf', false, []],
-] as const)('%s (%s): --no-experimental-require-module %s, then the V8 flags of Lambda\'s bootstrap', (runtimeId, style, esm, v8) => {
+] as const)("%s (%s): --no-experimental-require-module %s, then the V8 flags of Lambda's bootstrap", (runtimeId, style, esm, v8) => {
   expect(lambdaNodeFlags({ runtimeId, style })).toEqual([...(esm ? ['--no-experimental-require-module'] : []), ...v8]);
 });
 

@@ -29,16 +29,19 @@ test('with no cgroup and no taskset, the report says the CPU is not limited', ()
   l.dispose();
 });
 
-test.skipIf(skipWithout(existsSync('/usr/bin/taskset'), '/usr/bin/taskset (util-linux)'))('with no cgroup, taskset pins to one core (and says it is coarse)', () => {
-  const l = prepareLimits({ memoryMb: 512, disableCgroups: true });
-  expect(l.cpu.applied).toBe('taskset');
-  expect(l.cpu.detail).toMatch(/faster than Lambda at this size/);
-  const w = l.wrap('node', ['x']);
-  expect(w.cmd).toBe('/usr/bin/taskset');
-  expect(w.args.slice(0, 1)).toEqual(['-c']);
-  expect(w.args.slice(2)).toEqual(['node', 'x']);
-  l.dispose();
-});
+test.skipIf(skipWithout(existsSync('/usr/bin/taskset'), '/usr/bin/taskset (util-linux)'))(
+  'with no cgroup, taskset pins to one core (and says it is coarse)',
+  () => {
+    const l = prepareLimits({ memoryMb: 512, disableCgroups: true });
+    expect(l.cpu.applied).toBe('taskset');
+    expect(l.cpu.detail).toMatch(/faster than Lambda at this size/);
+    const w = l.wrap('node', ['x']);
+    expect(w.cmd).toBe('/usr/bin/taskset');
+    expect(w.args.slice(0, 1)).toEqual(['-c']);
+    expect(w.args.slice(2)).toEqual(['node', 'x']);
+    l.dispose();
+  },
+);
 
 test('on this machine: whatever is applied is real (the process sits in the cgroup) and cleaned up', async () => {
   const l = prepareLimits({ memoryMb: 256 });

@@ -92,7 +92,9 @@ test('init error is recorded once; unknown paths are 404', async () => {
   let fired = 0;
   server.onInitError(() => fired++);
   const body = '{"errorType":"Runtime.ImportModuleError","errorMessage":"nope"}';
-  expect((await call(server.address, 'POST', '/2018-06-01/runtime/init/error', body, { 'Lambda-Runtime-Function-Error-Type': 'Runtime.ImportModuleError' })).status).toBe(202);
+  expect(
+    (await call(server.address, 'POST', '/2018-06-01/runtime/init/error', body, { 'Lambda-Runtime-Function-Error-Type': 'Runtime.ImportModuleError' })).status,
+  ).toBe(202);
   expect((await call(server.address, 'POST', '/2018-06-01/runtime/init/error', '{}')).status).toBe(202);
   expect(fired).toBe(1);
   expect(server.initError).toMatchObject({ kind: 'error', body, errorType: 'Runtime.ImportModuleError' });

@@ -5,7 +5,14 @@ import type { HandlerSpec } from '../../src/types.js';
 
 const FIX = path.resolve(__dirname, '../../fixtures/trace');
 const LAZY = path.join(FIX, 'lazy');
-const spec = (handler = 'index.handler'): HandlerSpec => ({ handler, file: 'index.js', exportName: 'handler', runtime: 'nodejs', style: 'aws', source: 'test' });
+const spec = (handler = 'index.handler'): HandlerSpec => ({
+  handler,
+  file: 'index.js',
+  exportName: 'handler',
+  runtime: 'nodejs',
+  style: 'aws',
+  source: 'test',
+});
 
 describe('traceApp', () => {
   it('CommonJS: lazily required file and fs asset appear per event, not at init', async () => {

@@ -25,8 +25,22 @@ describe('verify', () => {
         fallbackLoads: e.fallbackLoads,
       })),
     ).toEqual([
-      { event: 'ada.json', handler: 'index.handler', identical: true, original: { message: 'hello ada' }, optimized: { message: 'hello ada' }, fallbackLoads: ['node_modules/greeter/index.js'] },
-      { event: 'bob.json', handler: 'index.handler', identical: false, original: { message: 'hello bob' }, optimized: { message: 'hi bob' }, fallbackLoads: ['node_modules/greeter/index.js'] },
+      {
+        event: 'ada.json',
+        handler: 'index.handler',
+        identical: true,
+        original: { message: 'hello ada' },
+        optimized: { message: 'hello ada' },
+        fallbackLoads: ['node_modules/greeter/index.js'],
+      },
+      {
+        event: 'bob.json',
+        handler: 'index.handler',
+        identical: false,
+        original: { message: 'hello bob' },
+        optimized: { message: 'hi bob' },
+        fallbackLoads: ['node_modules/greeter/index.js'],
+      },
     ]);
     expect(verifyDiagnostics(res).map((d) => `${d.id} ${d.message}`)).toEqual([
       'FL302 index.handler with ada.json: node_modules/greeter/index.js was loaded from the fallback store',
@@ -53,7 +67,11 @@ describe('sameOutcome', () => {
     [{ ok: true, output: null }, { ok: false, output: null, error: { name: 'E', message: 'm' } }, false],
     [{ ok: false, output: null, error: { name: 'E', message: 'm' } }, { ok: false, output: null, error: { name: 'E', message: 'm' }, stderr: 'x' }, true],
     [{ ok: false, output: null, error: { name: 'E', message: 'm' } }, { ok: false, output: null, error: { name: 'E', message: 'other' } }, false],
-    [{ ok: false, output: null, error: { name: 'FaaslightTimeout', message: 't' } }, { ok: false, output: null, error: { name: 'FaaslightTimeout', message: 't' } }, false],
+    [
+      { ok: false, output: null, error: { name: 'FaaslightTimeout', message: 't' } },
+      { ok: false, output: null, error: { name: 'FaaslightTimeout', message: 't' } },
+      false,
+    ],
   ])('%j vs %j → %s', (a, b, expected) => expect(sameOutcome(a, b)).toBe(expected));
 });
 

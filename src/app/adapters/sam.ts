@@ -38,7 +38,7 @@ export const samAdapter: DescriptorAdapter = {
         warn(`Handler ${JSON.stringify(props.Handler)} is not a plain string`);
         continue;
       }
-      const codeProp = isSam ? props.CodeUri ?? props.InlineCode : props.Code;
+      const codeProp = isSam ? (props.CodeUri ?? props.InlineCode) : props.Code;
       const code = codeProp === undefined ? '.' : value(codeProp);
       if (typeof code !== 'string' || /^s3:\/\//.test(code) || (!isSam && isRecord(props.Code))) {
         warn(`code ${JSON.stringify(codeProp)} is not a local folder`);
@@ -83,4 +83,3 @@ function resolveValue(v: unknown, params: Record<string, unknown>): unknown {
   }
   return v;
 }
-

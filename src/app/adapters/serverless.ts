@@ -21,9 +21,7 @@ export const serverlessAdapter: DescriptorAdapter = {
     const provider = isRecord(doc.provider) ? doc.provider : {};
     const providerRuntime = typeof provider.runtime === 'string' ? provider.runtime : undefined;
     // Old Serverless versions allowed `functions` as a list of one-key maps.
-    const functions = Array.isArray(doc.functions)
-      ? Object.assign({}, ...doc.functions.filter(isRecord))
-      : isRecord(doc.functions) ? doc.functions : {};
+    const functions = Array.isArray(doc.functions) ? Object.assign({}, ...doc.functions.filter(isRecord)) : isRecord(doc.functions) ? doc.functions : {};
     for (const [name, fn] of Object.entries(functions)) {
       if (!isRecord(fn) || fn.image !== undefined) continue; // container images have no handler string
       const where = `${file} functions.${name}`;

@@ -69,13 +69,18 @@ export async function waitReady(ctx: AwsCallContext, name: string): Promise<Func
   let said = false;
   for (;;) {
     throwIfAborted(ctx.signal);
-    const c = await send(ctx, `GetFunctionConfiguration ${name}`, () => ctx.client.send(new GetFunctionConfigurationCommand({ FunctionName: name }), { abortSignal: ctx.signal }));
+    const c = await send(ctx, `GetFunctionConfiguration ${name}`, () =>
+      ctx.client.send(new GetFunctionConfigurationCommand({ FunctionName: name }), { abortSignal: ctx.signal }),
+    );
     if (c.State === 'Failed') throw new FaaslightError(`${name}: the function failed to deploy (${c.StateReasonCode}: ${c.StateReason})`);
-    if (c.LastUpdateStatus === 'Failed') throw new FaaslightError(`${name}: the last update failed (${c.LastUpdateStatusReasonCode}: ${c.LastUpdateStatusReason})`);
+    if (c.LastUpdateStatus === 'Failed')
+      throw new FaaslightError(`${name}: the last update failed (${c.LastUpdateStatusReasonCode}: ${c.LastUpdateStatusReason})`);
     if (c.State === 'Active' && (c.LastUpdateStatus === undefined || c.LastUpdateStatus === 'Successful')) return c;
     const where = c.State !== 'Active' ? `${c.State}${c.StateReason ? ` (${c.StateReason})` : ''}` : `update ${c.LastUpdateStatus}`;
     if (Date.now() > deadline)
-      throw new FaaslightError(`${name}: still ${where} after ${Math.round(ctx.deployTimeoutMs / 1000)} s: giving up (see the function's state in the Lambda console)`);
+      throw new FaaslightError(
+        `${name}: still ${where} after ${Math.round(ctx.deployTimeoutMs / 1000)} s: giving up (see the function's state in the Lambda console)`,
+      );
     if (!said && delay >= 1000) ctx.progress(`${name}: ${where}, waiting`);
     said = true;
     await sleep(delay, ctx.signal);
@@ -98,12 +103,18 @@ export async function deployFunction(ctx: AwsCallContext, s: FunctionSettings, c
   );
   const config = { Runtime: s.runtime as Runtime, Handler: s.handler, MemorySize: s.memoryMb, Timeout: s.timeoutS, Environment: { Variables: s.env } };
   if (!exists) {
-    if (!s.role) throw new UsageError(`creating ${s.name} needs an execution role: pass --role arn:aws:iam::<account>:role/<name> (a role Lambda can assume, e.g. with AWSLambdaBasicExecutionRole)`);
+    if (!s.role)
+      throw new UsageError(
+        `creating ${s.name} needs an execution role: pass --role arn:aws:iam::<account>:role/<name> (a role Lambda can assume, e.g. with AWSLambdaBasicExecutionRole)`,
+      );
     ctx.progress(`${s.name}: creating (${s.runtime}, ${s.arch}, ${s.memoryMb} MB)`);
     await send(
       ctx,
       `CreateFunction ${s.name}`,
-      () => ctx.client.send(new CreateFunctionCommand({ FunctionName: s.name, Role: s.role, Code: code, Architectures: [s.arch], PackageType: 'Zip', ...config }), { abortSignal: ctx.signal }),
+      () =>
+        ctx.client.send(new CreateFunctionCommand({ FunctionName: s.name, Role: s.role, Code: code, Architectures: [s.arch], PackageType: 'Zip', ...config }), {
+          abortSignal: ctx.signal,
+        }),
       (e) => (isRoleNotReady(e) ? 'execution role not assumable yet (IAM propagation)' : undefined),
     );
     // Recorded before waiting: a function stuck in Pending must still be cleaned up.

@@ -29,7 +29,8 @@ const status = (e: unknown) => err(e).$metadata?.httpStatusCode;
 /** A name for a retryable error (throttling, a function busy updating, a server error), else undefined. */
 export function retryableAws(e: unknown): string | undefined {
   const { name } = err(e);
-  if (name === 'TooManyRequestsException' || name === 'ThrottlingException' || status(e) === 429) return `throttled (429 ${name ?? 'TooManyRequests'}${err(e).Reason ? `, ${err(e).Reason}` : ''})`;
+  if (name === 'TooManyRequestsException' || name === 'ThrottlingException' || status(e) === 429)
+    return `throttled (429 ${name ?? 'TooManyRequests'}${err(e).Reason ? `, ${err(e).Reason}` : ''})`;
   if (name === 'ResourceConflictException') return 'function busy (update in progress)';
   if (name === 'ServiceException' || (status(e) ?? 0) >= 500) return `server error (${status(e) ?? name})`;
   return undefined;
@@ -72,9 +73,13 @@ export function describeAwsError(e: unknown, what: string): FaaslightError {
       `${what}: access denied (${m}). The caller needs lambda:CreateFunction, UpdateFunctionCode, UpdateFunctionConfiguration, GetFunction, GetFunctionConfiguration, InvokeFunction, DeleteFunction and iam:PassRole on the execution role`,
     );
   if (name === 'CodeStorageExceededException')
-    return new FaaslightError(`${what}: account limit reached: the code storage of this account and region is full (${m}); delete old function versions or layers`);
+    return new FaaslightError(
+      `${what}: account limit reached: the code storage of this account and region is full (${m}); delete old function versions or layers`,
+    );
   if (name === 'TooManyRequestsException' || status(e) === 429)
-    return new FaaslightError(`${what}: still throttled after retries (429 ${name}${err(e).Reason ? `, ${err(e).Reason}` : ''}): an account or function concurrency limit is reached; try later or raise the limit`);
+    return new FaaslightError(
+      `${what}: still throttled after retries (429 ${name}${err(e).Reason ? `, ${err(e).Reason}` : ''}): an account or function concurrency limit is reached; try later or raise the limit`,
+    );
   if (name === 'RequestEntityTooLargeException' || status(e) === 413)
     return new UsageError(`${what}: the package is too large for a direct upload (${m}); pass --s3-bucket <bucket> to upload it through S3`);
   if (name === 'ResourceConflictException') return new FaaslightError(`${what}: the function stayed busy with an earlier update (${m})`);

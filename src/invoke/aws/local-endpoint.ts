@@ -13,7 +13,22 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { runtimeOf } from '../../app/handler-string.js';
-import { awaitInit, awsLaunch, firstOf, killInstance, makeBase, peakRssKb, prepareLimits, removeBase, startRuntime, unpackInto, type Instance, type InvocationTiming, type Limits, type RuntimeApiServer } from '../../sandbox/index.js';
+import {
+  awaitInit,
+  awsLaunch,
+  firstOf,
+  killInstance,
+  makeBase,
+  peakRssKb,
+  prepareLimits,
+  removeBase,
+  startRuntime,
+  unpackInto,
+  type Instance,
+  type InvocationTiming,
+  type Limits,
+  type RuntimeApiServer,
+} from '../../sandbox/index.js';
 import { round } from '../../measure/stats.js';
 import type { RuntimeClientChoice } from '../../measure/types.js';
 import type { HandlerSpec } from '../../types.js';
@@ -184,7 +199,12 @@ export class LocalLambdaEndpoint {
         const fn = this.functions.get(route.name!);
         if (!fn) return notFound(res, route.name!, region);
         const config = view(fn);
-        return send(res, 200, {}, route.op === 'GetFunction' ? { Configuration: config, Code: { RepositoryType: 'S3', Location: `file://${fn.zipPath}` } } : config);
+        return send(
+          res,
+          200,
+          {},
+          route.op === 'GetFunction' ? { Configuration: config, Code: { RepositoryType: 'S3', Location: `file://${fn.zipPath}` } } : config,
+        );
       }
       case 'UpdateFunctionCode':
       case 'UpdateFunctionConfiguration':
@@ -206,7 +226,8 @@ export class LocalLambdaEndpoint {
     const name = String(input.FunctionName ?? '');
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) return error(res, 400, 'InvalidParameterValueException', `invalid FunctionName "${name}"`);
     if (this.functions.has(name)) return error(res, 409, 'ResourceConflictException', `Function already exist: ${name}`);
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/.test(String(input.Role ?? ''))) return error(res, 400, 'ValidationException', `1 validation error detected: Value '${input.Role}' at 'role' failed to satisfy constraint`);
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/.test(String(input.Role ?? '')))
+      return error(res, 400, 'ValidationException', `1 validation error detected: Value '${input.Role}' at 'role' failed to satisfy constraint`);
     const bad = checkConfig(input);
     if (bad) return error(res, 400, 'InvalidParameterValueException', bad);
     const code = await this.storeCode(res, name, input.Code ?? {}, 0);
@@ -245,7 +266,12 @@ export class LocalLambdaEndpoint {
     if (!fn) return notFound(res, name, region);
     if (!input) return error(res, 400, 'InvalidParameterValueException', 'the request body is not JSON');
     if (Date.now() < fn.readyAt)
-      return error(res, 409, 'ResourceConflictException', `The operation cannot be performed at this time. An update is in progress for resource: ${fn.config.FunctionArn}`);
+      return error(
+        res,
+        409,
+        'ResourceConflictException',
+        `The operation cannot be performed at this time. An update is in progress for resource: ${fn.config.FunctionArn}`,
+      );
     if (op === 'UpdateFunctionCode') {
       const code = await this.storeCode(res, name, input, fn.generation + 1);
       if (!code) return;
@@ -256,7 +282,8 @@ export class LocalLambdaEndpoint {
     } else {
       const bad = checkConfig({ ...fn.config, ...input });
       if (bad) return error(res, 400, 'InvalidParameterValueException', bad);
-      for (const k of ['Runtime', 'Handler', 'Timeout', 'MemorySize', 'Role', 'Description'] as const) if (input[k] !== undefined) (fn.config as any)[k] = input[k];
+      for (const k of ['Runtime', 'Handler', 'Timeout', 'MemorySize', 'Role', 'Description'] as const)
+        if (input[k] !== undefined) (fn.config as any)[k] = input[k];
       // Environment replaces the whole set, as on Lambda.
       if (input.Environment) fn.config.Environment = { Variables: { ...(input.Environment.Variables ?? {}) } };
     }
@@ -270,7 +297,12 @@ export class LocalLambdaEndpoint {
     send(res, 200, {}, view(fn));
   }
 
-  private async storeCode(res: http.ServerResponse, name: string, code: Record<string, any>, gen: number): Promise<{ file: string; size: number; sha256: string } | undefined> {
+  private async storeCode(
+    res: http.ServerResponse,
+    name: string,
+    code: Record<string, any>,
+    gen: number,
+  ): Promise<{ file: string; size: number; sha256: string } | undefined> {
     if (typeof code.ZipFile !== 'string') {
       error(res, 400, 'InvalidParameterValueException', code.S3Bucket ? 'the local endpoint takes ZipFile uploads only (no S3)' : 'Code.ZipFile is required');
       return undefined;
@@ -289,7 +321,12 @@ export class LocalLambdaEndpoint {
     const fn = this.functions.get(name);
     if (!fn) return notFound(res, name, region);
     if (fn.change === 'create' && Date.now() < fn.readyAt)
-      return error(res, 409, 'ResourceConflictException', 'The operation cannot be performed at this time. The function is currently in the following state: Pending');
+      return error(
+        res,
+        409,
+        'ResourceConflictException',
+        'The operation cannot be performed at this time. The function is currently in the following state: Pending',
+      );
     const payload = body.length ? body.toString('utf8') : '{}';
     try {
       JSON.parse(payload);
@@ -369,7 +406,7 @@ export class LocalLambdaEndpoint {
       durationMs: 0,
       keep: false,
     });
-    let root;
+    let root: Awaited<ReturnType<typeof unpackInto>>;
     try {
       root = await unpackInto(base, fn.zipPath);
     } catch (e) {
@@ -401,14 +438,26 @@ export class LocalLambdaEndpoint {
       return { inst, failure: { status: 'error', body: posted.body, errorType, durationMs: initMs, keep: false } };
     }
     if (init === 'exit')
-      return { inst, failure: { ...fail('Runtime.ExitError', `RequestId: ${requestId} Error: Runtime exited with error: exit status ${proc.exit?.code ?? proc.exit?.signal}`), durationMs: initMs } };
+      return {
+        inst,
+        failure: {
+          ...fail('Runtime.ExitError', `RequestId: ${requestId} Error: Runtime exited with error: exit status ${proc.exit?.code ?? proc.exit?.signal}`),
+          durationMs: initMs,
+        },
+      };
     return { inst, failure: { ...fail('Sandbox.Timedout', `RequestId: ${requestId} Error: Init timed out after ${initTimeoutMs} ms`), durationMs: initMs } };
   }
 }
 
 async function awaitInvoke(inst: LocalInstance, p: Promise<InvocationTiming>, timeoutMs: number) {
   const t0 = performance.now();
-  const o = await firstOf([['done', p], ['exit', inst.proc.exited]], { tag: 'timeout', ms: timeoutMs });
+  const o = await firstOf(
+    [
+      ['done', p],
+      ['exit', inst.proc.exited],
+    ],
+    { tag: 'timeout', ms: timeoutMs },
+  );
   if (o.tag === 'done') {
     const t = o.value as InvocationTiming;
     const durationMs = round(t.result.t - t.handedOutAt);
@@ -423,7 +472,9 @@ async function awaitInvoke(inst: LocalInstance, p: Promise<InvocationTiming>, ti
   }
   const durationMs = round(performance.now() - t0);
   const [errorType, message] =
-    o.tag === 'exit' ? ['Runtime.ExitError', `Runtime exited with error: exit status ${inst.proc.exit?.code ?? inst.proc.exit?.signal}`] : ['Sandbox.Timedout', `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`];
+    o.tag === 'exit'
+      ? ['Runtime.ExitError', `Runtime exited with error: exit status ${inst.proc.exit?.code ?? inst.proc.exit?.signal}`]
+      : ['Sandbox.Timedout', `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`];
   return { status: 'error' as const, body: JSON.stringify({ errorType, errorMessage: message }), errorType, durationMs, keep: false };
 }
 
@@ -442,17 +493,28 @@ async function retireAll(fn: LocalFunction): Promise<void> {
 }
 
 function checkConfig(c: Record<string, any>): string | undefined {
-  if (c.Runtime !== undefined && !runtimeOf(String(c.Runtime))) return `Value ${c.Runtime} at 'runtime' failed to satisfy constraint: the local endpoint runs nodejs* and python* runtimes`;
+  if (c.Runtime !== undefined && !runtimeOf(String(c.Runtime)))
+    return `Value ${c.Runtime} at 'runtime' failed to satisfy constraint: the local endpoint runs nodejs* and python* runtimes`;
   if (c.Handler !== undefined && !/^[^\s]+\.[^\s.]+$/.test(String(c.Handler))) return `invalid Handler "${c.Handler}"`;
-  if (c.MemorySize !== undefined && !(Number.isInteger(c.MemorySize) && c.MemorySize >= 128 && c.MemorySize <= 10240)) return `MemorySize must be 128 to 10240 MB, got ${c.MemorySize}`;
-  if (c.Timeout !== undefined && !(Number.isInteger(c.Timeout) && c.Timeout >= 1 && c.Timeout <= 900)) return `Timeout must be 1 to 900 seconds, got ${c.Timeout}`;
+  if (c.MemorySize !== undefined && !(Number.isInteger(c.MemorySize) && c.MemorySize >= 128 && c.MemorySize <= 10240))
+    return `MemorySize must be 128 to 10240 MB, got ${c.MemorySize}`;
+  if (c.Timeout !== undefined && !(Number.isInteger(c.Timeout) && c.Timeout >= 1 && c.Timeout <= 900))
+    return `Timeout must be 1 to 900 seconds, got ${c.Timeout}`;
   return undefined;
 }
 
 function view(fn: LocalFunction): Record<string, unknown> {
   const ready = Date.now() >= fn.readyAt;
-  const state = fn.change === 'create' && !ready ? { State: 'Pending', StateReason: 'The function is being created.', StateReasonCode: 'Creating' } : { State: 'Active' };
-  const update = fn.change === 'create' ? (ready ? { LastUpdateStatus: 'Successful' } : {}) : ready ? { LastUpdateStatus: 'Successful' } : { LastUpdateStatus: 'InProgress', LastUpdateStatusReason: 'The function is being updated.', LastUpdateStatusReasonCode: 'Updating' };
+  const state =
+    fn.change === 'create' && !ready ? { State: 'Pending', StateReason: 'The function is being created.', StateReasonCode: 'Creating' } : { State: 'Active' };
+  const update =
+    fn.change === 'create'
+      ? ready
+        ? { LastUpdateStatus: 'Successful' }
+        : {}
+      : ready
+        ? { LastUpdateStatus: 'Successful' }
+        : { LastUpdateStatus: 'InProgress', LastUpdateStatusReason: 'The function is being updated.', LastUpdateStatusReasonCode: 'Updating' };
   return { ...fn.config, ...state, ...update };
 }
 

@@ -52,7 +52,10 @@ export function functionNames(prefix: string): { A: string; B: string } {
   return { A: `${clean}-a`, B: `${clean}-b` };
 }
 
-async function makeClient(opts: InvokeOptions, descRegion?: string): Promise<{ client: LambdaClient; s3?: S3Client; region: string; local?: LocalLambdaEndpoint; endpoint?: string }> {
+async function makeClient(
+  opts: InvokeOptions,
+  descRegion?: string,
+): Promise<{ client: LambdaClient; s3?: S3Client; region: string; local?: LocalLambdaEndpoint; endpoint?: string }> {
   // The SDK warns on every Node 20 start that its 2027 releases will need Node 22; the pinned release works on 20.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let endpoint = opts.endpoint;
@@ -135,12 +138,19 @@ export async function invokeAws(opts: InvokeOptions, prepared: Prepared): Promis
   const memories = opts.memory?.length ? opts.memory : [desc.memoryMb ?? DEFAULT_AWS_MEMORY];
   const timeoutS = opts.timeoutS ?? desc.timeoutS ?? 30;
   const role = opts.role ?? desc.role;
-  for (const m of memories) if (!Number.isInteger(m) || m < 128 || m > 10240) throw new UsageError(`--memory sizes must be whole MB between 128 and 10240, got ${m}`);
-  for (const p of prepared.packages)
-    if (p.zipBytes > DIRECT_UPLOAD_LIMIT && !opts.s3Bucket) throw tooLarge(p.input, p.zipBytes);
+  for (const m of memories)
+    if (!Number.isInteger(m) || m < 128 || m > 10240) throw new UsageError(`--memory sizes must be whole MB between 128 and 10240, got ${m}`);
+  for (const p of prepared.packages) if (p.zipBytes > DIRECT_UPLOAD_LIMIT && !opts.s3Bucket) throw tooLarge(p.input, p.zipBytes);
   const event = await readEvent(opts.event);
   const pricing: Pricing = awsPricing(arch, opts.priceGbSecond, opts.priceRequest);
-  const names = functionNames(opts.namePrefix ?? `faaslight-${A.input.replace(/[\\/]+$/, '').split(/[\\/]/).pop()!.replace(/\.zip$/i, '')}`);
+  const names = functionNames(
+    opts.namePrefix ??
+      `faaslight-${A.input
+        .replace(/[\\/]+$/, '')
+        .split(/[\\/]/)
+        .pop()!
+        .replace(/\.zip$/i, '')}`,
+  );
   const targets: Target[] = [
     { pkg: A, name: names.A },
     { pkg: B, name: names.B },
@@ -164,7 +174,8 @@ export async function invokeAws(opts: InvokeOptions, prepared: Prepared): Promis
   if (!opts.event) notes.push('no --event given: the event is {}');
   const fromDesc = (Object.keys(desc) as (keyof typeof desc)[]).filter((k) => k !== 'source' && desc[k] !== undefined);
   if (fromDesc.length) notes.push(`from ${desc.source}: ${fromDesc.map((k) => `${k} ${desc[k]}`).join(', ')} (flags override)`);
-  if (endpoint) notes.push(`Lambda API endpoint overridden: ${endpoint}${local ? ' (local endpoint started by faaslight: real local cold starts, not AWS)' : ''}`);
+  if (endpoint)
+    notes.push(`Lambda API endpoint overridden: ${endpoint}${local ? ' (local endpoint started by faaslight: real local cold starts, not AWS)' : ''}`);
   const results: MeasureResult[] = [];
   let billedNote = false;
   try {
@@ -175,18 +186,32 @@ export async function invokeAws(opts: InvokeOptions, prepared: Prepared): Promis
         if (s3 && opts.s3Bucket) {
           s3Loc = { bucket: opts.s3Bucket, key: `faaslight/${t.name}.zip` };
           progress(`${t.name}: uploading ${(t.pkg.zipBytes / 1048576).toFixed(1)} MB to s3://${s3Loc.bucket}/${s3Loc.key}`);
-          await s3.send(new PutObjectCommand({ Bucket: s3Loc.bucket, Key: s3Loc.key, Body: await fsp.readFile(t.pkg.zipPath) }), { abortSignal: opts.signal }).catch((e) => {
-            throw describeAwsError(e, `uploading to s3://${s3Loc!.bucket}`);
-          });
+          await s3
+            .send(new PutObjectCommand({ Bucket: s3Loc.bucket, Key: s3Loc.key, Body: await fsp.readFile(t.pkg.zipPath) }), { abortSignal: opts.signal })
+            .catch((e) => {
+              throw describeAwsError(e, `uploading to s3://${s3Loc!.bucket}`);
+            });
           uploaded.push(s3Loc.key);
         }
         const r = await deployFunction(
           ctx,
-          { name: t.name, runtime: runtimeId, handler: t.pkg.handler.handler, role, memoryMb: memories[0], timeoutS, arch, env: { ...env, [COLD_VAR]: 'deploy' } },
+          {
+            name: t.name,
+            runtime: runtimeId,
+            handler: t.pkg.handler.handler,
+            role,
+            memoryMb: memories[0],
+            timeoutS,
+            arch,
+            env: { ...env, [COLD_VAR]: 'deploy' },
+          },
           await codeOf(t.pkg.zipPath, s3Loc),
           () => created.push(t.name),
         );
-        if (!r.created) notes.push(`${t.name} existed before this run: updated in place${opts.keep ? '' : ', and left in place afterwards (only functions this run created are deleted)'}`);
+        if (!r.created)
+          notes.push(
+            `${t.name} existed before this run: updated in place${opts.keep ? '' : ', and left in place afterwards (only functions this run created are deleted)'}`,
+          );
       }),
     );
     // Both settled before anything is cleaned up, so a half-finished deploy cannot outlive the clean-up.
@@ -202,7 +227,9 @@ export async function invokeAws(opts: InvokeOptions, prepared: Prepared): Promis
         throwIfAborted(opts.signal);
         // A new configuration on both: the next invoke of each needs a new execution environment.
         await Promise.all(
-          targets.map((t) => updateConfig(ctx, t.name, { MemorySize: memoryMb, Environment: { Variables: { ...env, [COLD_VAR]: `${memoryMb}-${i}-${Date.now()}` } } })),
+          targets.map((t) =>
+            updateConfig(ctx, t.name, { MemorySize: memoryMb, Environment: { Variables: { ...env, [COLD_VAR]: `${memoryMb}-${i}-${Date.now()}` } } }),
+          ),
         );
         for (const [k, t] of targets.entries()) {
           const got = await round1(ctx, t.name, event.payload, i, memoryMb, pricing, dropped);
@@ -217,13 +244,17 @@ export async function invokeAws(opts: InvokeOptions, prepared: Prepared): Promis
           progress(
             `${label}: ${sample.error ? `FAILED ${sample.error.kind}: ${sample.error.message.split('\n')[0]}` : `init ${sample.initMs} ms, duration ${sample.durationMs} ms, warm ${sample.warmMs ?? '–'} ms, billed ${sample.cloud?.billedMs} ms, max memory ${sample.cloud?.maxMemoryUsedMb} MB`}`,
           );
-          if (sample.error && i >= 0) diagnostics.push(diag('FL303', 'warning', `${t.pkg.label} run ${i}: ${sample.error.kind}: ${sample.error.message}`, { file: t.pkg.input }));
+          if (sample.error && i >= 0)
+            diagnostics.push(diag('FL303', 'warning', `${t.pkg.label} run ${i}: ${sample.error.kind}: ${sample.error.message}`, { file: t.pkg.input }));
         }
       }
       const memNotes = [...notes];
-      if (dropped.cold) memNotes.push(`${dropped.cold} forced cold invoke(s) had no Init Duration (a reused execution environment): left out, not counted as cold`);
-      if (dropped.warm) memNotes.push(`${dropped.warm} warm invoke(s) landed on a new execution environment (Init Duration present): left out of the warm figures`);
-      if (billedNote) memNotes.push('some REPORT lines billed the invoke without the init (pre-August-2025 format): the init was added to the billed duration for the cost');
+      if (dropped.cold)
+        memNotes.push(`${dropped.cold} forced cold invoke(s) had no Init Duration (a reused execution environment): left out, not counted as cold`);
+      if (dropped.warm)
+        memNotes.push(`${dropped.warm} warm invoke(s) landed on a new execution environment (Init Duration present): left out of the warm figures`);
+      if (billedNote)
+        memNotes.push('some REPORT lines billed the invoke without the init (pre-August-2025 format): the init was added to the billed duration for the cost');
       memNotes.push(`cost per million invocations from ${pricing.source}: $${usd(pricing.gbSecondUsd)}/GB-s, $${usd(pricing.requestUsd)}/request; init billed`);
       if (throttled.count > throttledBefore) memNotes.push(`${throttled.count - throttledBefore} request(s) were throttled (429) and retried with backoff`);
       results.push(
@@ -266,7 +297,9 @@ export async function invokeAws(opts: InvokeOptions, prepared: Prepared): Promis
       }
       if (s3 && opts.s3Bucket)
         for (const key of uploaded)
-          await s3.send(new DeleteObjectCommand({ Bucket: opts.s3Bucket, Key: key })).catch((e: Error) => progress(`s3://${opts.s3Bucket}/${key}: could not delete: ${redact(e.message)}`));
+          await s3
+            .send(new DeleteObjectCommand({ Bucket: opts.s3Bucket, Key: key }))
+            .catch((e: Error) => progress(`s3://${opts.s3Bucket}/${key}: could not delete: ${redact(e.message)}`));
     } else if (targets.length) progress(`kept: ${targets.map((t) => t.name).join(', ')} (--keep)`);
     client.destroy();
     s3?.destroy();

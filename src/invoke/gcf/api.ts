@@ -32,7 +32,12 @@ export const functionName = (s: Pick<GcfSettings, 'project' | 'region' | 'functi
 
 /** GCF function ids: 4–63 characters, lowercase letters, digits and hyphens, starting with a letter. */
 export function gcfFunctionIds(prefix: string): { A: string; B: string } {
-  let clean = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 60).replace(/-+$/, '');
+  let clean = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
   if (clean.length < 2) clean = `fl${clean}`;
   return { A: `${clean}-a`, B: `${clean}-b` };
 }
@@ -45,7 +50,11 @@ export function functionResource(s: GcfSettings): Record<string, unknown> {
   return {
     name: functionName(s),
     environment: 'GEN_2',
-    buildConfig: { runtime: s.runtime, entryPoint: s.entryPoint, source: { storageSource: { bucket: s.storageSource.bucket, object: s.storageSource.object } } },
+    buildConfig: {
+      runtime: s.runtime,
+      entryPoint: s.entryPoint,
+      source: { storageSource: { bucket: s.storageSource.bucket, object: s.storageSource.object } },
+    },
     serviceConfig: {
       availableMemory: memoryOf(s.memoryMb),
       timeoutSeconds: s.timeoutS,
@@ -123,8 +132,35 @@ export function gcfStatus(e: unknown): { status: string; message: string } {
   const message = err?.message ?? x.details ?? x.message ?? String(e);
   if (err?.status) return { status: err.status, message };
   const code = typeof x.code === 'number' ? x.code : Number(x.status);
-  const grpc = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
-  const http: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 409: 'ABORTED', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+  const grpc = [
+    'OK',
+    'CANCELLED',
+    'UNKNOWN',
+    'INVALID_ARGUMENT',
+    'DEADLINE_EXCEEDED',
+    'NOT_FOUND',
+    'ALREADY_EXISTS',
+    'PERMISSION_DENIED',
+    'RESOURCE_EXHAUSTED',
+    'FAILED_PRECONDITION',
+    'ABORTED',
+    'OUT_OF_RANGE',
+    'UNIMPLEMENTED',
+    'INTERNAL',
+    'UNAVAILABLE',
+    'DATA_LOSS',
+    'UNAUTHENTICATED',
+  ];
+  const http: Record<number, string> = {
+    400: 'INVALID_ARGUMENT',
+    401: 'UNAUTHENTICATED',
+    403: 'PERMISSION_DENIED',
+    404: 'NOT_FOUND',
+    409: 'ABORTED',
+    429: 'RESOURCE_EXHAUSTED',
+    500: 'INTERNAL',
+    503: 'UNAVAILABLE',
+  };
   return { status: (code >= 100 ? http[code] : grpc[code]) ?? 'UNKNOWN', message };
 }
 
@@ -143,12 +179,18 @@ export function describeGcfError(e: unknown, what: string): FaaslightError {
   const { status, message } = gcfStatus(e);
   const msg = message.replace(/ya29\.[\w.-]+/g, 'ya29.****');
   if (/Could not load the default credentials|Unable to detect a Project Id/i.test(msg))
-    return new UsageError(`${what}: no Google Cloud credentials or project: run \`gcloud auth application-default login\` (or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key) and pass --project`);
+    return new UsageError(
+      `${what}: no Google Cloud credentials or project: run \`gcloud auth application-default login\` (or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key) and pass --project`,
+    );
   if (/has not been used in project|is disabled|SERVICE_DISABLED/i.test(msg))
-    return new UsageError(`${what}: an API is not enabled (${msg.split('. ')[0]}): enable cloudfunctions.googleapis.com, cloudbuild.googleapis.com, run.googleapis.com, artifactregistry.googleapis.com and storage.googleapis.com`);
+    return new UsageError(
+      `${what}: an API is not enabled (${msg.split('. ')[0]}): enable cloudfunctions.googleapis.com, cloudbuild.googleapis.com, run.googleapis.com, artifactregistry.googleapis.com and storage.googleapis.com`,
+    );
   if (status === 'UNAUTHENTICATED') return new UsageError(`${what}: the Google Cloud credentials were rejected or have expired (${msg}): log in again`);
   if (status === 'PERMISSION_DENIED')
-    return new UsageError(`${what}: permission denied (${msg}): the caller needs roles/cloudfunctions.developer and roles/iam.serviceAccountUser on the runtime service account`);
+    return new UsageError(
+      `${what}: permission denied (${msg}): the caller needs roles/cloudfunctions.developer and roles/iam.serviceAccountUser on the runtime service account`,
+    );
   if (status === 'RESOURCE_EXHAUSTED') return new FaaslightError(`${what}: quota exhausted after retries (${msg}): try later or raise the quota`);
   return new FaaslightError(`${what}: ${status}: ${msg}`);
 }

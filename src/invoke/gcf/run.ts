@@ -77,7 +77,12 @@ async function upload(ctx: Ctx, pkg: PreparedPackage, parent: string): Promise<S
   if (!u.uploadUrl || !u.storageSource?.bucket) throw new UsageError('generateUploadUrl answered without an upload URL');
   const body = await fsp.readFile(pkg.zipPath);
   // The signed URL expects exactly these headers (Cloud Functions docs: "Deploy from a zip").
-  const res = await fetch(u.uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/zip', 'x-goog-content-length-range': '0,104857600' }, body, signal: ctx.opts.signal });
+  const res = await fetch(u.uploadUrl, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/zip', 'x-goog-content-length-range': '0,104857600' },
+    body,
+    signal: ctx.opts.signal,
+  });
   if (!res.ok) throw new UsageError(`uploading ${pkg.input} failed: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
   return u.storageSource;
 }
@@ -146,10 +151,18 @@ export async function invokeGcf(opts: InvokeOptions, prepared: Prepared): Promis
   const runtime = opts.runtime ?? (A.handler.runtime === 'python' ? 'python312' : 'nodejs20');
   const region = opts.region ?? DEFAULT_GCF_REGION;
   const memories = opts.memory?.length ? opts.memory : [DEFAULT_GCF_MEMORY];
-  for (const m of memories) if (!Number.isInteger(m) || m < 128 || m > 32768) throw new UsageError(`--memory sizes for GCF must be whole MB between 128 and 32768, got ${m}`);
+  for (const m of memories)
+    if (!Number.isInteger(m) || m < 128 || m > 32768) throw new UsageError(`--memory sizes for GCF must be whole MB between 128 and 32768, got ${m}`);
   const timeoutS = opts.timeoutS ?? 60;
   const event = await readEvent(opts.event);
-  const ids = gcfFunctionIds(opts.namePrefix ?? `faaslight-${A.input.replace(/[\\/]+$/, '').split(/[\\/]/).pop()!.replace(/\.zip$/i, '')}`);
+  const ids = gcfFunctionIds(
+    opts.namePrefix ??
+      `faaslight-${A.input
+        .replace(/[\\/]+$/, '')
+        .split(/[\\/]/)
+        .pop()!
+        .replace(/\.zip$/i, '')}`,
+  );
   const conn = await connect({ endpoint: opts.endpoint, project: opts.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? process.env.GCLOUD_PROJECT });
   const project = conn.project;
   if (!project) {
@@ -204,7 +217,9 @@ export async function invokeGcf(opts: InvokeOptions, prepared: Prepared): Promis
         await Promise.all(
           targets.map(async (t) => {
             const f = await operation(ctx, `updateFunction ${t.id}`, () =>
-              conn.client.updateFunction(bumpRequest(functionName({ project, region, functionId: t.id }), { ...env, [COLD_VAR]: `${memoryMb}-${i}-${Date.now()}` }, memoryMb)),
+              conn.client.updateFunction(
+                bumpRequest(functionName({ project, region, functionId: t.id }), { ...env, [COLD_VAR]: `${memoryMb}-${i}-${Date.now()}` }, memoryMb),
+              ),
             );
             if (f.uri) uris.set(t.id, f.uri);
           }),
@@ -213,12 +228,16 @@ export async function invokeGcf(opts: InvokeOptions, prepared: Prepared): Promis
           const sample = await coldAndWarm(ctx, uris.get(t.id)!, event.payload, i, memoryMb);
           const label = `[${memoryMb} MB] ${t.pkg.label} ${i < 0 ? 'warm-up' : `run ${i + 1}/${runs}`}`;
           (i < 0 ? runsOf[k].warmup : runsOf[k].samples).push(sample);
-          progress(`${label}: ${sample.error ? `FAILED ${sample.error.kind}: ${sample.error.message}` : `cold call ${sample.e2eMs} ms, warm call ${sample.warmMs ?? '–'} ms`}`);
-          if (sample.error && i >= 0) diagnostics.push(diag('FL303', 'warning', `${t.pkg.label} run ${i}: ${sample.error.kind}: ${sample.error.message}`, { file: t.pkg.input }));
+          progress(
+            `${label}: ${sample.error ? `FAILED ${sample.error.kind}: ${sample.error.message}` : `cold call ${sample.e2eMs} ms, warm call ${sample.warmMs ?? '–'} ms`}`,
+          );
+          if (sample.error && i >= 0)
+            diagnostics.push(diag('FL303', 'warning', `${t.pkg.label} run ${i}: ${sample.error.kind}: ${sample.error.message}`, { file: t.pkg.input }));
         }
       }
       const memNotes = [...notes];
-      if (ctx.throttled.count > throttledBefore) memNotes.push(`${ctx.throttled.count - throttledBefore} request(s) were throttled (429) and retried with backoff`);
+      if (ctx.throttled.count > throttledBefore)
+        memNotes.push(`${ctx.throttled.count - throttledBefore} request(s) were throttled (429) and retried with backoff`);
       results.push(
         buildCloudResult({
           runtime: A.handler.runtime,
@@ -255,9 +274,11 @@ export async function invokeGcf(opts: InvokeOptions, prepared: Prepared): Promis
       for (const id of created) {
         progress(`${id}: deleting`);
         const quiet: Ctx = { ...ctx, opts: { ...opts, signal: undefined } };
-        await operation(quiet, `deleteFunction ${id}`, () => conn.client.deleteFunction({ name: functionName({ project, region, functionId: id }) })).catch((e: Error) => {
-          if (!isGcfNotFound(e)) progress(`${id}: could not delete: ${e.message}`);
-        });
+        await operation(quiet, `deleteFunction ${id}`, () => conn.client.deleteFunction({ name: functionName({ project, region, functionId: id }) })).catch(
+          (e: Error) => {
+            if (!isGcfNotFound(e)) progress(`${id}: could not delete: ${e.message}`);
+          },
+        );
       }
     } else progress(`kept: ${targets.map((t) => t.id).join(', ')} (--keep)`);
     await conn.close();

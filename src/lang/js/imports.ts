@@ -47,7 +47,7 @@ export function supportsRequireEsm(version: string): boolean {
 }
 
 /** Files reachable from `start` over all edges (used to detect import cycles back to the importer). */
-function reaches(graph: ModuleGraph, start: string, target: string, out: Map<string, string[]>): boolean {
+function reaches(_graph: ModuleGraph, start: string, target: string, out: Map<string, string[]>): boolean {
   const seen = new Set<string>();
   const queue = [start];
   while (queue.length) {
@@ -94,8 +94,7 @@ export function decideJsImports(input: JsImportInput): ImportDecision[] {
     if (!input.lazy) return eager('lazy-disabled', 'lazy imports are turned off (--no-lazy)');
     if (site.kind === 'side-effect') return eager('side-effect', 'side-effect-only import: it runs for its effects at init');
     const pkg = packageNameOf(site.specifier);
-    if (eagerConfig.has(site.specifier) || (pkg && eagerConfig.has(pkg)))
-      return eager('config-eager', `listed in the configuration's "eager"`);
+    if (eagerConfig.has(site.specifier) || (pkg && eagerConfig.has(pkg))) return eager('config-eager', `listed in the configuration's "eager"`);
     if (site.usage !== 'deferred') return eager(`usage-${site.usage}`, site.usageReason);
     if (edge?.builtin) return builtinDecision(site, edge.builtin, graph.files[site.file]?.isESM === true);
     if (!edge || edge.error || !target) return eager('unresolved', `"${site.specifier}" was not resolved to one file${edge?.error ? `: ${edge.error}` : ''}`);
@@ -115,10 +114,16 @@ export function decideJsImports(input: JsImportInput): ImportDecision[] {
         else if (site.kind === 'esm-namespace')
           return eager('esm-namespace-cjs', 'namespace import of a CommonJS module used outside async functions: its ESM wrapper cannot be rebuilt exactly');
         else
-          return eager('dual-package', `"${site.specifier}" resolves to ${viaRequire ?? 'nothing'} under require but ${target} under import (dual package), and a use is outside async functions`);
+          return eager(
+            'dual-package',
+            `"${site.specifier}" resolves to ${viaRequire ?? 'nothing'} under require but ${target} under import (dual package), and a use is outside async functions`,
+          );
       } else if (site.allRefsInAsync) mechanism = 'dynamic-import';
       else if (!requireEsm)
-        return eager('no-require-esm', `ESM target used outside async functions and Node ${input.nodeVersion} has no require(esm) (20.19+/22.12+); set nodeVersion to allow it`);
+        return eager(
+          'no-require-esm',
+          `ESM target used outside async functions and Node ${input.nodeVersion} has no require(esm) (20.19+/22.12+); set nodeVersion to allow it`,
+        );
       else if (/\bawait\b/.test(input.readSource(target) ?? 'await'))
         return eager('maybe-tla', 'ESM target may use top-level await, which require(esm) rejects; used outside async functions');
       else {
@@ -126,14 +131,28 @@ export function decideJsImports(input: JsImportInput): ImportDecision[] {
         // a second module instance.
         const viaRequire = input.resolveRequire?.(site.file, site.specifier);
         if (viaRequire !== target)
-          return eager('dual-package', `"${site.specifier}" resolves to ${viaRequire ?? 'nothing'} under require but ${target} under import (dual package), and a use is outside async functions`);
+          return eager(
+            'dual-package',
+            `"${site.specifier}" resolves to ${viaRequire ?? 'nothing'} under require but ${target} under import (dual package), and a use is outside async functions`,
+          );
         mechanism = 'require-esm';
       }
     }
     const narrow = mechanism === 'require' ? narrowing(input, site, target) : undefined;
     if (narrow) {
       const files = new Set(narrow.map((n) => n.file)).size;
-      return { site, decision: 'lazy', mechanism, target, narrow, reason: reason('deferred', `${site.usageReason}; reads ${site.props!.length} name(s) of the barrel ${target}: loads ${files} of its modules, not the barrel`, site.file) };
+      return {
+        site,
+        decision: 'lazy',
+        mechanism,
+        target,
+        narrow,
+        reason: reason(
+          'deferred',
+          `${site.usageReason}; reads ${site.props!.length} name(s) of the barrel ${target}: loads ${files} of its modules, not the barrel`,
+          site.file,
+        ),
+      };
     }
     return { site, decision: 'lazy', mechanism, target, reason: reason('deferred', site.usageReason, site.file) };
   });
@@ -150,18 +169,31 @@ function builtinDecision(site: BindingSite, builtin: string, isESM: boolean): Im
   const name = builtinName(builtin);
   const eager = (code: string, text: string): ImportDecision => ({ site, decision: 'eager', reason: reason(code, text, site.file) });
   if (!DEFERRABLE_BUILTINS.has(name))
-    return eager('builtin', `Node built-in "${name}": loaded by the runtime client before any handler, or loading it has effects of its own (see lang/js/analyze/builtins.ts)`);
+    return eager(
+      'builtin',
+      `Node built-in "${name}": loaded by the runtime client before any handler, or loading it has effects of its own (see lang/js/analyze/builtins.ts)`,
+    );
   let mechanism: LazyMechanism = 'require';
   if (isESM) {
     // import() gives the ES module namespace itself; require() gives module.exports, which is the default
     // export and holds the named ones, but is not the namespace object.
     if (site.allRefsInAsync) mechanism = 'dynamic-import';
-    else if (site.kind === 'esm-namespace') return eager('esm-namespace-builtin', `namespace import of the built-in "${name}" used outside async functions: require() would give module.exports, not the namespace`);
+    else if (site.kind === 'esm-namespace')
+      return eager(
+        'esm-namespace-builtin',
+        `namespace import of the built-in "${name}" used outside async functions: require() would give module.exports, not the namespace`,
+      );
     else mechanism = 'create-require';
   }
   return {
-    site, decision: 'lazy', mechanism,
-    reason: reason('deferred-builtin', `${site.usageReason}; Node built-in "${name}" is compiled from source on a Lambda cold start (its V8 flags turn off Node's code cache): loaded at first use`, site.file),
+    site,
+    decision: 'lazy',
+    mechanism,
+    reason: reason(
+      'deferred-builtin',
+      `${site.usageReason}; Node built-in "${name}" is compiled from source on a Lambda cold start (its V8 flags turn off Node's code cache): loaded at first use`,
+      site.file,
+    ),
   };
 }
 
@@ -173,7 +205,10 @@ function builtinDecision(site: BindingSite, builtin: string, isESM: boolean): Im
 function deferBuiltinsOnlyWhereItGains(graph: ModuleGraph, decisions: ImportDecision[], edges: EdgeIndex): void {
   const candidates = decisions.filter((d) => d.decision === 'lazy' && edges.of(d.site)?.builtin);
   if (!candidates.length) return;
-  const roots = [[...graph.entries], ...decisions.filter((d) => d.decision === 'lazy' && d.target).map((d) => (d.narrow ? d.narrow.map((n) => n.file) : [d.target!]))];
+  const roots = [
+    [...graph.entries],
+    ...decisions.filter((d) => d.decision === 'lazy' && d.target).map((d) => (d.narrow ? d.narrow.map((n) => n.file) : [d.target!])),
+  ];
   for (;;) {
     const lazyEdges = lazyEdgesOf(decisions, edges);
     const contexts = roots.map((r) => {
@@ -197,4 +232,3 @@ function deferBuiltinsOnlyWhereItGains(graph: ModuleGraph, decisions: ImportDeci
     if (!changed) break;
   }
 }
-

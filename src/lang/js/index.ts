@@ -37,7 +37,15 @@ export const javascript: LanguageAdapter = {
     const { app } = job;
     const entries = [...new Set(app.handlers.map((h) => h.file))];
     const graph = await stage(job, 'graph', () =>
-      buildGraph(app.root, entries, { resolver: resolverOf(job), files: app.files, io: job.io, readFile: job.readSource, cache: job.analyses, opaque: app.config.opaque, diagnostics: job.diagnostics }),
+      buildGraph(app.root, entries, {
+        resolver: resolverOf(job),
+        files: app.files,
+        io: job.io,
+        readFile: job.readSource,
+        cache: job.analyses,
+        opaque: app.config.opaque,
+        diagnostics: job.diagnostics,
+      }),
     );
     // Laziness is decided in the app's own code: that is where handlers import their dependencies at the
     // top, and where a rewrite is easy to review. Inside node_modules only requires of the built-ins in
@@ -74,8 +82,18 @@ export const javascript: LanguageAdapter = {
     const barrel = (file: string): BarrelMap | undefined => {
       if (!barrels.has(file)) {
         const code = job.readSource(file);
-        barrels.set(file, code === undefined || graph.files[file]?.isESM ? undefined
-          : barrelExports({ code, file, parser: job.io.jsParser, resolve: (spec) => resolver.resolve(file, spec, 'require').file, readSource: job.readSource }));
+        barrels.set(
+          file,
+          code === undefined || graph.files[file]?.isESM
+            ? undefined
+            : barrelExports({
+                code,
+                file,
+                parser: job.io.jsParser,
+                resolve: (spec) => resolver.resolve(file, spec, 'require').file,
+                readSource: job.readSource,
+              }),
+        );
       }
       return barrels.get(file);
     };
@@ -130,20 +148,30 @@ export const javascript: LanguageAdapter = {
     const handlerFiles = [...new Set(job.app.handlers.map((h) => h.file))];
     return {
       esmHandlerFiles: handlerFiles.filter((f) => job.graph.files[f]?.isESM),
-      requireShimAfter: new Map(bundle?.units.filter((u) => u.kind === 'handler' && u.format === 'esm' && !u.staticImports).map((u) => [u.root, ESM_REQUIRE_LINE])),
+      requireShimAfter: new Map(
+        bundle?.units.filter((u) => u.kind === 'handler' && u.format === 'esm' && !u.staticImports).map((u) => [u.root, ESM_REQUIRE_LINE]),
+      ),
       esmHooks: job.options.esmFallback === true,
       parser: job.io.jsParser,
     };
   },
 
   bundle: {
-    build: (job, transformed, { stale }) => bundleApp(job, transformed, { nodeVersion: targetNode(job), minify: job.options.minify, readSource: job.readText, stale, io: job.io }),
+    build: (job, transformed, { stale }) =>
+      bundleApp(job, transformed, { nodeVersion: targetNode(job), minify: job.options.minify, readSource: job.readText, stale, io: job.io }),
     async afterPackage(job) {
       const o = job.options;
       if (!o.codeCache) return;
       const warm = o.codeCacheEvents ?? o.verifyEvents ?? [];
       const events = warm.length ? await expandEvents(warm) : [];
-      await stage(job, 'code-cache', () => codeCacheStage(job, o.out, o.zipPath, events.map((e) => path.resolve(e))));
+      await stage(job, 'code-cache', () =>
+        codeCacheStage(
+          job,
+          o.out,
+          o.zipPath,
+          events.map((e) => path.resolve(e)),
+        ),
+      );
     },
   },
 };

@@ -2,7 +2,6 @@
 // what the lazy rewrite will do to each file, its lazy values, and with --bundle the bundle units,
 // all decided before anything is written. The transform and bundle stages apply these decisions.
 import type { AnalyzedJob } from '../../job.js';
-import type { Plan } from '../../types.js';
 import { decideValues } from './decide-values.js';
 import { decideUnits } from './bundle/index.js';
 

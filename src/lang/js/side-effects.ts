@@ -14,7 +14,7 @@ export const GLOBAL_SIDE_EFFECT_PACKAGES: Record<string, string> = {
   'es6-promise': 'may replace the global Promise',
   'aws-xray-sdk': 'patches the AWS SDK and http',
   'aws-xray-sdk-core': 'patches the AWS SDK and http',
-  'newrelic': 'instruments modules as they load',
+  newrelic: 'instruments modules as they load',
   'dd-trace': 'instruments modules as they load',
   '@sentry/serverless': 'instruments the runtime',
   'elastic-apm-node': 'instruments modules as they load',
@@ -23,7 +23,7 @@ export const GLOBAL_SIDE_EFFECT_PACKAGES: Record<string, string> = {
   'ts-node': 'registers a require hook',
   '@babel/register': 'registers a require hook',
   'graceful-fs': 'may patch fs',
-  'bluebird': 'commonly installed as the global Promise',
+  bluebird: 'commonly installed as the global Promise',
 };
 
 /** Package name of a bare specifier ("@scope/a/b" → "@scope/a", "a/b" → "a"); undefined for relative paths. */
@@ -35,7 +35,8 @@ export function packageNameOf(specifier: string): string | undefined {
 }
 
 /** Source-level signs that loading a file writes global state. Checked on the target's own entry file. */
-const GLOBAL_WRITE = /(?:^|[^.\w$])(?:global|globalThis)\s*\.\s*[\w$]+\s*=[^=]|Object\.defineProperty\(\s*(?:global|globalThis)\b|\bprocess\.env\.[\w$]+\s*=[^=]|\bprocess\.on\(|Error\.prepareStackTrace\s*=[^=]|\bPromise\s*=\s*require/;
+const GLOBAL_WRITE =
+  /(?:^|[^.\w$])(?:global|globalThis)\s*\.\s*[\w$]+\s*=[^=]|Object\.defineProperty\(\s*(?:global|globalThis)\b|\bprocess\.env\.[\w$]+\s*=[^=]|\bprocess\.on\(|Error\.prepareStackTrace\s*=[^=]|\bPromise\s*=\s*require/;
 
 export function globalSideEffectReason(specifier: string, targetSource?: string): string | undefined {
   const pkg = packageNameOf(specifier);

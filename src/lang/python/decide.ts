@@ -20,7 +20,11 @@ export function decidePythonRewrites(plan: Plan, candidates: readonly StubCandid
     const why = code === undefined ? 'source not readable' : stubBlocker(code, c);
     const base = { file: c.file, qualname: c.qualname, line: c.line, endLine: c.endLine, saved: c.saved };
     if (why) return { ...base, decision: 'keep', reason: { code: 'no-room', text: why, parent: c.file } };
-    return { ...base, decision: 'stub', reason: { code: 'unreached-function', text: `${c.reason}: replaced by a stub that compiles the original at its first call`, parent: c.file } };
+    return {
+      ...base,
+      decision: 'stub',
+      reason: { code: 'unreached-function', text: `${c.reason}: replaced by a stub that compiles the original at its first call`, parent: c.file },
+    };
   });
 }
 
@@ -45,7 +49,9 @@ export function pythonNotApplied(
 ): { imports: { decision: ImportDecision; reason: Reason }[]; stubs: { stub: StubDecision; reason: Reason }[] } {
   const reason = (text: string): Reason => ({ code: r.changed ? 'rewrite-skipped' : 'rewrite-failed', text: r.changed ? text : why, parent: file });
   const sites = new Set(r.changed ? r.lazySites : []);
-  const imports = decisions.filter((d) => !sites.has(d.site.id)).map((decision) => ({ decision, reason: reason('the rewrite no longer finds a plain import statement here: left as is') }));
+  const imports = decisions
+    .filter((d) => !sites.has(d.site.id))
+    .map((decision) => ({ decision, reason: reason('the rewrite no longer finds a plain import statement here: left as is') }));
   const lines = new Set(r.changed ? r.stubbedLines : []);
   const stubs = (plan.stubs ?? [])
     .filter((s) => s.file === file && s.decision === 'stub' && !lines.has(s.line))

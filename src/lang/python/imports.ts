@@ -4,7 +4,31 @@ import { edgeIndex, settleLoadedAnyway } from '../../plan/closure.js';
 import type { BindingSite, FaaslightConfig, ImportDecision, ModuleGraph } from '../../types.js';
 
 // Modules already loaded when `python3 -S` starts: a lazy stand-in would only add work.
-const PRELOADED = new Set(['sys', 'os', 'io', 'abc', 'codecs', 'stat', 'posixpath', 'genericpath', '_collections_abc', 'builtins', 'marshal', 'posix', 'time', 'encodings', 'zipimport', '_io', '_thread', '_weakref', '_warnings', '_signal', '_abc', '_stat', '_codecs']);
+const PRELOADED = new Set([
+  'sys',
+  'os',
+  'io',
+  'abc',
+  'codecs',
+  'stat',
+  'posixpath',
+  'genericpath',
+  '_collections_abc',
+  'builtins',
+  'marshal',
+  'posix',
+  'time',
+  'encodings',
+  'zipimport',
+  '_io',
+  '_thread',
+  '_weakref',
+  '_warnings',
+  '_signal',
+  '_abc',
+  '_stat',
+  '_codecs',
+]);
 
 /**
  * Default plan for Python imports: lazy only when the analysis says 'deferred' (every use is an
@@ -21,8 +45,10 @@ export function decidePythonImports(sites: BindingSite[], config: FaaslightConfi
     if (own && (site.specifier.startsWith('.') || top === own)) {
       return { site, decision: 'eager', reason: { code: 'same-package', text: `import within package ${own}`, parent: site.file } };
     }
-    if (config.eager?.some((e) => e === site.specifier || e === top)) return { site, decision: 'eager', reason: { code: 'config-eager', text: 'listed under "eager" in the configuration', parent: site.file } };
-    if (PRELOADED.has(site.specifier)) return { site, decision: 'eager', reason: { code: 'preloaded', text: `${site.specifier} is loaded by the interpreter at startup`, parent: site.file } };
+    if (config.eager?.some((e) => e === site.specifier || e === top))
+      return { site, decision: 'eager', reason: { code: 'config-eager', text: 'listed under "eager" in the configuration', parent: site.file } };
+    if (PRELOADED.has(site.specifier))
+      return { site, decision: 'eager', reason: { code: 'preloaded', text: `${site.specifier} is loaded by the interpreter at startup`, parent: site.file } };
     return { site, decision: 'lazy', reason: { code: 'deferred', text: site.usageReason, parent: site.file } };
   });
 }
@@ -30,7 +56,8 @@ export function decidePythonImports(sites: BindingSite[], config: FaaslightConfi
 /** The plan's Python import decisions: the per-site rules, --no-lazy, each target, then the settling. */
 export function planPythonImports(sites: BindingSite[], config: FaaslightConfig, graph: ModuleGraph, lazy: boolean): ImportDecision[] {
   const decisions = decidePythonImports(sites, config, graph).map((d): ImportDecision => {
-    if (!lazy && d.decision === 'lazy') return { ...d, decision: 'eager', reason: { code: 'lazy-disabled', text: 'lazy imports are turned off (--no-lazy)', parent: d.site.file } };
+    if (!lazy && d.decision === 'lazy')
+      return { ...d, decision: 'eager', reason: { code: 'lazy-disabled', text: 'lazy imports are turned off (--no-lazy)', parent: d.site.file } };
     return d.decision === 'lazy' ? { ...d, mechanism: 'stand-in' } : d;
   });
   const edges = edgeIndex(graph);

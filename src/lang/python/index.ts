@@ -19,7 +19,9 @@ export const python: LanguageAdapter = {
 
   async analyze(job) {
     const { app } = job;
-    const analysis = await stage(job, 'analyze', () => analyzePythonApp(app.root, app.files, app.handlers, { config: app.config, stubs: job.options.stubs !== false, io: job.io }));
+    const analysis = await stage(job, 'analyze', () =>
+      analyzePythonApp(app.root, app.files, app.handlers, { config: app.config, stubs: job.options.stubs !== false, io: job.io }),
+    );
     for (const [file, a] of Object.entries(analysis.analyses)) job.analyses.set(file, a);
     job.diagnostics.push(...analysis.diagnostics);
     return { graph: analysis.graph, sites: analysis.sites, stubs: analysis.stubCandidates };
@@ -36,7 +38,10 @@ export const python: LanguageAdapter = {
   decide(job, { graph, sites }) {
     const imports = planPythonImports(sites, job.app.config, graph, job.options.lazy);
     // A library's own imports are decided too (they are rewritten like the app's), but are not the user's to change.
-    const notes = keptEagerNotes(imports.filter((d) => !graph.files[d.site.file]?.package), (s) => `import ${s}`);
+    const notes = keptEagerNotes(
+      imports.filter((d) => !graph.files[d.site.file]?.package),
+      (s) => `import ${s}`,
+    );
     return { imports, fileRules: pythonFileRules(job.app.files), notes };
   },
 
@@ -57,7 +62,10 @@ export const python: LanguageAdapter = {
     for (const file of [...new Set([...lazyByFile.keys(), ...stubsByFile.keys(), ...handlerFiles])].sort()) {
       const decisions = lazyByFile.get(file) ?? [];
       const source = job.io.readBuffer(file).toString('utf8');
-      const r = transformPythonFile(file, source, decisions, stubsByFile.get(file) ?? [], { isHandler: handlerFiles.includes(file), parse: (c) => job.io.parsePython(file, c) });
+      const r = transformPythonFile(file, source, decisions, stubsByFile.get(file) ?? [], {
+        isHandler: handlerFiles.includes(file),
+        parse: (c) => job.io.parsePython(file, c),
+      });
       job.diagnostics.push(...r.diagnostics);
       // What the rewrite did not apply stays eager / unstubbed, with the reason (read from its result as data).
       const missed = pythonNotApplied(plan, file, decisions, r, `the file was kept as is (${r.diagnostics[0]?.message ?? 'no change'})`);

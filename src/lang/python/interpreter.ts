@@ -59,10 +59,7 @@ export function targetVersion(runtimeId: string | undefined): PythonVersion | un
 }
 
 const PROBE =
-  'import sys, importlib.util\n' +
-  'print(sys.executable)\n' +
-  'print("%d.%d.%d" % sys.version_info[:3])\n' +
-  'print(importlib.util.MAGIC_NUMBER.hex())';
+  'import sys, importlib.util\n' + 'print(sys.executable)\n' + 'print("%d.%d.%d" % sys.version_info[:3])\n' + 'print(importlib.util.MAGIC_NUMBER.hex())';
 
 const probes = new Map<string, Omit<Interpreter, 'via' | 'command'> | string>();
 
@@ -107,7 +104,11 @@ export function resolveInterpreter(runtimeId: string | undefined, opts: LookupOp
   const matches = (p: ReturnType<typeof probeInterpreter>): p is Omit<Interpreter, 'via' | 'command'> =>
     typeof p !== 'string' && (!target || (p.major === target.major && p.minor === target.minor));
 
-  const configured = opts.configured ? { command: opts.configured, via: 'option' as const } : env[PYTHON_ENV_VAR] ? { command: env[PYTHON_ENV_VAR]!, via: 'env' as const } : undefined;
+  const configured = opts.configured
+    ? { command: opts.configured, via: 'option' as const }
+    : env[PYTHON_ENV_VAR]
+      ? { command: env[PYTHON_ENV_VAR]!, via: 'env' as const }
+      : undefined;
   if (configured) {
     const p = probeInterpreter(configured.command, env);
     const label = configured.via === 'env' ? `${PYTHON_ENV_VAR}=${configured.command}` : configured.command;
@@ -188,6 +189,8 @@ export function interpreterDiagnostics(handlers: { runtime: string; runtimeId?: 
   const ids = [...new Set(handlers.filter((h) => h.runtime === 'python').map((h) => h.runtimeId))];
   return ids.flatMap((id) => {
     const m = runInterpreter(id, opts).mismatch;
-    return m ? [diag('FL505', 'warning', `verify ran on another Python than the target: ${m}`, { note: `install the target's interpreter or set ${PYTHON_ENV_VAR}` })] : [];
+    return m
+      ? [diag('FL505', 'warning', `verify ran on another Python than the target: ${m}`, { note: `install the target's interpreter or set ${PYTHON_ENV_VAR}` })]
+      : [];
   });
 }

@@ -59,7 +59,9 @@ export function table(opts: {
     .map((c, i) => {
       const cls = c.numeric ? ' class="num"' : '';
       const title = c.title ? ` title="${esc(c.title)}"` : '';
-      const inner = sortable ? `<button type="button" data-col="${i}"${title}>${esc(c.label)}<span class="arrow" aria-hidden="true"></span></button>` : `<span${title}>${esc(c.label)}</span>`;
+      const inner = sortable
+        ? `<button type="button" data-col="${i}"${title}>${esc(c.label)}<span class="arrow" aria-hidden="true"></span></button>`
+        : `<span${title}>${esc(c.label)}</span>`;
       return `<th scope="col"${cls}${sortable ? ' aria-sort="none"' : ''}>${inner}</th>`;
     })
     .join('');
@@ -110,4 +112,8 @@ export function section(id: string, title: string, body: string, intro?: string)
   return `<section id="${esc(id)}" aria-labelledby="${esc(id)}-h"><h2 id="${esc(id)}-h">${esc(title)}</h2>${intro ? `<p class="intro">${intro}</p>` : ''}${body}</section>`;
 }
 
-export const basename = (p: string): string => p.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || p;
+export const basename = (p: string): string =>
+  p
+    .replace(/[\\/]+$/, '')
+    .split(/[\\/]/)
+    .pop() || p;

@@ -8,7 +8,17 @@ import type { OptimizeSummary } from '../summary.js';
 import { basename } from './format.js';
 import { readInputs } from './inputs.js';
 import { page } from './page.js';
-import { attributionSection, cloudSection, compareSection, distributionSection, modelSection, optimizeSummarySection, overviewSection, planSection, type Ctx } from './sections.js';
+import {
+  attributionSection,
+  cloudSection,
+  compareSection,
+  distributionSection,
+  modelSection,
+  optimizeSummarySection,
+  overviewSection,
+  planSection,
+  type Ctx,
+} from './sections.js';
 import type { BatchResults, ChartSpec, CompareResults, InvokeResults, ModelResults, ReportInput } from './types.js';
 
 export { detectKind, readInputs, toInput } from './inputs.js';
@@ -53,7 +63,9 @@ export function buildReport(inputs: ReportInput[], opts: ReportOptions = {}): st
   ];
   const invokes: InvokeResults[] = of('faaslight.invoke').map((i) => i.data);
   // In the cloud the init duration is what a forced cold start measures; end-to-end adds the network.
-  const cloudMeasures = invokes.flatMap((r) => r.results.map((m) => ({ name: `${r.provider.toUpperCase()} ${m.memoryMb} MB: ${measureName(m)}`, m, metrics: ['initMs' as const] })));
+  const cloudMeasures = invokes.flatMap((r) =>
+    r.results.map((m) => ({ name: `${r.provider.toUpperCase()} ${m.memoryMb} MB: ${measureName(m)}`, m, metrics: ['initMs' as const] })),
+  );
   const compares: CompareResults[] = of('faaslight.compare').map((i) => i.data);
   const models: ModelResults[] = of('faaslight.model').map((i) => i.data);
 
@@ -69,7 +81,7 @@ export function buildReport(inputs: ReportInput[], opts: ReportOptions = {}): st
     { id: 'cloud', title: 'In the cloud', html: cloudSection(invokes, ctx) },
   ].filter((s) => s.html);
 
-  const apps = new Set([...batches.length ? ['corpus'] : [], ...optimizes.map((o) => o.name), ...compares.map((c) => c.app)]);
+  const apps = new Set([...(batches.length ? ['corpus'] : []), ...optimizes.map((o) => o.name), ...compares.map((c) => c.app)]);
   return page({
     title: opts.title ?? `faaslight report${apps.size === 1 ? `: ${[...apps][0]}` : ''}`,
     sources: inputs.map((i) => ({ name: basename(i.source), kind: i.kind })),

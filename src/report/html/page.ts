@@ -81,10 +81,17 @@ export interface PageParts {
 }
 
 /** JSON inside <script>: `<` escaped so no string in the data can close the element. */
-const safeJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+const safeJson = (v: unknown) =>
+  JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 
 export function page(p: PageParts): string {
-  const nav = p.sections.length > 1 ? `<nav aria-label="Sections"><ul>${p.sections.map((s) => `<li><a href="#${esc(s.id)}">${esc(s.title)}</a></li>`).join('')}</ul></nav>` : '';
+  const nav =
+    p.sections.length > 1
+      ? `<nav aria-label="Sections"><ul>${p.sections.map((s) => `<li><a href="#${esc(s.id)}">${esc(s.title)}</a></li>`).join('')}</ul></nav>`
+      : '';
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -45,7 +45,14 @@ export function overviewSection(batches: BatchResults[], ctx: Ctx): string {
             { group: a.app, series: 'after', value: a.e2eMs!.after! },
           ]),
         });
-        figs.push(figure(chartId, 'Median end-to-end cold start per app, before and after optimization (shorter is better).', `Bar chart of the median end-to-end cold start of ${measured.length} apps before and after optimization; the table below lists the values.`, tableId));
+        figs.push(
+          figure(
+            chartId,
+            'Median end-to-end cold start per app, before and after optimization (shorter is better).',
+            `Bar chart of the median end-to-end cold start of ${measured.length} apps before and after optimization; the table below lists the values.`,
+            tableId,
+          ),
+        );
       }
       if (sized.length) {
         const chartId = `${id}-size`;
@@ -60,7 +67,14 @@ export function overviewSection(batches: BatchResults[], ctx: Ctx): string {
             { group: a.app, series: 'after', value: a.zipBytes!.after! / unit },
           ]),
         });
-        figs.push(figure(chartId, 'Deployment zip size per app, before and after (smaller is better).', `Bar chart of the zip size of ${sized.length} apps before and after optimization; the table below lists the values.`, tableId));
+        figs.push(
+          figure(
+            chartId,
+            'Deployment zip size per app, before and after (smaller is better).',
+            `Bar chart of the zip size of ${sized.length} apps before and after optimization; the table below lists the values.`,
+            tableId,
+          ),
+        );
       }
       html += figs.length > 1 ? `<div class="pair">${figs.join('')}</div>` : figs.join('');
       html += table({
@@ -86,7 +100,12 @@ export function overviewSection(batches: BatchResults[], ctx: Ctx): string {
       return html;
     })
     .join('');
-  return section('overview', 'Corpus overview', body, 'Each app optimized, verified on its events and measured before and after with fresh processes, interleaved.');
+  return section(
+    'overview',
+    'Corpus overview',
+    body,
+    'Each app optimized, verified on its events and measured before and after with fresh processes, interleaved.',
+  );
 }
 
 function batchRow(a: BatchAppRow): CellLike[] {
@@ -102,7 +121,13 @@ function batchRow(a: BatchAppRow): CellLike[] {
     a.initMs ? arrow(a.initMs.before, a.initMs.after, ms) : '–',
     n(a.e2eMs?.before, ms),
     n(a.e2eMs?.after, ms),
-    { text: esc(ratio(a.ratio)) + (a.interval ? `<br><small>${Math.round(a.interval.level * 100)}%: ${a.interval.low.toFixed(2)}–${a.interval.high.toFixed(2)}</small>` : ''), html: true, sort: a.ratio ?? null },
+    {
+      text:
+        esc(ratio(a.ratio)) +
+        (a.interval ? `<br><small>${Math.round(a.interval.level * 100)}%: ${a.interval.low.toFixed(2)}–${a.interval.high.toFixed(2)}</small>` : ''),
+      html: true,
+      sort: a.ratio ?? null,
+    },
     err ?? { text: yesNo(a.identical), sort: a.identical === false ? 0 : a.identical ? 2 : 1, cls: a.identical === false ? 'err' : '' },
   ];
 }
@@ -124,11 +149,18 @@ export function optimizeSummarySection(list: { name: string; s: OptimizeSummary 
         rows.push(['Deployment zip', bytes(s.package.before.zipBytes), bytes(s.package.after.zipBytes)]);
       }
       const handlers = s.app.handlers.map((h) => `<code>${esc(h.handler)}</code>`).join(', ');
-      const verify = s.verify ? `<p class="facts">Verification: <strong>${s.verify.ok ? 'outputs identical' : 'OUTPUTS DIFFER'}</strong> on ${s.verify.events.length} event run(s).</p>` : '';
+      const verify = s.verify
+        ? `<p class="facts">Verification: <strong>${s.verify.ok ? 'outputs identical' : 'OUTPUTS DIFFER'}</strong> on ${s.verify.events.length} event run(s).</p>`
+        : '';
       return (
         `<h3>${esc(name)}</h3><p class="facts">${esc(s.app.runtime)} · handler ${handlers} · ${s.counts.lazy} lazy, ${s.counts.eager} eager, ${s.counts.stubbed} stubbed imports · ${s.counts.kept} files kept, ${s.counts.stripped} stripped</p>` +
         verify +
-        table({ id: `summary-${esc(name)}`, caption: `${name}: before → after`, columns: [{ label: '' }, { label: 'Before', numeric: true }, { label: 'After', numeric: true }], rows })
+        table({
+          id: `summary-${esc(name)}`,
+          caption: `${name}: before → after`,
+          columns: [{ label: '' }, { label: 'Before', numeric: true }, { label: 'After', numeric: true }],
+          rows,
+        })
       );
     })
     .join('');
@@ -150,7 +182,9 @@ export function distributionSection(list: { name: string; m: MeasureResult; metr
       let html = `<h3>${esc(name)}</h3>`;
       const c = m.comparison;
       html += `<p class="facts">${m.platform === 'aws' ? 'Lambda Runtime API' : 'Functions Framework'} · ${esc(m.runtime)} · ${m.runs} runs per package after ${m.warmupRuns} warm-up · event <span class="path">${esc(m.event)}</span>${m.memoryMb ? ` · ${m.memoryMb} MB` : ''}${
-        c ? ` · B/A median end-to-end ${ratio(c.interval.ratio)}, ${Math.round(c.interval.level * 100)}% interval ${c.interval.low.toFixed(2)}–${c.interval.high.toFixed(2)}: <strong>${esc(c.verdict)}</strong>` : ''
+        c
+          ? ` · B/A median end-to-end ${ratio(c.interval.ratio)}, ${Math.round(c.interval.level * 100)}% interval ${c.interval.low.toFixed(2)}–${c.interval.high.toFixed(2)}: <strong>${esc(c.verdict)}</strong>`
+          : ''
       }${m.identicalOutputs !== null ? ` · outputs identical: ${yesNo(m.identicalOutputs)}` : ''}</p>`;
       const tableId = `${id}-table`;
       for (const k of metrics) {
@@ -159,7 +193,12 @@ export function distributionSection(list: { name: string; m: MeasureResult; metr
         const chartId = `${id}-${k}`;
         const what = k === 'e2eMs' ? 'end-to-end cold start (spawn → response)' : 'init (spawn → first /next)';
         ctx.charts.push({ type: 'distribution', id: chartId, label: `${what}, ms`, series, legend: legendOf(m.packages) });
-        html += figure(chartId, `Distribution of the ${what}: box plot (median, quartiles, whiskers) and cumulative distribution, per package.`, `Box plot and cumulative distribution of the ${what} of ${m.packages.map(pkgName).join(' and ')}; the table below lists the quantiles.`, tableId);
+        html += figure(
+          chartId,
+          `Distribution of the ${what}: box plot (median, quartiles, whiskers) and cumulative distribution, per package.`,
+          `Box plot and cumulative distribution of the ${what} of ${m.packages.map(pkgName).join(' and ')}; the table below lists the quantiles.`,
+          tableId,
+        );
       }
       const rows: CellLike[][] = [];
       for (const p of m.packages) {
@@ -173,19 +212,41 @@ export function distributionSection(list: { name: string; m: MeasureResult; metr
           rows.push([`${p.label}: ${label}`, n(s?.n), n(s?.min, ms), n(s?.median, ms), n(s?.p90, ms), n(s?.max, ms), n(s?.mean, ms)]);
         }
         const rss = p.summary.peakRssKb;
-        if (rss) rows.push([`${p.label}: peak RSS`, n(rss.n), bytes(rss.min * 1024), bytes(rss.median * 1024), bytes(rss.p90 * 1024), bytes(rss.max * 1024), bytes(rss.mean * 1024)]);
+        if (rss)
+          rows.push([
+            `${p.label}: peak RSS`,
+            n(rss.n),
+            bytes(rss.min * 1024),
+            bytes(rss.median * 1024),
+            bytes(rss.p90 * 1024),
+            bytes(rss.max * 1024),
+            bytes(rss.mean * 1024),
+          ]);
         if (p.summary.failed) rows.push([{ text: `${p.label}: ${p.summary.failed} failed run(s)`, cls: 'err' }, '', '', '', '', '', '']);
       }
       html += table({
         id: tableId,
         caption: `Quantiles per package (${m.packages.map(pkgName).join(', ')})`,
-        columns: [{ label: 'Package and metric' }, { label: 'n', numeric: true }, { label: 'min', numeric: true }, { label: 'median', numeric: true }, { label: 'p90', numeric: true }, { label: 'max', numeric: true }, { label: 'mean', numeric: true }],
+        columns: [
+          { label: 'Package and metric' },
+          { label: 'n', numeric: true },
+          { label: 'min', numeric: true },
+          { label: 'median', numeric: true },
+          { label: 'p90', numeric: true },
+          { label: 'max', numeric: true },
+          { label: 'mean', numeric: true },
+        ],
         rows,
       });
       return html;
     })
     .join('');
-  return section('distributions', 'Cold-start distributions', body, 'A is the first package given to <code>measure</code> (usually the original), B the one given with <code>--vs</code>. Runs of A and B alternate so drifts of the machine hit both alike.');
+  return section(
+    'distributions',
+    'Cold-start distributions',
+    body,
+    'A is the first package given to <code>measure</code> (usually the original), B the one given with <code>--vs</code>. Runs of A and B alternate so drifts of the machine hit both alike.',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,8 +265,19 @@ export function attributionSection(list: { name: string; m: MeasureResult }[], c
       // Modules: a flame chart per package on one time axis, so what became lazy visibly disappears.
       const flameId = `${id}-flame`;
       const modTable = `${id}-modules`;
-      ctx.charts.push({ type: 'flame', id: flameId, label: 'time to load at init (ms)', series: pkgs.map((p) => ({ name: p.label, totalMs: p.profile!.totalMs, nodes: flameNodes(p.profile!.tree) })), legend });
-      html += figure(flameId, 'The import tree at init, per package measured: each bar is a module, as wide as the time it took to load with what it loaded; what it loaded sits below it. Missing bars were not loaded at init.', `Flame chart of the modules loaded at init by ${pkgs.map(pkgName).join(' and ')}; the table below lists the costliest modules.`, modTable);
+      ctx.charts.push({
+        type: 'flame',
+        id: flameId,
+        label: 'time to load at init (ms)',
+        series: pkgs.map((p) => ({ name: p.label, totalMs: p.profile!.totalMs, nodes: flameNodes(p.profile!.tree) })),
+        legend,
+      });
+      html += figure(
+        flameId,
+        'The import tree at init, per package measured: each bar is a module, as wide as the time it took to load with what it loaded; what it loaded sits below it. Missing bars were not loaded at init.',
+        `Flame chart of the modules loaded at init by ${pkgs.map(pkgName).join(' and ')}; the table below lists the costliest modules.`,
+        modTable,
+      );
       const mods = new Map<string, Map<string, { inclusiveMs: number; selfMs: number }>>();
       for (const p of pkgs)
         for (const node of walk(p.profile!.tree)) {
@@ -221,8 +293,20 @@ export function attributionSection(list: { name: string; m: MeasureResult }[], c
         id: modTable,
         caption: `${name}: the ${topMods.length} costliest modules at init (inclusive = with what it loads; self = its own code)`,
         sortable: true,
-        columns: [{ label: 'Module' }, ...pkgs.flatMap((p) => [{ label: `${p.label} inclusive`, numeric: true }, { label: `${p.label} self`, numeric: true }])],
-        rows: topMods.map((k) => [{ text: k, cls: 'path' }, ...pkgs.flatMap((p) => { const e = mods.get(k)!.get(p.label); return [n(e?.inclusiveMs, ms), n(e?.selfMs, ms)]; })]),
+        columns: [
+          { label: 'Module' },
+          ...pkgs.flatMap((p) => [
+            { label: `${p.label} inclusive`, numeric: true },
+            { label: `${p.label} self`, numeric: true },
+          ]),
+        ],
+        rows: topMods.map((k) => [
+          { text: k, cls: 'path' },
+          ...pkgs.flatMap((p) => {
+            const e = mods.get(k)!.get(p.label);
+            return [n(e?.inclusiveMs, ms), n(e?.selfMs, ms)];
+          }),
+        ]),
       });
 
       // Packages: worth a chart when the time is spread over several of them (real dependency trees).
@@ -231,27 +315,65 @@ export function attributionSection(list: { name: string; m: MeasureResult }[], c
       const entry = (p: PackageMeasurement, pkg: string) => p.profile!.top.find((e) => e.package === pkg);
       const real = [...names.keys()].filter((k) => !k.startsWith('('));
       if (real.length >= 2) {
-        const top = [...names.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k]) => k);
+        const top = [...names.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 12)
+          .map(([k]) => k);
         const chartId = `${id}-packages`;
         const tableId = `${id}-packages-table`;
-        ctx.charts.push({ type: 'bars', id: chartId, label: 'time to load at init, inclusive (ms)', rows: top.flatMap((pkg) => pkgs.map((p) => ({ group: pkg, series: p.label, value: entry(p, pkg)?.inclusiveMs ?? 0 }))), legend });
-        html += figure(chartId, 'The packages that cost most to load at init, per package measured (0 = not loaded at init).', `Bar chart of the load time at init of the ${top.length} costliest packages, ${pkgs.map(pkgName).join(' versus ')}; the table below lists the values.`, tableId);
+        ctx.charts.push({
+          type: 'bars',
+          id: chartId,
+          label: 'time to load at init, inclusive (ms)',
+          rows: top.flatMap((pkg) => pkgs.map((p) => ({ group: pkg, series: p.label, value: entry(p, pkg)?.inclusiveMs ?? 0 }))),
+          legend,
+        });
+        html += figure(
+          chartId,
+          'The packages that cost most to load at init, per package measured (0 = not loaded at init).',
+          `Bar chart of the load time at init of the ${top.length} costliest packages, ${pkgs.map(pkgName).join(' versus ')}; the table below lists the values.`,
+          tableId,
+        );
         html += table({
           id: tableId,
           caption: `${name}: load time at init by package`,
           sortable: true,
-          columns: [{ label: 'Package' }, ...pkgs.flatMap((p) => [{ label: `${p.label} inclusive`, numeric: true }, { label: `${p.label} self`, numeric: true }, { label: `${p.label} modules`, numeric: true }])],
-          rows: [...names.keys()].sort((a, b) => names.get(b)! - names.get(a)!).map((pkg) => [pkg, ...pkgs.flatMap((p) => { const e = entry(p, pkg); return [n(e?.inclusiveMs, ms), n(e?.selfMs, ms), n(e?.modules)]; })]),
+          columns: [
+            { label: 'Package' },
+            ...pkgs.flatMap((p) => [
+              { label: `${p.label} inclusive`, numeric: true },
+              { label: `${p.label} self`, numeric: true },
+              { label: `${p.label} modules`, numeric: true },
+            ]),
+          ],
+          rows: [...names.keys()]
+            .sort((a, b) => names.get(b)! - names.get(a)!)
+            .map((pkg) => [
+              pkg,
+              ...pkgs.flatMap((p) => {
+                const e = entry(p, pkg);
+                return [n(e?.inclusiveMs, ms), n(e?.selfMs, ms), n(e?.modules)];
+              }),
+            ]),
         });
       }
       for (const p of pkgs) {
         const later = p.profile!.loadedDuringInvoke;
-        if (later.length) html += `<details><summary>${esc(pkgName(p))}: ${later.length} module(s) first loaded during the first invoke instead of at init</summary><ul class="cols">${later.slice(0, 200).map((f) => `<li><code>${esc(f)}</code></li>`).join('')}</ul></details>`;
+        if (later.length)
+          html += `<details><summary>${esc(pkgName(p))}: ${later.length} module(s) first loaded during the first invoke instead of at init</summary><ul class="cols">${later
+            .slice(0, 200)
+            .map((f) => `<li><code>${esc(f)}</code></li>`)
+            .join('')}</ul></details>`;
       }
       return html;
     })
     .join('');
-  return section('attribution', 'Init-time attribution', body, 'Measured with a require hook (Node) or <code>-X importtime</code> (Python) in one extra, untimed run per package. A is the original, B the optimized package when measured with <code>measure A --vs B</code>.');
+  return section(
+    'attribution',
+    'Init-time attribution',
+    body,
+    'Measured with a require hook (Node) or <code>-X importtime</code> (Python) in one extra, untimed run per package. A is the original, B the optimized package when measured with <code>measure A --vs B</code>.',
+  );
 }
 
 function* walk(nodes: ProfileNode[]): Generator<ProfileNode> {
@@ -289,9 +411,21 @@ const round = (v: number) => Math.round(v * 1000) / 1000;
 function rowsOf(s: OptimizeSummary): PlanRow[] {
   if (Array.isArray(s.decisions)) return s.decisions;
   return [
-    ...s.heaviestLazy.map((l): PlanRow => ({ decision: 'lazy', file: l.file, line: l.line, specifier: l.specifier, mechanism: l.mechanism, code: 'deferred', reason: `defers ${l.deferredFiles} files` })),
+    ...s.heaviestLazy.map(
+      (l): PlanRow => ({
+        decision: 'lazy',
+        file: l.file,
+        line: l.line,
+        specifier: l.specifier,
+        mechanism: l.mechanism,
+        code: 'deferred',
+        reason: `defers ${l.deferredFiles} files`,
+      }),
+    ),
     ...s.eagerReasons.map((e): PlanRow => ({ decision: 'eager', file: e.file, line: e.line, specifier: e.specifier, code: e.code, reason: e.reason })),
-    ...s.heaviestStripped.map((f): PlanRow => ({ decision: 'stripped', file: f.file, bytes: f.bytes, code: 'unreached', reason: 'not reached from the handlers' })),
+    ...s.heaviestStripped.map(
+      (f): PlanRow => ({ decision: 'stripped', file: f.file, bytes: f.bytes, code: 'unreached', reason: 'not reached from the handlers' }),
+    ),
   ];
 }
 
@@ -329,7 +463,12 @@ export function planSection(list: { name: string; s: OptimizeSummary }[], ctx: C
       );
     })
     .join('');
-  return section('plan', "The optimizer's plan", body, '<strong>lazy</strong>: loaded at first use instead of at init; <strong>eager</strong>: kept as written, with the reason; <strong>stubbed</strong>: replaced by a stub that loads on access; <strong>stripped</strong>: moved to the fallback store (restored on demand).');
+  return section(
+    'plan',
+    "The optimizer's plan",
+    body,
+    '<strong>lazy</strong>: loaded at first use instead of at init; <strong>eager</strong>: kept as written, with the reason; <strong>stubbed</strong>: replaced by a stub that loads on access; <strong>stripped</strong>: moved to the fallback store (restored on demand).',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -342,17 +481,33 @@ export function compareSection(list: CompareResults[], ctx: Ctx): string {
       const id = ctx.next('compare');
       const tableId = `${id}-table`;
       const base = c.variants.find((v) => v.id === 'original')?.summary.e2eMs?.median;
-      const series = c.variants.map((v) => ({ name: v.label, values: v.samples.map((s) => s.e2eMs).filter((x): x is number => typeof x === 'number') })).filter((s) => s.values.length);
+      const series = c.variants
+        .map((v) => ({ name: v.label, values: v.samples.map((s) => s.e2eMs).filter((x): x is number => typeof x === 'number') }))
+        .filter((s) => s.values.length);
       let html = `<h3>${esc(c.app)}</h3><p class="facts">${c.variants.length} builds · ${c.runs} cold starts each, interleaved${c.notes?.length ? ` · ${c.notes.map(esc).join(' · ')}` : ''}</p>`;
       if (series.length) {
         ctx.charts.push({ type: 'distribution', id: `${id}-chart`, label: 'end-to-end cold start, ms', series });
-        html += figure(`${id}-chart`, 'End-to-end cold start per build: box plot and cumulative distribution.', `Box plot and cumulative distribution of the cold start of ${series.length} builds of ${c.app}; the table below lists the medians.`, tableId);
+        html += figure(
+          `${id}-chart`,
+          'End-to-end cold start per build: box plot and cumulative distribution.',
+          `Box plot and cumulative distribution of the cold start of ${series.length} builds of ${c.app}; the table below lists the medians.`,
+          tableId,
+        );
       }
       html += table({
         id: tableId,
         caption: `${c.app}: builds compared`,
         sortable: true,
-        columns: [{ label: 'Build' }, { label: 'Identical', title: 'outputs identical to the original on every event' }, { label: 'Files', numeric: true }, { label: 'Zip', numeric: true }, { label: 'Init median', numeric: true }, { label: 'Cold start median', numeric: true }, { label: 'p90', numeric: true }, { label: 'vs original', numeric: true }],
+        columns: [
+          { label: 'Build' },
+          { label: 'Identical', title: 'outputs identical to the original on every event' },
+          { label: 'Files', numeric: true },
+          { label: 'Zip', numeric: true },
+          { label: 'Init median', numeric: true },
+          { label: 'Cold start median', numeric: true },
+          { label: 'p90', numeric: true },
+          { label: 'vs original', numeric: true },
+        ],
         rows: c.variants.map((v) => [
           v.label,
           v.error ? { text: `failed: ${v.error}`, cls: 'err' } : { text: yesNo(v.identical), cls: v.identical === false ? 'err' : '' },
@@ -367,7 +522,12 @@ export function compareSection(list: CompareResults[], ctx: Ctx): string {
       return html;
     })
     .join('');
-  return section('compare', 'Builds compared', body, 'The original, a plain esbuild bundle, faaslight lazy loading, and faaslight with <code>--bundle</code>, measured side by side.');
+  return section(
+    'compare',
+    'Builds compared',
+    body,
+    'The original, a plain esbuild bundle, faaslight lazy loading, and faaslight with <code>--bundle</code>, measured side by side.',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -386,15 +546,40 @@ export function modelSection(list: ModelResults[], ctx: Ctx): string {
           { series: 'after', x: s.arrivalRate, y: f(s.after) },
         ]);
       const spread = mr.sweep.length > 1 && mr.sweep[mr.sweep.length - 1].arrivalRate / Math.max(1e-9, mr.sweep[0].arrivalRate) >= 50;
-      ctx.charts.push({ type: 'curves', id: `${id}-rt`, x: 'arrival rate (requests/s)', y: 'mean response time (ms)', logX: spread, points: pts((p) => p.avgResponseTimeS * 1000) });
-      ctx.charts.push({ type: 'curves', id: `${id}-cold`, x: 'arrival rate (requests/s)', y: 'cold-start probability', logX: spread, percentY: true, points: pts((p) => p.coldProbability) });
+      ctx.charts.push({
+        type: 'curves',
+        id: `${id}-rt`,
+        x: 'arrival rate (requests/s)',
+        y: 'mean response time (ms)',
+        logX: spread,
+        points: pts((p) => p.avgResponseTimeS * 1000),
+      });
+      ctx.charts.push({
+        type: 'curves',
+        id: `${id}-cold`,
+        x: 'arrival rate (requests/s)',
+        y: 'cold-start probability',
+        logX: spread,
+        percentY: true,
+        points: pts((p) => p.coldProbability),
+      });
       const inp = mr.inputs;
       const hasCost = mr.sweep.some((s) => s.before.costPerMillionUsd !== undefined);
       return (
         `<h3>${esc(name)}</h3><p class="facts">idle timeout ${inp.idleTimeoutS} s · before: warm ${ms(inp.before.warmS * 1000)}, cold ${ms(inp.before.coldS * 1000)} · after: warm ${ms(inp.after.warmS * 1000)}, cold ${ms(inp.after.coldS * 1000)}</p>` +
         `<div class="pair">` +
-        figure(`${id}-rt`, 'Mean response time against arrival rate, before and after.', 'Line chart of the predicted mean response time against the arrival rate, before and after optimization; the table below lists the values.', tableId) +
-        figure(`${id}-cold`, 'Share of requests that hit a cold start against arrival rate.', 'Line chart of the predicted cold-start probability against the arrival rate, before and after optimization; the table below lists the values.', tableId) +
+        figure(
+          `${id}-rt`,
+          'Mean response time against arrival rate, before and after.',
+          'Line chart of the predicted mean response time against the arrival rate, before and after optimization; the table below lists the values.',
+          tableId,
+        ) +
+        figure(
+          `${id}-cold`,
+          'Share of requests that hit a cold start against arrival rate.',
+          'Line chart of the predicted cold-start probability against the arrival rate, before and after optimization; the table below lists the values.',
+          tableId,
+        ) +
         `</div>` +
         table({
           id: tableId,
@@ -422,7 +607,12 @@ export function modelSection(list: ModelResults[], ctx: Ctx): string {
       );
     })
     .join('');
-  return section('workload', 'Under load: the workload model', body, 'Steady-state predictions of the serverless performance model (Mahmoudi &amp; Khazaei) from the measured warm and cold times.');
+  return section(
+    'workload',
+    'Under load: the workload model',
+    body,
+    'Steady-state predictions of the serverless performance model (Mahmoudi &amp; Khazaei) from the measured warm and cold times.',
+  );
 }
 
 const pctText = (v: number | null | undefined) => (typeof v === 'number' ? `${(v * 100).toPrecision(3)}%` : '–');
@@ -438,7 +628,8 @@ export function cloudSection(list: InvokeResults[], ctx: Ctx): string {
       const id = ctx.next('cloud');
       const tableId = `${id}-table`;
       const results = [...r.results].sort((a, b) => a.memoryMb - b.memoryMb);
-      const med = (m: MeasureResult, label: 'A' | 'B', k: 'initMs' | 'e2eMs' | 'durationMs') => m.packages.find((p) => p.label === label)?.summary[k]?.median ?? null;
+      const med = (m: MeasureResult, label: 'A' | 'B', k: 'initMs' | 'e2eMs' | 'durationMs') =>
+        m.packages.find((p) => p.label === label)?.summary[k]?.median ?? null;
       const rows = results.flatMap((m) =>
         m.packages.flatMap((p) => {
           const v = p.summary.initMs?.median;
@@ -448,7 +639,12 @@ export function cloudSection(list: InvokeResults[], ctx: Ctx): string {
       ctx.charts.push({ type: 'bars', id: `${id}-chart`, label: 'median init duration (ms)', rows, legend: legendOf(results[0]?.packages ?? []) });
       const provider = r.provider === 'aws' ? 'AWS Lambda' : 'Google Cloud Functions';
       let html = `<h3>${provider}${r.region ? ` (${esc(r.region)})` : ''}</h3>`;
-      html += figure(`${id}-chart`, 'Median init duration per memory size, per package.', `Bar chart of the median init duration on ${provider} at ${results.map((m) => `${m.memoryMb} MB`).join(', ')}; the table below lists the values.`, tableId);
+      html += figure(
+        `${id}-chart`,
+        'Median init duration per memory size, per package.',
+        `Bar chart of the median init duration on ${provider} at ${results.map((m) => `${m.memoryMb} MB`).join(', ')}; the table below lists the values.`,
+        tableId,
+      );
       const hasCost = results.some((m) => m.cost?.length);
       const cost = (m: (typeof results)[number], l: 'A' | 'B') => m.cost?.find((c) => c.label === l);
       html += table({
@@ -471,7 +667,12 @@ export function cloudSection(list: InvokeResults[], ctx: Ctx): string {
           n(med(m, 'B', 'initMs'), ms),
           n(med(m, 'A', 'e2eMs'), ms),
           n(med(m, 'B', 'e2eMs'), ms),
-          m.comparison ? { text: `${ratio(m.comparison.interval.ratio)} [${m.comparison.interval.low.toFixed(2)}–${m.comparison.interval.high.toFixed(2)}]`, sort: m.comparison.interval.ratio } : '–',
+          m.comparison
+            ? {
+                text: `${ratio(m.comparison.interval.ratio)} [${m.comparison.interval.low.toFixed(2)}–${m.comparison.interval.high.toFixed(2)}]`,
+                sort: m.comparison.interval.ratio,
+              }
+            : '–',
           yesNo(m.identicalOutputs),
           ...(hasCost ? [arrow(cost(m, 'A')?.coldUsd, cost(m, 'B')?.coldUsd, (v) => (typeof v === 'number' ? `$${(v * 1e6).toFixed(2)}` : '–'))] : []),
         ]),
@@ -479,5 +680,10 @@ export function cloudSection(list: InvokeResults[], ctx: Ctx): string {
       return html;
     })
     .join('');
-  return section('cloud', 'In the cloud, by memory size', body, 'Forced cold starts on the provider (a configuration change per round); only samples with an init duration count as cold.');
+  return section(
+    'cloud',
+    'In the cloud, by memory size',
+    body,
+    'Forced cold starts on the provider (a configuration change per round); only samples with an init duration count as cold.',
+  );
 }

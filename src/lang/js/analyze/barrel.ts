@@ -37,8 +37,12 @@ function isEsModuleMarker(s: t.Statement): boolean {
   if (s.type !== 'ExpressionStatement') return false;
   const e = s.expression;
   if (e.type === 'AssignmentExpression') return isMember(e.left, 'exports', '__esModule');
-  return e.type === 'CallExpression' && isMember(e.callee, 'Object', 'defineProperty') && isId(e.arguments[0], 'exports') &&
-    keyName(e.arguments[1] as t.Node) === '__esModule';
+  return (
+    e.type === 'CallExpression' &&
+    isMember(e.callee, 'Object', 'defineProperty') &&
+    isId(e.arguments[0], 'exports') &&
+    keyName(e.arguments[1] as t.Node) === '__esModule'
+  );
 }
 
 /** TypeScript's `exports.a = exports.b = void 0;` before the re-exports define them. */
@@ -75,8 +79,14 @@ function namedOf(s: t.Statement): { name: string; local: string; orig: string } 
   for (const p of desc.properties) {
     const fn = p.type === 'ObjectMethod' && isId(p.key, 'get') ? p : p.type === 'ObjectProperty' && isId(p.key, 'get') ? p.value : undefined;
     if (!fn || (fn.type !== 'ObjectMethod' && fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression')) continue;
-    const ret = fn.body.type === 'BlockStatement' ? (fn.body.body.length === 1 && fn.body.body[0].type === 'ReturnStatement' ? fn.body.body[0].argument : undefined) : fn.body;
-    if (ret?.type === 'MemberExpression' && isId(ret.object) && !ret.computed && isId(ret.property)) return { name, local: ret.object.name, orig: ret.property.name };
+    const ret =
+      fn.body.type === 'BlockStatement'
+        ? fn.body.body.length === 1 && fn.body.body[0].type === 'ReturnStatement'
+          ? fn.body.body[0].argument
+          : undefined
+        : fn.body;
+    if (ret?.type === 'MemberExpression' && isId(ret.object) && !ret.computed && isId(ret.property))
+      return { name, local: ret.object.name, orig: ret.property.name };
   }
 }
 
@@ -152,7 +162,8 @@ export function barrelExports(input: BarrelInput): BarrelMap | undefined {
   for (const s of ast.program.body) {
     if (s.type === 'ExpressionStatement' && s.expression.type === 'StringLiteral') continue; // 'use strict'
     if (isEsModuleMarker(s) || isVoidExports(s)) continue;
-    const spec = s.type === 'VariableDeclaration' && s.declarations.length === 1 && isId(s.declarations[0].id) ? relativeRequire(s.declarations[0].init) : undefined;
+    const spec =
+      s.type === 'VariableDeclaration' && s.declarations.length === 1 && isId(s.declarations[0].id) ? relativeRequire(s.declarations[0].init) : undefined;
     if (s.type === 'VariableDeclaration' && spec !== undefined) {
       const file = input.resolve(spec);
       if (!file) return;
@@ -166,8 +177,12 @@ export function barrelExports(input: BarrelInput): BarrelMap | undefined {
       continue;
     }
     // TypeScript: __exportStar(require("./x"), exports);
-    if (s.type === 'ExpressionStatement' && s.expression.type === 'CallExpression' && isId(s.expression.callee, '__exportStar') &&
-        isId(s.expression.arguments[1], 'exports')) {
+    if (
+      s.type === 'ExpressionStatement' &&
+      s.expression.type === 'CallExpression' &&
+      isId(s.expression.callee, '__exportStar') &&
+      isId(s.expression.arguments[1], 'exports')
+    ) {
       const spec = relativeRequire(s.expression.arguments[0]);
       const file = spec === undefined ? undefined : input.resolve(spec);
       if (!file || !star(file)) return;
@@ -181,7 +196,11 @@ export function barrelExports(input: BarrelInput): BarrelMap | undefined {
       continue;
     }
     // TypeScript's helper definitions (var __createBinding = …) are allowed; anything else is code.
-    if (s.type === 'VariableDeclaration' && s.declarations.every((d) => isId(d.id) && /^__(?:createBinding|exportStar|importDefault|importStar|setModuleDefault)$/.test(d.id.name))) continue;
+    if (
+      s.type === 'VariableDeclaration' &&
+      s.declarations.every((d) => isId(d.id) && /^__(?:createBinding|exportStar|importDefault|importStar|setModuleDefault)$/.test(d.id.name))
+    )
+      continue;
     return;
   }
   for (const n of ambiguous) map.delete(n);

@@ -26,9 +26,25 @@ import type { BindingKind, BindingSite, BindingUsage } from '../../../types.js';
  * Keep this table small: every entry is a bet that the callee does not call the function right away.
  */
 export const REGISTRATION_METHODS: ReadonlySet<string> = new Set([
-  'get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all', 'use', 'route', 'on', 'once', 'addListener',
+  'get',
+  'post',
+  'put',
+  'patch',
+  'delete',
+  'head',
+  'options',
+  'all',
+  'use',
+  'route',
+  'on',
+  'once',
+  'addListener',
   // template engines register filters/helpers that run when a template renders (nunjucks, handlebars), fastify hooks
-  'addFilter', 'addTest', 'registerHelper', 'registerDecorator', 'addHook',
+  'addFilter',
+  'addTest',
+  'registerHelper',
+  'registerDecorator',
+  'addHook',
 ]);
 
 /** Plain functions (by the local name they are usually imported as) that wrap a handler to call it per request. */
@@ -125,13 +141,15 @@ function isInteropHelper(callee: t.Node): boolean {
   if (callee.type === 'Identifier') return INTEROP_HELPERS.test(callee.name);
   // tslib_1.__importDefault(...)
   return (
-    callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' &&
-    callee.property.type === 'Identifier' && INTEROP_HELPERS.test(callee.property.name)
+    callee.type === 'MemberExpression' &&
+    !callee.computed &&
+    callee.object.type === 'Identifier' &&
+    callee.property.type === 'Identifier' &&
+    INTEROP_HELPERS.test(callee.property.name)
   );
 }
 
-const isLiteralArg = (n: t.Node): boolean =>
-  n.type === 'NumericLiteral' || n.type === 'BooleanLiteral' || n.type === 'StringLiteral';
+const isLiteralArg = (n: t.Node): boolean => n.type === 'NumericLiteral' || n.type === 'BooleanLiteral' || n.type === 'StringLiteral';
 
 /**
  * The specifier when `node` is made only of one `require(literal)`, static member accesses and interop
@@ -161,9 +179,12 @@ function unsupportedPattern(p: t.LVal): string | undefined {
   }
   if (p.type === 'ObjectPattern') {
     for (const prop of p.properties) {
-      if (prop.type === 'RestElement') { const r = unsupportedPattern(prop); if (r) return r; continue; }
-      if (prop.computed && prop.key.type !== 'StringLiteral' && prop.key.type !== 'NumericLiteral')
-        return `computed key at line ${line(prop.key)}`;
+      if (prop.type === 'RestElement') {
+        const r = unsupportedPattern(prop);
+        if (r) return r;
+        continue;
+      }
+      if (prop.computed && prop.key.type !== 'StringLiteral' && prop.key.type !== 'NumericLiteral') return `computed key at line ${line(prop.key)}`;
       const r = unsupportedPattern(prop.value as unknown as t.LVal);
       if (r) return r;
     }
@@ -175,11 +196,21 @@ function unsupportedPattern(p: t.LVal): string | undefined {
 
 function patternNames(p: t.Node, out: string[] = []): string[] {
   switch (p.type) {
-    case 'Identifier': out.push(p.name); break;
-    case 'RestElement': patternNames(p.argument, out); break;
-    case 'AssignmentPattern': patternNames(p.left, out); break;
-    case 'ObjectPattern': for (const q of p.properties) patternNames(q.type === 'RestElement' ? q : q.value, out); break;
-    case 'ArrayPattern': for (const q of p.elements) if (q) patternNames(q, out); break;
+    case 'Identifier':
+      out.push(p.name);
+      break;
+    case 'RestElement':
+      patternNames(p.argument, out);
+      break;
+    case 'AssignmentPattern':
+      patternNames(p.left, out);
+      break;
+    case 'ObjectPattern':
+      for (const q of p.properties) patternNames(q.type === 'RestElement' ? q : q.value, out);
+      break;
+    case 'ArrayPattern':
+      for (const q of p.elements) if (q) patternNames(q, out);
+      break;
   }
   return out;
 }
@@ -209,18 +240,24 @@ function collectSites(program: NodePath<t.Program>, isESM: boolean): RawSite[] {
         continue;
       }
       const imported: Record<string, string> = {};
-      let hasDefault = false, hasNamed = false, hasNs = false;
+      let hasDefault = false,
+        hasNamed = false,
+        hasNs = false;
       for (const s of stmt.specifiers) {
-        if (s.type === 'ImportDefaultSpecifier') { imported[s.local.name] = 'default'; hasDefault = true; }
-        else if (s.type === 'ImportNamespaceSpecifier') { imported[s.local.name] = '*'; hasNs = true; }
-        else {
+        if (s.type === 'ImportDefaultSpecifier') {
+          imported[s.local.name] = 'default';
+          hasDefault = true;
+        } else if (s.type === 'ImportNamespaceSpecifier') {
+          imported[s.local.name] = '*';
+          hasNs = true;
+        } else {
           if (s.importKind === 'type' || s.importKind === 'typeof') continue;
           imported[s.local.name] = s.imported.type === 'Identifier' ? s.imported.name : s.imported.value;
           hasNamed = true;
         }
       }
-      const kind: BindingKind = [hasDefault, hasNamed, hasNs].filter(Boolean).length > 1 ? 'esm-mixed'
-        : hasNs ? 'esm-namespace' : hasNamed ? 'esm-named' : 'esm-default';
+      const kind: BindingKind =
+        [hasDefault, hasNamed, hasNs].filter(Boolean).length > 1 ? 'esm-mixed' : hasNs ? 'esm-namespace' : hasNamed ? 'esm-named' : 'esm-default';
       out.push({ ...base, info: { statement: stmt, imported }, kind, names: Object.keys(imported) });
       continue;
     }
@@ -228,8 +265,16 @@ function collectSites(program: NodePath<t.Program>, isESM: boolean): RawSite[] {
     if (stmt.type === 'ExpressionStatement') {
       const spec = requireSpecifier(stmt.expression, program);
       if (spec !== undefined)
-        out.push({ info: { statement: stmt }, specifier: spec, kind: 'side-effect', names: [], start: stmt.start!, end: stmt.end!,
-          line: line(stmt), forced: { usage: 'init', reason: 'side-effect-only import' } });
+        out.push({
+          info: { statement: stmt },
+          specifier: spec,
+          kind: 'side-effect',
+          names: [],
+          start: stmt.start!,
+          end: stmt.end!,
+          line: line(stmt),
+          forced: { usage: 'init', reason: 'side-effect-only import' },
+        });
       continue;
     }
     if (stmt.type !== 'VariableDeclaration') continue;
@@ -239,15 +284,24 @@ function collectSites(program: NodePath<t.Program>, isESM: boolean): RawSite[] {
       const spec = requireExpressionSpecifier(d.init, program);
       if (spec === undefined) return;
       const range = multi ? d : stmt;
-      const base = { info: { statement: stmt, declarator: d, declaratorIndex: i, init: d.init }, specifier: spec,
-        start: range.start!, end: range.end!, line: line(d) };
+      const base = {
+        info: { statement: stmt, declarator: d, declaratorIndex: i, init: d.init },
+        specifier: spec,
+        start: range.start!,
+        end: range.end!,
+        line: line(d),
+      };
       if (d.id.type === 'Identifier') {
         const plain = requireSpecifier(d.init, program) !== undefined;
         out.push({ ...base, kind: plain ? 'cjs-require' : 'cjs-expression', names: [d.id.name] });
       } else {
         const bad = unsupportedPattern(d.id as t.LVal);
-        out.push({ ...base, kind: 'cjs-destructure', names: patternNames(d.id),
-          forced: bad ? { usage: 'unknown', reason: `destructuring not followed: ${bad}` } : undefined });
+        out.push({
+          ...base,
+          kind: 'cjs-destructure',
+          names: patternNames(d.id),
+          forced: bad ? { usage: 'unknown', reason: `destructuring not followed: ${bad}` } : undefined,
+        });
       }
     });
   }
@@ -261,7 +315,11 @@ function collectSites(program: NodePath<t.Program>, isESM: boolean): RawSite[] {
 type Unit = t.Node;
 
 /** Why a unit runs at init: the unit that triggers it and how. */
-interface Trigger { from: Unit; how: string; line: number }
+interface Trigger {
+  from: Unit;
+  how: string;
+  line: number;
+}
 
 function classOfMember(member: NodePath): NodePath<t.Class> {
   return member.parentPath!.parentPath as NodePath<t.Class>; // member → ClassBody → Class
@@ -310,30 +368,45 @@ function bindingValue(binding: Binding | undefined): t.Node | undefined {
 }
 
 const isFn = (n: t.Node | undefined): n is t.Function =>
-  !!n && (n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression' || n.type === 'FunctionDeclaration' ||
-    n.type === 'ObjectMethod' || n.type === 'ClassMethod' || n.type === 'ClassPrivateMethod');
+  !!n &&
+  (n.type === 'FunctionExpression' ||
+    n.type === 'ArrowFunctionExpression' ||
+    n.type === 'FunctionDeclaration' ||
+    n.type === 'ObjectMethod' ||
+    n.type === 'ClassMethod' ||
+    n.type === 'ClassPrivateMethod');
 const isClass = (n: t.Node | undefined): n is t.Class => !!n && (n.type === 'ClassDeclaration' || n.type === 'ClassExpression');
 
 /** Methods named `name` of a class (static or instance). */
 function classMethods(cls: t.Class, name: string, isStatic: boolean): t.Node[] {
-  return cls.body.body.filter((m) =>
-    (m.type === 'ClassMethod' || m.type === 'ClassPrivateMethod') && m.kind === 'method' && !!m.static === isStatic &&
-    ((m.type === 'ClassMethod' && !m.computed && m.key.type === 'Identifier' && m.key.name === name) ||
-      (m.type === 'ClassMethod' && m.key.type === 'StringLiteral' && m.key.value === name) ||
-      (m.type === 'ClassPrivateMethod' && '#' + m.key.id.name === name)));
+  return cls.body.body.filter(
+    (m) =>
+      (m.type === 'ClassMethod' || m.type === 'ClassPrivateMethod') &&
+      m.kind === 'method' &&
+      !!m.static === isStatic &&
+      ((m.type === 'ClassMethod' && !m.computed && m.key.type === 'Identifier' && m.key.name === name) ||
+        (m.type === 'ClassMethod' && m.key.type === 'StringLiteral' && m.key.value === name) ||
+        (m.type === 'ClassPrivateMethod' && '#' + m.key.id.name === name)),
+  );
 }
 
 /** Functions of an object literal that a callee receiving it might call (descriptors' get/set excluded). */
 function objectFunctions(obj: t.ObjectExpression, scope: NodePath['scope']): t.Node[] {
   const out: t.Node[] = [];
   for (const p of obj.properties) {
-    if (p.type === 'ObjectMethod') { if (p.kind === 'method') out.push(p); continue; }
+    if (p.type === 'ObjectMethod') {
+      if (p.kind === 'method') out.push(p);
+      continue;
+    }
     if (p.type !== 'ObjectProperty') continue;
     const key = !p.computed && p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : '';
     if (key === 'get' || key === 'set') continue; // property descriptor accessors: run when the property is read
     const v = unparen(p.value);
     if (isFn(v)) out.push(v);
-    else if (v.type === 'Identifier') { const f = bindingValue(scope.getBinding(v.name)); if (isFn(f)) out.push(f); }
+    else if (v.type === 'Identifier') {
+      const f = bindingValue(scope.getBinding(v.name));
+      if (isFn(f)) out.push(f);
+    }
   }
   return out;
 }
@@ -350,7 +423,7 @@ function calleeTargets(calleePath: NodePath, isNew: boolean): t.Node[] {
   if (name === undefined) return [];
   const obj = unparen(callee.object);
   if (name === 'call' || name === 'apply') {
-    const objPath = (calleePath.isMemberExpression() || calleePath.isOptionalMemberExpression()) ? calleePath.get('object') as NodePath : calleePath;
+    const objPath = calleePath.isMemberExpression() || calleePath.isOptionalMemberExpression() ? (calleePath.get('object') as NodePath) : calleePath;
     const direct = calleeTargets(objPath, false);
     if (direct.length) return direct;
   }
@@ -384,7 +457,10 @@ function calleeTargets(calleePath: NodePath, isNew: boolean): t.Node[] {
 function argumentTargets(arg: t.Node, scope: NodePath['scope']): t.Node[] {
   const a = unparen(arg.type === 'SpreadElement' ? arg.argument : arg);
   if (isFn(a)) return [a];
-  if (a.type === 'Identifier') { const v = bindingValue(scope.getBinding(a.name)); return isFn(v) ? [v] : []; }
+  if (a.type === 'Identifier') {
+    const v = bindingValue(scope.getBinding(a.name));
+    return isFn(v) ? [v] : [];
+  }
   if (a.type === 'ObjectExpression') return objectFunctions(a, scope);
   return [];
 }
@@ -392,7 +468,7 @@ function argumentTargets(arg: t.Node, scope: NodePath['scope']): t.Node[] {
 function calleeLabel(callee: t.Node): string {
   const c = unparen(callee);
   if (c.type === 'Identifier') return c.name;
-  if ((c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression')) return `${calleeLabel(c.object)}.${propName(c) ?? '[…]'}`;
+  if (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') return `${calleeLabel(c.object)}.${propName(c) ?? '[…]'}`;
   if (c.type === 'ThisExpression') return 'this';
   if (c.type === 'ArrayExpression') return '[…]';
   return c.type === 'FunctionExpression' || c.type === 'ArrowFunctionExpression' ? 'function' : '…';
@@ -451,10 +527,17 @@ const PRIMITIVE_GLOBALS = new Set(['undefined', 'NaN', 'Infinity']);
 
 /** `process.env.X` / `process.env['X']` with the global `process`. */
 function isEnvRead(n: t.Node, scope: NodePath['scope']): boolean {
-  return n.type === 'MemberExpression' && n.object.type === 'MemberExpression' && !n.object.computed &&
-    n.object.object.type === 'Identifier' && n.object.object.name === 'process' && !scope.getBinding('process') &&
-    n.object.property.type === 'Identifier' && n.object.property.name === 'env' &&
-    (!n.computed || n.property.type === 'StringLiteral');
+  return (
+    n.type === 'MemberExpression' &&
+    n.object.type === 'MemberExpression' &&
+    !n.object.computed &&
+    n.object.object.type === 'Identifier' &&
+    n.object.object.name === 'process' &&
+    !scope.getBinding('process') &&
+    n.object.property.type === 'Identifier' &&
+    n.object.property.name === 'env' &&
+    (!n.computed || n.property.type === 'StringLiteral')
+  );
 }
 
 /** A module-scope const/let, never reassigned, declared before `before`, whose value is a primitive computed from literals and env reads. */
@@ -466,16 +549,30 @@ function isPrimitiveConst(name: string, program: NodePath<t.Program>, before: nu
   seen.add(name);
   const prim = (n: t.Node): boolean => {
     switch (n.type) {
-      case 'StringLiteral': case 'NumericLiteral': case 'BooleanLiteral': case 'NullLiteral': case 'BigIntLiteral': return true;
-      case 'TemplateLiteral': return n.expressions.every(prim);
-      case 'UnaryExpression': return n.operator !== 'delete' && prim(n.argument);
-      case 'BinaryExpression': return n.left.type !== 'PrivateName' && prim(n.left) && prim(n.right) && n.operator !== 'in' && n.operator !== 'instanceof';
-      case 'LogicalExpression': return prim(n.left) && prim(n.right);
-      case 'ConditionalExpression': return prim(n.test) && prim(n.consequent) && prim(n.alternate);
-      case 'ParenthesizedExpression': return prim(n.expression);
-      case 'MemberExpression': return isEnvRead(n, program.scope);
-      case 'Identifier': return (PRIMITIVE_GLOBALS.has(n.name) && !program.scope.getBinding(n.name)) || isPrimitiveConst(n.name, program, d.start!, seen);
-      default: return false;
+      case 'StringLiteral':
+      case 'NumericLiteral':
+      case 'BooleanLiteral':
+      case 'NullLiteral':
+      case 'BigIntLiteral':
+        return true;
+      case 'TemplateLiteral':
+        return n.expressions.every(prim);
+      case 'UnaryExpression':
+        return n.operator !== 'delete' && prim(n.argument);
+      case 'BinaryExpression':
+        return n.left.type !== 'PrivateName' && prim(n.left) && prim(n.right) && n.operator !== 'in' && n.operator !== 'instanceof';
+      case 'LogicalExpression':
+        return prim(n.left) && prim(n.right);
+      case 'ConditionalExpression':
+        return prim(n.test) && prim(n.consequent) && prim(n.alternate);
+      case 'ParenthesizedExpression':
+        return prim(n.expression);
+      case 'MemberExpression':
+        return isEnvRead(n, program.scope);
+      case 'Identifier':
+        return (PRIMITIVE_GLOBALS.has(n.name) && !program.scope.getBinding(n.name)) || isPrimitiveConst(n.name, program, d.start!, seen);
+      default:
+        return false;
     }
   };
   return prim(d.init);
@@ -486,7 +583,10 @@ function readsContext(n: t.Node): boolean {
   let found = false;
   const walk = (x: t.Node | null | undefined): void => {
     if (!x || found || typeof x !== 'object') return;
-    if (x.type === 'ThisExpression' || x.type === 'Super' || x.type === 'MetaProperty' || (x.type === 'Identifier' && x.name === 'arguments')) { found = true; return; }
+    if (x.type === 'ThisExpression' || x.type === 'Super' || x.type === 'MetaProperty' || (x.type === 'Identifier' && x.name === 'arguments')) {
+      found = true;
+      return;
+    }
     if ((x.type === 'FunctionExpression' || x.type === 'ObjectMethod' || x.type === 'ClassMethod') && x !== n) return;
     for (const k of Object.keys(x) as (keyof typeof x)[]) {
       if (k === 'loc' || k === 'leadingComments' || k === 'trailingComments' || k === 'innerComments' || k === 'extra') continue;
@@ -510,34 +610,62 @@ function deferrableDeps(init: t.Expression, program: NodePath<t.Program>, known:
   const ok = (n: t.Node | null | undefined): boolean => {
     if (!n) return true;
     switch (n.type) {
-      case 'StringLiteral': case 'NumericLiteral': case 'BooleanLiteral': case 'NullLiteral': case 'BigIntLiteral': case 'RegExpLiteral': return true;
-      case 'TemplateLiteral': return n.expressions.every(ok);
-      case 'ArrowFunctionExpression': case 'FunctionExpression': return true; // a closure over the same module scope, whenever created
+      case 'StringLiteral':
+      case 'NumericLiteral':
+      case 'BooleanLiteral':
+      case 'NullLiteral':
+      case 'BigIntLiteral':
+      case 'RegExpLiteral':
+        return true;
+      case 'TemplateLiteral':
+        return n.expressions.every(ok);
+      case 'ArrowFunctionExpression':
+      case 'FunctionExpression':
+        return true; // a closure over the same module scope, whenever created
       case 'ObjectExpression':
-        return n.properties.every((p) => p.type === 'ObjectMethod' ? p.kind === 'method' && (!p.computed || ok(p.key))
-          : p.type === 'ObjectProperty' && (!p.computed || ok(p.key)) && ok(p.value));
-      case 'ArrayExpression': return n.elements.every((e) => e === null || (e.type !== 'SpreadElement' && ok(e)));
-      case 'UnaryExpression': return n.operator !== 'delete' && ok(n.argument);
-      case 'BinaryExpression': return n.left.type !== 'PrivateName' && ok(n.left) && ok(n.right);
-      case 'LogicalExpression': return ok(n.left) && ok(n.right);
-      case 'ConditionalExpression': return ok(n.test) && ok(n.consequent) && ok(n.alternate);
-      case 'ParenthesizedExpression': return ok(n.expression);
+        return n.properties.every((p) =>
+          p.type === 'ObjectMethod'
+            ? p.kind === 'method' && (!p.computed || ok(p.key))
+            : p.type === 'ObjectProperty' && (!p.computed || ok(p.key)) && ok(p.value),
+        );
+      case 'ArrayExpression':
+        return n.elements.every((e) => e === null || (e.type !== 'SpreadElement' && ok(e)));
+      case 'UnaryExpression':
+        return n.operator !== 'delete' && ok(n.argument);
+      case 'BinaryExpression':
+        return n.left.type !== 'PrivateName' && ok(n.left) && ok(n.right);
+      case 'LogicalExpression':
+        return ok(n.left) && ok(n.right);
+      case 'ConditionalExpression':
+        return ok(n.test) && ok(n.consequent) && ok(n.alternate);
+      case 'ParenthesizedExpression':
+        return ok(n.expression);
       // A property read as a value (cfg.retries) could read state that changes after init: refused.
-      case 'CallExpression': case 'OptionalCallExpression': case 'NewExpression':
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+      case 'NewExpression':
         return callee(n.callee) && n.arguments.every((a) => a.type !== 'SpreadElement' && a.type !== 'ArgumentPlaceholder' && ok(a));
       case 'Identifier': {
-        if (known.has(n.name)) { deps.add(n.name); return true; }
+        if (known.has(n.name)) {
+          deps.add(n.name);
+          return true;
+        }
         const b = program.scope.getBinding(n.name);
         if (!b) return PRIMITIVE_GLOBALS.has(n.name);
         if (b.kind === 'hoisted' && b.path.isFunctionDeclaration() && !b.constantViolations.length) return true;
         return isPrimitiveConst(n.name, program, start);
       }
-      default: return false;
+      default:
+        return false;
     }
   };
   /** What is called: an import or earlier value, a static property path on one, or a call's result. */
   const callee = (c: t.Node): boolean => {
-    if (c.type === 'Identifier') { if (!known.has(c.name)) return false; deps.add(c.name); return true; }
+    if (c.type === 'Identifier') {
+      if (!known.has(c.name)) return false;
+      deps.add(c.name);
+      return true;
+    }
     if (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression')
       return (!c.computed ? c.property.type === 'Identifier' : c.property.type === 'StringLiteral') && callee(c.object);
     if (c.type === 'CallExpression' || c.type === 'OptionalCallExpression' || c.type === 'NewExpression') return ok(c);
@@ -560,7 +688,11 @@ function staticReadRoot(n: t.Node, roots: Set<string>): string | undefined {
  * calls into packages (deferrableDeps), and property reads of a deferrable built-in (`builtinNames`),
  * also destructured (`const { constants } = http2`).
  */
-function collectValues(program: NodePath<t.Program>, importNames: Set<string>, builtinNames: Set<string>): Omit<ValueSiteInfo, 'usage' | 'usageReason' | 'refs'>[] {
+function collectValues(
+  program: NodePath<t.Program>,
+  importNames: Set<string>,
+  builtinNames: Set<string>,
+): Omit<ValueSiteInfo, 'usage' | 'usageReason' | 'refs'>[] {
   const known = new Set(importNames);
   const builtinRoots = new Set(builtinNames);
   const out: Omit<ValueSiteInfo, 'usage' | 'usageReason' | 'refs'>[] = [];
@@ -572,7 +704,15 @@ function collectValues(program: NodePath<t.Program>, importNames: Set<string>, b
     let value: Omit<ValueSiteInfo, 'usage' | 'usageReason' | 'refs'>;
     if (root !== undefined && (d.id.type === 'Identifier' || (d.id.type === 'ObjectPattern' && !unsupportedPattern(d.id)))) {
       const names = patternNames(d.id);
-      value = { name: d.id.type === 'Identifier' ? d.id.name : `{ ${names.join(', ')} }`, names, line: line(d), statement: stmt, init: d.init, deps: [root], builtinRead: true };
+      value = {
+        name: d.id.type === 'Identifier' ? d.id.name : `{ ${names.join(', ')} }`,
+        names,
+        line: line(d),
+        statement: stmt,
+        init: d.init,
+        deps: [root],
+        builtinRead: true,
+      };
       if (d.id.type === 'ObjectPattern') value.pattern = d.id;
     } else {
       if (d.id.type !== 'Identifier') continue;
@@ -583,7 +723,8 @@ function collectValues(program: NodePath<t.Program>, importNames: Set<string>, b
     if (value.names.some((n) => known.has(n))) continue;
     const bindings = value.names.map((n) => program.scope.getBinding(n));
     // A self-reference would re-enter the getter while it constructs.
-    if (bindings.some((b) => !b || b.constantViolations.length || b.referencePaths.some((r) => r.node.start! >= d.init!.start! && r.node.end! <= d.init!.end!))) continue;
+    if (bindings.some((b) => !b || b.constantViolations.length || b.referencePaths.some((r) => r.node.start! >= d.init!.start! && r.node.end! <= d.init!.end!)))
+      continue;
     for (const n of value.names) {
       known.add(n);
       if (value.builtinRead) builtinRoots.add(n);
@@ -594,8 +735,7 @@ function collectValues(program: NodePath<t.Program>, importNames: Set<string>, b
 }
 
 /** "line 3" / "lines 3, 7, …" (at most five). */
-const lineList = (lines: number[]): string =>
-  `line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''}`;
+const lineList = (lines: number[]): string => `line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''}`;
 
 /** The property a reference reads (`x.name` as a value or in `(0, x.name)(…)`), or undefined for any other use. */
 function readProperty(ref: NodePath<t.Identifier>): string | undefined {
@@ -605,7 +745,8 @@ function readProperty(ref: NodePath<t.Identifier>): string | undefined {
   if (name === undefined || name === '__esModule') return;
   const up = ref.parentPath!.parent;
   // Written, deleted, or called as a method (`this` would be the module object).
-  if ((up.type === 'AssignmentExpression' && up.left === m) || up.type === 'UpdateExpression' || (up.type === 'UnaryExpression' && up.operator === 'delete')) return;
+  if ((up.type === 'AssignmentExpression' && up.left === m) || up.type === 'UpdateExpression' || (up.type === 'UnaryExpression' && up.operator === 'delete'))
+    return;
   if ((up.type === 'CallExpression' || up.type === 'OptionalCallExpression') && up.callee === m) return;
   if ((up.type === 'TaggedTemplateExpression' && up.tag === m) || up.type === 'Decorator') return;
   if ((up.type === 'ForInStatement' || up.type === 'ForOfStatement') && up.left === m) return;
@@ -623,7 +764,11 @@ export function analyzeFile(file: string, code: string, opts: AnalyzeOptions = {
   const edges = new Map<Unit, Trigger[]>(); // target unit → triggers
   const parents = new Map<t.Node, t.Node>();
   let evalLine = 0;
-  const addEdge = (to: t.Node, tr: Trigger) => { const l = edges.get(to); if (l) l.push(tr); else edges.set(to, [tr]); };
+  const addEdge = (to: t.Node, tr: Trigger) => {
+    const l = edges.get(to);
+    if (l) l.push(tr);
+    else edges.set(to, [tr]);
+  };
 
   const onCall = (path: NodePath<t.CallExpression | t.OptionalCallExpression | t.NewExpression | t.TaggedTemplateExpression>) => {
     const node = path.node;
@@ -632,22 +777,31 @@ export function analyzeFile(file: string, code: string, opts: AnalyzeOptions = {
     if (calleePath.isIdentifier({ name: 'eval' }) && !path.scope.getBinding('eval')) evalLine ||= line(node);
     const targets = calleeTargets(calleePath, node.type === 'NewExpression');
     const callee = unparen(calleePath.node);
-    const registration = ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') &&
-      REGISTRATION_METHODS.has(propName(callee) ?? '')) || (callee.type === 'Identifier' && REGISTRATION_FUNCTIONS.has(callee.name));
+    const registration =
+      ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && REGISTRATION_METHODS.has(propName(callee) ?? '')) ||
+      (callee.type === 'Identifier' && REGISTRATION_FUNCTIONS.has(callee.name));
     const args = node.type === 'TaggedTemplateExpression' ? [] : node.arguments;
     const argTargets = registration ? [] : args.flatMap((a) => argumentTargets(a, path.scope));
     if (!targets.length && !argTargets.length) return;
     const from = unitOf(path);
     const label = calleeLabel(calleePath.node);
-    const how = node.type === 'NewExpression' ? `instantiated (new ${label}) at line ${line(node)}`
-      : isFn(callee) ? `immediately invoked at line ${line(node)}` : `called (${label}) at line ${line(node)}`;
+    const how =
+      node.type === 'NewExpression'
+        ? `instantiated (new ${label}) at line ${line(node)}`
+        : isFn(callee)
+          ? `immediately invoked at line ${line(node)}`
+          : `called (${label}) at line ${line(node)}`;
     for (const u of targets) addEdge(u, { from, how, line: line(node) });
     for (const u of argTargets) addEdge(u, { from, how: `passed as a callback to ${label}() at line ${line(node)}`, line: line(node) });
   };
 
   traverse(parsed.ast, {
-    Program(p) { program = p; },
-    Identifier(p) { names.add(p.node.name); },
+    Program(p) {
+      program = p;
+    },
+    Identifier(p) {
+      names.add(p.node.name);
+    },
     'CallExpression|OptionalCallExpression|NewExpression|TaggedTemplateExpression'(p: NodePath) {
       onCall(p as NodePath<t.CallExpression>);
     },
@@ -665,9 +819,12 @@ export function analyzeFile(file: string, code: string, opts: AnalyzeOptions = {
   // Reachability from the program: the units that run while the module evaluates.
   const running = new Map<Unit, Trigger | null>([[program.node, null]]);
   const triggered = new Map<Unit, Unit[]>();
-  for (const [to, trs] of edges) for (const tr of trs) {
-    const l = triggered.get(tr.from); if (l) l.push(to); else triggered.set(tr.from, [to]);
-  }
+  for (const [to, trs] of edges)
+    for (const tr of trs) {
+      const l = triggered.get(tr.from);
+      if (l) l.push(to);
+      else triggered.set(tr.from, [to]);
+    }
   const queue: Unit[] = [program.node];
   while (queue.length) {
     const u = queue.shift()!;
@@ -694,8 +851,7 @@ export function analyzeFile(file: string, code: string, opts: AnalyzeOptions = {
   const candidates = collectValues(program, new Set(fromPackages.flatMap((r) => r.names)), new Set(builtins.flatMap((r) => r.names)));
   // Optimistic start: every candidate deferred; classifying only ever moves one away from 'deferred'.
   const values: ValueSiteInfo[] = candidates.map((c) => ({ ...c, usage: 'deferred', usageReason: '', refs: [] }));
-  const holder = (ref: NodePath): ValueSiteInfo | undefined =>
-    values.find((v) => ref.node.start! >= v.init.start! && ref.node.end! <= v.init.end!);
+  const holder = (ref: NodePath): ValueSiteInfo | undefined => values.find((v) => ref.node.start! >= v.init.start! && ref.node.end! <= v.init.end!);
   const isLater = (v: ValueSiteInfo) => v.usage === 'deferred';
   const initRef = (ref: NodePath): boolean => {
     const v = holder(ref);
@@ -703,7 +859,10 @@ export function analyzeFile(file: string, code: string, opts: AnalyzeOptions = {
   };
   const classifyValue = (v: ValueSiteInfo): void => {
     v.refs = v.names.flatMap((n) => program.scope.getBinding(n)!.referencePaths as NodePath<t.Identifier>[]);
-    const set = (usage: BindingUsage, reason: string) => { v.usage = usage; v.usageReason = reason; };
+    const set = (usage: BindingUsage, reason: string) => {
+      v.usage = usage;
+      v.usageReason = reason;
+    };
     if (evalLine) return set('unknown', `direct eval at line ${evalLine} may read it`);
     const odd = v.refs.map(unknownUse).find(Boolean);
     if (odd) return set('unknown', odd);
@@ -713,21 +872,31 @@ export function analyzeFile(file: string, code: string, opts: AnalyzeOptions = {
     if (at) {
       const u = unitOf(at);
       const inValue = holder(at);
-      return set('init', inValue ? `read by ${inValue.name} (line ${inValue.line}), built at init`
-        : u.type === 'Program' ? `referenced at top level, line ${line(at.node)}`
-          : `referenced at line ${line(at.node)} in ${describeUnit(u, parents)}, which runs at init: ${whyRuns(u)}`);
+      return set(
+        'init',
+        inValue
+          ? `read by ${inValue.name} (line ${inValue.line}), built at init`
+          : u.type === 'Program'
+            ? `referenced at top level, line ${line(at.node)}`
+            : `referenced at line ${line(at.node)} in ${describeUnit(u, parents)}, which runs at init: ${whyRuns(u)}`,
+      );
     }
     // What it reads must be read by nothing but lazy values: then no other code can run between init
     // and its first use that sees (or changes) what building it does to them. Reading a built-in's
     // property does nothing to it.
-    if (!v.builtinRead) for (const d of v.deps) {
-      const other = (program.scope.getBinding(d)?.referencePaths ?? []).find((r) => { const h = holder(r); return !h || !isLater(h); });
-      if (other) return set('init', `${d} is also used outside lazy values (line ${line(other.node)}): building ${v.name} later could change what that code sees`);
-    }
+    if (!v.builtinRead)
+      for (const d of v.deps) {
+        const other = (program.scope.getBinding(d)?.referencePaths ?? []).find((r) => {
+          const h = holder(r);
+          return !h || !isLater(h);
+        });
+        if (other)
+          return set('init', `${d} is also used outside lazy values (line ${line(other.node)}): building ${v.name} later could change what that code sees`);
+      }
     const lines = [...new Set(v.refs.map((ref) => line(ref.node)))];
     set('deferred', `referenced only after init (${lineList(lines)})`);
   };
-  for (let changed = true; changed;) {
+  for (let changed = true; changed; ) {
     changed = false;
     for (const v of values) {
       const was = isLater(v);
@@ -745,12 +914,26 @@ export function analyzeFile(file: string, code: string, opts: AnalyzeOptions = {
       // A `var` redeclaration of the same name is also a violation: the name may hold something else.
       violations.push(...(b?.constantViolations ?? []));
     }
-    const all = Object.values(refs).flat().sort((a, b) => a.node.start! - b.node.start!);
+    const all = Object.values(refs)
+      .flat()
+      .sort((a, b) => a.node.start! - b.node.start!);
     const site: BindingSite = {
-      id: `${file}#${index}`, file, specifier: r.specifier, kind: r.kind, names: r.names, start: r.start, end: r.end,
-      line: r.line, usage: 'unused', usageReason: 'never referenced', refCount: all.length,
+      id: `${file}#${index}`,
+      file,
+      specifier: r.specifier,
+      kind: r.kind,
+      names: r.names,
+      start: r.start,
+      end: r.end,
+      line: r.line,
+      usage: 'unused',
+      usageReason: 'never referenced',
+      refCount: all.length,
     };
-    const set = (usage: BindingUsage, reason: string) => { site.usage = usage; site.usageReason = reason; };
+    const set = (usage: BindingUsage, reason: string) => {
+      site.usage = usage;
+      site.usageReason = reason;
+    };
     if (r.forced) set(r.forced.usage, r.forced.reason);
     else if (violations.length) set('unknown', `reassigned at line ${Math.min(...violations.map((v) => line(v.node)))}`);
     else if (evalLine && r.names.length) set('unknown', `direct eval at line ${evalLine} may read it`);
@@ -762,16 +945,33 @@ export function analyzeFile(file: string, code: string, opts: AnalyzeOptions = {
         if (first) {
           const u = unitOf(first);
           const inValue = holder(first);
-          set('init', inValue ? `read by ${inValue.name} (line ${inValue.line}), built at init: ${inValue.usageReason}`
-            : u.type === 'Program' ? `referenced at top level, line ${line(first.node)}`
-              : `referenced at line ${line(first.node)} in ${describeUnit(u, parents)}, which runs at init: ${whyRuns(u)}`);
+          set(
+            'init',
+            inValue
+              ? `read by ${inValue.name} (line ${inValue.line}), built at init: ${inValue.usageReason}`
+              : u.type === 'Program'
+                ? `referenced at top level, line ${line(first.node)}`
+                : `referenced at line ${line(first.node)} in ${describeUnit(u, parents)}, which runs at init: ${whyRuns(u)}`,
+          );
         } else {
           const lines = [...new Set(all.filter((ref) => !holder(ref)).map((ref) => line(ref.node)))];
-          const via = [...new Set(all.map(holder).filter((v): v is ValueSiteInfo => !!v).map((v) => `${v.name} (line ${v.line})`))];
-          set('deferred', [
-            lines.length ? `referenced only inside functions not run at init (${lineList(lines)})` : '',
-            via.length ? `read at init only to build ${via.join(', ')}, which ${via.length > 1 ? 'are' : 'is'} used only after init (lazy value)` : '',
-          ].filter(Boolean).join('; '));
+          const via = [
+            ...new Set(
+              all
+                .map(holder)
+                .filter((v): v is ValueSiteInfo => !!v)
+                .map((v) => `${v.name} (line ${v.line})`),
+            ),
+          ];
+          set(
+            'deferred',
+            [
+              lines.length ? `referenced only inside functions not run at init (${lineList(lines)})` : '',
+              via.length ? `read at init only to build ${via.join(', ')}, which ${via.length > 1 ? 'are' : 'is'} used only after init (lazy value)` : '',
+            ]
+              .filter(Boolean)
+              .join('; '),
+          );
         }
       }
     }
@@ -783,7 +983,14 @@ export function analyzeFile(file: string, code: string, opts: AnalyzeOptions = {
     // `const { a, b: c } = require('m')`: the keys are the names read (once, at first use).
     if (r.kind === 'cjs-destructure' && !r.forced && r.info.declarator?.id.type === 'ObjectPattern') {
       const keys = r.info.declarator.id.properties.map((p) =>
-        p.type === 'ObjectProperty' && !p.computed && p.value.type === 'Identifier' ? (p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined) : undefined);
+        p.type === 'ObjectProperty' && !p.computed && p.value.type === 'Identifier'
+          ? p.key.type === 'Identifier'
+            ? p.key.name
+            : p.key.type === 'StringLiteral'
+              ? p.key.value
+              : undefined
+          : undefined,
+      );
       if (keys.length && keys.every((k): k is string => k !== undefined && k !== '__esModule')) site.props = [...new Set(keys)].sort();
     }
     return { site, ...r.info, refs };

@@ -46,7 +46,5 @@ export function builtinsLoadedBy(name: string): string[] {
 }
 
 /** Cheap text test before parsing a package file for deferrable built-in requires. */
-const MENTION = new RegExp(
-  `(?:require\\(\\s*|from\\s*)['"](?:node:)?(?:${[...DEFERRABLE_BUILTINS.keys()].map((n) => n.replace('/', '\\/')).join('|')})['"]`,
-);
+const MENTION = new RegExp(`(?:require\\(\\s*|from\\s*)['"](?:node:)?(?:${[...DEFERRABLE_BUILTINS.keys()].map((n) => n.replace('/', '\\/')).join('|')})['"]`);
 export const mentionsDeferrableBuiltin = (code: string): boolean => MENTION.test(code);

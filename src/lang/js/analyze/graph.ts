@@ -2,7 +2,7 @@ import path from 'node:path';
 import { diag } from '../../../diagnostics.js';
 import type { Diagnostic, FileAnalysis, ImportRecord, ModuleGraph, ModuleKind, PackageInfo, Reason, ResolvedEdge } from '../../../types.js';
 import { createJobIO, type JobIO } from '../../../io/index.js';
-import { createFileIndex, entersNodeModules, packageDirOf, type FileIndex } from './file-index.js';
+import { createFileIndex, entersNodeModules, packageDirOf } from './file-index.js';
 import type { ResolveKind, Resolver } from './resolve.js';
 import { scanFile, type JsImportRecord } from './scan.js';
 
@@ -37,8 +37,7 @@ interface PkgMeta {
   deps: string[];
 }
 
-const resolveKindOf = (r: ImportRecord): ResolveKind =>
-  r.kind === 'import' || r.kind === 'export-from' || r.kind === 'dynamic-import' ? 'import' : 'require';
+const resolveKindOf = (r: ImportRecord): ResolveKind => (r.kind === 'import' || r.kind === 'export-from' || r.kind === 'dynamic-import' ? 'import' : 'require');
 
 /** How a record reads in reasons and diagnostics: require('./x'), import('./a/' + …), export … from 'y'. */
 function describe(r: ImportRecord): string {
@@ -210,7 +209,8 @@ export function buildGraph(root: string, entries: string[], opts: GraphOptions):
         edge.to.push(r.file);
         // require.resolve only locates a file (often data or a binary): kept, parsed only if it is JS.
         add(r.file, reason(record.kind), record.kind === 'require.resolve' ? 'asset' : 'module');
-        if (r.linkPath) add(r.linkPath, { code: 'symlink', text: `${r.file} reached through a symlink: packaged as a copy at this path`, parent: from }, 'module');
+        if (r.linkPath)
+          add(r.linkPath, { code: 'symlink', text: `${r.file} reached through a symlink: packaged as a copy at this path`, parent: from }, 'module');
       } else {
         edge.error = r.error ?? 'not found';
         const runtime = providedByRuntime(record.specifier);
@@ -228,7 +228,11 @@ export function buildGraph(root: string, entries: string[], opts: GraphOptions):
       edge.to = matchPattern(from, record.pattern, kind);
       for (const f of edge.to) add(f, reason('pattern'), 'module');
       diagnostics.push(
-        diag('FL104', 'info', `${from}:${record.line}: ${describe(record)} widened to ${edge.to.length} file(s)`, { file: from, line: record.line, column: record.column }),
+        diag('FL104', 'info', `${from}:${record.line}: ${describe(record)} widened to ${edge.to.length} file(s)`, {
+          file: from,
+          line: record.line,
+          column: record.column,
+        }),
       );
       // '#imports' and absolute-path patterns are not widened: as good as unknown.
       if (record.pattern.prefix.startsWith('#') || record.pattern.prefix.startsWith('/')) unknownEdge(from, record);

@@ -110,7 +110,8 @@ export function propName(node: t.MemberExpression | t.OptionalMemberExpression):
 
 function evalNewUrl(node: t.NewExpression, env: Env, ev: (n: t.Node) => string | undefined): string | undefined {
   const callee = node.callee;
-  const isUrl = (callee.type === 'Identifier' && callee.name === 'URL' && !env.lookup(callee)) || (callee.type === 'MemberExpression' && propName(callee) === 'URL');
+  const isUrl =
+    (callee.type === 'Identifier' && callee.name === 'URL' && !env.lookup(callee)) || (callee.type === 'MemberExpression' && propName(callee) === 'URL');
   if (!isUrl || node.arguments.length !== 2) return undefined;
   const base = ev(node.arguments[1]);
   if (!base?.startsWith(DIR)) return undefined;

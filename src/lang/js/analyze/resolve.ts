@@ -135,7 +135,13 @@ export function createResolver(root: string, opts: ResolverOptions): Resolver {
       found = resolvers[kind].resolveSync({}, dir, request);
     } catch (e) {
       // Messages name absolute folders; keep them relative to the app so diagnostics are portable.
-      return { error: firstLine(e).split(realRoot + path.sep).join('').split(realRoot).join('.') };
+      return {
+        error: firstLine(e)
+          .split(realRoot + path.sep)
+          .join('')
+          .split(realRoot)
+          .join('.'),
+      };
     }
     if (!found) return { error: `cannot resolve ${specifier}` };
     let real: string;

@@ -77,7 +77,16 @@ interface Walked {
   assignedRequire: Set<string>;
 }
 
-const SITE_TYPES = new Set(['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration', 'CallExpression', 'NewExpression', 'BinaryExpression', 'TemplateLiteral', 'MemberExpression']);
+const SITE_TYPES = new Set([
+  'ImportDeclaration',
+  'ExportNamedDeclaration',
+  'ExportAllDeclaration',
+  'CallExpression',
+  'NewExpression',
+  'BinaryExpression',
+  'TemplateLiteral',
+  'MemberExpression',
+]);
 
 function walk(ast: t.File): Walked {
   const w: Walked = { sites: [], decls: new Map(), reassigned: new Set(), assignedRequire: new Set() };
@@ -111,7 +120,8 @@ function walk(ast: t.File): Walked {
         else if (node.id.type === 'ObjectPattern') {
           for (const prop of node.id.properties) {
             const key = prop.type === 'ObjectProperty' ? keyName(prop) : undefined;
-            if (prop.type === 'ObjectProperty' && prop.value.type === 'Identifier' && key) declare(prop.value.name, { type: 'destructure', init: node.init ?? undefined, key });
+            if (prop.type === 'ObjectProperty' && prop.value.type === 'Identifier' && key)
+              declare(prop.value.name, { type: 'destructure', init: node.init ?? undefined, key });
             else declarePattern(prop);
           }
         } else declarePattern(node.id);
@@ -119,7 +129,12 @@ function walk(ast: t.File): Walked {
       }
       case 'ImportDeclaration':
         for (const s of node.specifiers) {
-          const imported = s.type === 'ImportDefaultSpecifier' ? 'default' : s.type === 'ImportNamespaceSpecifier' ? '*' : keyName({ key: s.imported } as t.ObjectProperty) ?? '';
+          const imported =
+            s.type === 'ImportDefaultSpecifier'
+              ? 'default'
+              : s.type === 'ImportNamespaceSpecifier'
+                ? '*'
+                : (keyName({ key: s.imported } as t.ObjectProperty) ?? '');
           declare(s.local.name, { type: 'import', source: node.source.value, imported }, true);
         }
         break;
@@ -153,7 +168,8 @@ function walk(ast: t.File): Walked {
       }
     }
     if (isFunctionNode(node)) {
-      if ((node.type === 'FunctionExpression' || node.type === 'ClassMethod' || node.type === 'ObjectMethod') && 'id' in node && node.id) declare(node.id.name, { type: 'other' });
+      if ((node.type === 'FunctionExpression' || node.type === 'ClassMethod' || node.type === 'ObjectMethod') && 'id' in node && node.id)
+        declare(node.id.name, { type: 'other' });
       for (const p of node.params) declarePattern(p);
       if (!invokedNow.has(node)) topLevel = false;
     }
@@ -274,7 +290,13 @@ function bindingInfo(b: Binding): BindingInfo {
   const parent = b.path.parent;
   if (parent?.type === 'ImportDeclaration') {
     const imported =
-      node.type === 'ImportDefaultSpecifier' ? 'default' : node.type === 'ImportNamespaceSpecifier' ? '*' : node.type === 'ImportSpecifier' ? (keyName({ key: node.imported } as t.ObjectProperty) ?? '') : '';
+      node.type === 'ImportDefaultSpecifier'
+        ? 'default'
+        : node.type === 'ImportNamespaceSpecifier'
+          ? '*'
+          : node.type === 'ImportSpecifier'
+            ? (keyName({ key: node.imported } as t.ObjectProperty) ?? '')
+            : '';
     return { type: 'import', source: parent.source.value, imported };
   }
   return { type: 'other' };

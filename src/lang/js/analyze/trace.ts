@@ -40,12 +40,7 @@ export function parseTraceLog(text: string, root: string): TraceLog {
  * Runs the ORIGINAL package's handlers once per event, each in a fresh process with the trace hook
  * preloaded, and reports what was loaded at init (union over runs) and what each event added.
  */
-export async function traceApp(
-  root: string,
-  handlers: HandlerSpec[],
-  eventFiles: string[],
-  opts: Pick<RunOptions, 'timeoutMs'> = {},
-): Promise<TraceRun> {
+export async function traceApp(root: string, handlers: HandlerSpec[], eventFiles: string[], opts: Pick<RunOptions, 'timeoutMs'> = {}): Promise<TraceRun> {
   const absRoot = await fsp.realpath(path.resolve(root));
   const labels = eventLabels(eventFiles);
   const init = new Set<string>();

@@ -22,8 +22,7 @@ export interface AnchorResult {
   anchored: number;
 }
 
-const isLiteralRequest = (n: t.Node | undefined): boolean =>
-  n?.type === 'StringLiteral' || (n?.type === 'TemplateLiteral' && n.expressions.length === 0);
+const isLiteralRequest = (n: t.Node | undefined): boolean => n?.type === 'StringLiteral' || (n?.type === 'TemplateLiteral' && n.expressions.length === 0);
 
 /**
  * Rewrites `require(<computed>)` and `require.resolve(…)` on the module's own `require` to resolve from
@@ -45,7 +44,13 @@ export function anchorRequires(code: string, isESM: boolean, parse: JsParser = p
         return;
       }
       if (parent.type === 'UnaryExpression' && parent.operator === 'typeof') return;
-      if (parent.type === 'MemberExpression' && parent.object === p.node && !parent.computed && parent.property.type === 'Identifier' && parent.property.name === 'resolve') {
+      if (
+        parent.type === 'MemberExpression' &&
+        parent.object === p.node &&
+        !parent.computed &&
+        parent.property.type === 'Identifier' &&
+        parent.property.name === 'resolve'
+      ) {
         edits.push({ start: p.node.start!, end: p.node.end! });
         return;
       }

@@ -44,8 +44,7 @@ export function modulePreamble(code: string, file: string, unitRoot: string, reg
   const parts: string[] = [];
   if (wantsDirname) parts.push(`var __filename = ${self}, __dirname = require("path").dirname(__filename);`);
   if (registered || anchored) parts.push(`var ${SELF} = ${self};`);
-  if (registered)
-    parts.push(`if (require.cache[${SELF}]) { module.exports = require.cache[${SELF}].exports; return; } ${REGISTER}(${SELF}, module);`);
+  if (registered) parts.push(`if (require.cache[${SELF}]) { module.exports = require.cache[${SELF}].exports; return; } ${REGISTER}(${SELF}, module);`);
   const line = parts.join(' ');
   const end = prologueEnd(code, false, parse);
   // `;` ends a directive written without one ('use strict'\nvar x …); after the prologue it is harmless.
@@ -119,7 +118,8 @@ export async function buildUnit(o: BuildUnitOptions): Promise<BuildUnitResult> {
         const file = rel(root, args.path);
         if (file.endsWith('.json')) return { contents: read(file), loader: 'json' };
         let code = o.anchored?.[file] ?? o.transformed.get(file) ?? read(file);
-        if (file !== unit.root && !/\.mjs$/.test(file)) code = modulePreamble(code, file, unit.root, registered.has(file), o.anchored?.[file] !== undefined, io.jsParser(file, code));
+        if (file !== unit.root && !/\.mjs$/.test(file))
+          code = modulePreamble(code, file, unit.root, registered.has(file), o.anchored?.[file] !== undefined, io.jsParser(file, code));
         return { contents: code, loader: 'js', resolveDir: path.dirname(args.path) };
       });
     },

@@ -60,7 +60,12 @@ export interface BundleJob {
  * The bundle units, decided at plan time on the code each file will have after the lazy rewrite
  * (`readSource`): which files go into which bundle, and why each other reached file stays a file.
  */
-export function decideUnits(job: Omit<BundleJob, 'plan'>, imports: ImportDecision[], readSource: (file: string) => string | undefined, parser?: JobIO['jsParser']): UnitsPlan {
+export function decideUnits(
+  job: Omit<BundleJob, 'plan'>,
+  imports: ImportDecision[],
+  readSource: (file: string) => string | undefined,
+  parser?: JobIO['jsParser'],
+): UnitsPlan {
   const handlers = [...new Set(job.app.handlers.map((h) => h.file))];
   const p = planUnits({
     graph: job.graph,
@@ -100,7 +105,15 @@ export async function bundleApp(job: BundleJob, transformed: ReadonlyMap<string,
   const registered = new Set(plan.registered);
   const resolver = createResolver(app.root, { nodeVersion: o.nodeVersion });
   const nodeMajor = Number(o.nodeVersion.replace(/^v/, '').split('.')[0]) || 20;
-  const result: BundleResult = { code: new Map(), bundled: [], units: [], registered: plan.registered, anchored: units.anchored, unbundled: plan.unbundled, diagnostics: [] };
+  const result: BundleResult = {
+    code: new Map(),
+    bundled: [],
+    units: [],
+    registered: plan.registered,
+    anchored: units.anchored,
+    unbundled: plan.unbundled,
+    diagnostics: [],
+  };
   for (const unit of plan.units) {
     try {
       const r = await buildUnit({ root: app.root, unit, resolver, transformed, nodeMajor, minify: o.minify, registered, anchored: plan.anchored, io: o.io });

@@ -57,12 +57,25 @@ export function sloppyOnlyUse(code: string, parse: JsParser = parserFor(code)): 
       const left = p.node.left;
       if (left.type === 'Identifier' && !WRAPPER_NAMES.has(left.name) && !p.scope.hasBinding(left.name, true) && !strictHere(p))
         found ??= `an assignment to the undeclared name ${left.name} (${at(left)})`;
-      if (left.type === 'MemberExpression' && left.object.type === 'Identifier' && left.object.name === 'arguments' && !p.scope.getBinding('arguments') && !strictHere(p))
+      if (
+        left.type === 'MemberExpression' &&
+        left.object.type === 'Identifier' &&
+        left.object.name === 'arguments' &&
+        !p.scope.getBinding('arguments') &&
+        !strictHere(p)
+      )
         found ??= `a write to arguments[…] (${at(left)})`;
     },
     MemberExpression(p) {
       const n = p.node;
-      if (n.object.type === 'Identifier' && n.object.name === 'arguments' && !n.computed && n.property.type === 'Identifier' && n.property.name === 'callee' && !strictHere(p))
+      if (
+        n.object.type === 'Identifier' &&
+        n.object.name === 'arguments' &&
+        !n.computed &&
+        n.property.type === 'Identifier' &&
+        n.property.name === 'callee' &&
+        !strictHere(p)
+      )
         found ??= `arguments.callee (${at(n)})`;
     },
     FunctionDeclaration(p) {

@@ -87,8 +87,7 @@ export function positionalUse(code: string, isESM: boolean, isRoot: boolean, par
   }
   return undefined;
 }
-const parserOf = (input: UnitsInput, file: string, code: string, tokens = false): JsParser =>
-  input.parser?.(file, code, { tokens }) ?? parserFor(code, tokens);
+const parserOf = (input: UnitsInput, file: string, code: string, tokens = false): JsParser => input.parser?.(file, code, { tokens }) ?? parserFor(code, tokens);
 
 const label = (x: { type: { label: string } | string }): string => (typeof x.type === 'string' ? x.type : x.type.label);
 
@@ -215,9 +214,10 @@ export function planUnits(input: UnitsInput): BundlePlan {
     return strictRoots.get(root)!;
   };
   for (const [f, who] of owners) {
-    const why = who.length > 1
-      ? { code: 'shared', text: `reached from ${who.length} roots (${who.slice(0, 3).join(', ')}): one instance, so a file`, parent: who[0] }
-      : unbundleableReason(f, input, f === who[0]) ?? (f !== who[0] && strictRoot(who[0]) ? sloppyReason(f, input) : undefined);
+    const why =
+      who.length > 1
+        ? { code: 'shared', text: `reached from ${who.length} roots (${who.slice(0, 3).join(', ')}): one instance, so a file`, parent: who[0] }
+        : (unbundleableReason(f, input, f === who[0]) ?? (f !== who[0] && strictRoot(who[0]) ? sloppyReason(f, input) : undefined));
     if (why) {
       unbundled[f] = why;
       pinned.push(f);
@@ -253,7 +253,11 @@ export function planUnits(input: UnitsInput): BundlePlan {
       continue;
     }
     const what = kind === 'handler' ? 'handler file' : 'lazy target, loaded at first use';
-    const reason: Reason = { code: `${kind}-unit`, text: `${what}: replaced in place by one ${isEsm ? 'ES module' : 'CommonJS'} bundle of the ${files.length} files only it evaluates`, parent: root };
+    const reason: Reason = {
+      code: `${kind}-unit`,
+      text: `${what}: replaced in place by one ${isEsm ? 'ES module' : 'CommonJS'} bundle of the ${files.length} files only it evaluates`,
+      parent: root,
+    };
     units.push({ root, kind, format: isEsm ? 'esm' : 'cjs', strict: strictRoot(root), files, reason });
   }
   const bundled = new Set(units.flatMap((u) => u.files));

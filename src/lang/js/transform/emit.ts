@@ -25,8 +25,7 @@ export function beforeNote(original: string): string {
   return one.length > 120 ? one.slice(0, 117) + '…' : one;
 }
 
-export const comment = (what: string, original: string): string =>
-  `/* faaslight: lazy ${what} (before: ${beforeNote(original)}) */`;
+export const comment = (what: string, original: string): string => `/* faaslight: lazy ${what} (before: ${beforeNote(original)}) */`;
 
 // The two loader shapes, split around the expression they evaluate: the value loaders below put an
 // expression between them, the lazy values keep their initialiser's text in place between them.
@@ -43,8 +42,7 @@ export const valueLoader = (getter: string, cache: string, expr: string): string
  * A lazy value keeps its initialiser text in place between these two: `<prefix>new C(…)<suffix>`, so the
  * edits inside the initialiser (references to lazy imports) stay where they are.
  */
-export const lazyValuePrefix = (getter: string, cache: string, name: string, original: string): string =>
-  valueNote(name, original) + valueHead(getter, cache);
+export const lazyValuePrefix = (getter: string, cache: string, name: string, original: string): string => valueNote(name, original) + valueHead(getter, cache);
 export const lazyValueSuffix = valueTail;
 
 /**
@@ -80,8 +78,7 @@ export const cjsNamedLoader = (getter: string, cache: string, requireExpr: strin
   return `var ${cache}; function ${getter}() { if (!${cache}) { const m = ${requireExpr}; ${cache} = { ${fields.join(', ')} }; } return ${cache}; }`;
 };
 
-export const importThunk = (name: string, specifierSource: string): string =>
-  `function ${name}() { return import(${specifierSource}); }`;
+export const importThunk = (name: string, specifierSource: string): string => `function ${name}() { return import(${specifierSource}); }`;
 
 export const createRequireHeader = (createRequire: string, req: string): string =>
   `import { createRequire as ${createRequire} } from 'node:module'; const ${req} = ${createRequire}(import.meta.url); `;

@@ -14,7 +14,21 @@ import type { NodePath } from '@babel/traverse';
 import type { ImportDecision, LazyMechanism, Reason, ValueDecision } from '../../../types.js';
 import { analyzeFile, inAsyncBody, type AnalyzeOptions, type SiteInfo, type FileBindings } from '../analyze/bindings.js';
 import {
-  comment, lazyValuePrefix, lazyValueSuffix, lazyPatternPrefix, lazyPatternSuffix, narrowLoader, narrowObject, valueLoader, destructureLoader, cjsNamedLoader, importThunk, createRequireHeader, padLines, makeNamer, prop,
+  comment,
+  lazyValuePrefix,
+  lazyValueSuffix,
+  lazyPatternPrefix,
+  lazyPatternSuffix,
+  narrowLoader,
+  narrowObject,
+  valueLoader,
+  destructureLoader,
+  cjsNamedLoader,
+  importThunk,
+  createRequireHeader,
+  padLines,
+  makeNamer,
+  prop,
   type Access,
 } from './emit.js';
 import { refEdit, type Edit } from './refs.js';
@@ -85,7 +99,9 @@ function blocker(info: SiteInfo, mechanism: LazyMechanism, isESM: boolean): stri
     if (bad) return `namespace used as a value at line ${bad.node.loc?.start.line}: require(esm) returns a different object than import`;
   }
   if (mechanism === 'dynamic-import') {
-    const bad = Object.values(info.refs).flat().find((r) => !inAsyncBody(r));
+    const bad = Object.values(info.refs)
+      .flat()
+      .find((r) => !inAsyncBody(r));
     if (bad) return `reference at line ${bad.node.loc?.start.line} is not directly inside an async function: await import() impossible there`;
   }
 }
@@ -106,12 +122,18 @@ function isPlainPropertyRead(ref: NodePath<t.Identifier>): boolean {
 }
 
 /** Access text per local name plus the loader, for one site. */
-function planSite(ctx: Ctx, info: SiteInfo, mechanism: LazyMechanism, narrow?: ImportDecision['narrow']): { loader: string; access: Record<string, Access>; needsRequire: boolean } {
+function planSite(
+  ctx: Ctx,
+  info: SiteInfo,
+  mechanism: LazyMechanism,
+  narrow?: ImportDecision['narrow'],
+): { loader: string; access: Record<string, Access>; needsRequire: boolean } {
   const { code } = ctx;
   const { site } = info;
-  const before = info.declarator && info.statement.type === 'VariableDeclaration' && info.statement.declarations.length > 1
-    ? `${info.statement.kind} ${src(code, info.declarator)}`
-    : src(code, info.statement);
+  const before =
+    info.declarator && info.statement.type === 'VariableDeclaration' && info.statement.declarations.length > 1
+      ? `${info.statement.kind} ${src(code, info.declarator)}`
+      : src(code, info.statement);
   const first = site.names[0] ?? 'm';
   const access: Record<string, Access> = {};
 
@@ -120,15 +142,20 @@ function planSite(ctx: Ctx, info: SiteInfo, mechanism: LazyMechanism, narrow?: I
     const getter = ctx.name(`__fl_${first}`);
     const cache = ctx.name(`${getter}_cache`);
     const note = comment(src(code, requireCall(info.init)), before);
-    const narrowed = narrow?.length && (site.kind === 'cjs-require' || site.kind === 'cjs-destructure') && site.props?.every((p) => narrow.some((n) => n.prop === p))
-      ? narrow.map((n) => ({ prop: n.prop, request: JSON.stringify(requestFrom(site.file, n.file)), name: n.name }))
-      : undefined;
+    const narrowed =
+      narrow?.length && (site.kind === 'cjs-require' || site.kind === 'cjs-destructure') && site.props?.every((p) => narrow.some((n) => n.prop === p))
+        ? narrow.map((n) => ({ prop: n.prop, request: JSON.stringify(requestFrom(site.file, n.file)), name: n.name }))
+        : undefined;
     const narrowNote = narrowed && comment(`${src(code, requireCall(info.init))}, narrowed to ${new Set(narrow!.map((n) => n.file)).size} module(s)`, before);
     if (site.kind === 'cjs-destructure') {
       for (const n of site.names) access[n] = { text: `${getter}()${prop(n)}`, member: true };
       // Narrowed: the pattern reads the getters of the defining modules instead of the barrel.
       const value = narrowed ? `(${narrowObject(narrowed)})` : init;
-      return { loader: `${narrowNote ?? note} ${destructureLoader(getter, cache, src(code, info.declarator!.id), value, site.names)}`, access, needsRequire: false };
+      return {
+        loader: `${narrowNote ?? note} ${destructureLoader(getter, cache, src(code, info.declarator!.id), value, site.names)}`,
+        access,
+        needsRequire: false,
+      };
     }
     access[first] = { text: `${getter}()`, member: false };
     if (narrowed) return { loader: `${narrowNote} ${narrowLoader(getter, cache, narrowed)}`, access, needsRequire: false };
@@ -185,12 +212,18 @@ export function planRewrite(file: string, code: string, decisions: ImportDecisio
  * and its lazy values (matched by name and line; without `values`, none). Throws only when the file does
  * not parse (the caller keeps the file as is, FL202).
  */
-export function rewriteLazy(file: string, code: string, decisions: ImportDecision[], opts: AnalyzeOptions & { values?: readonly ValueDecision[] } = {}): RewriteResult {
+export function rewriteLazy(
+  file: string,
+  code: string,
+  decisions: ImportDecision[],
+  opts: AnalyzeOptions & { values?: readonly ValueDecision[] } = {},
+): RewriteResult {
   const p = prepare(file, code, decisions, opts);
   const wanted = opts.values?.filter((v) => v.file === file) ?? [];
   const lost = (why: string) => wanted.filter((v) => v.decision === 'lazy').map((v) => ({ name: v.name, line: v.line, reason: why }));
   if (!p) return { code, applied: [], skipped: [], values: [], skippedValues: lost('no import of the file is lazy any more') };
-  if (!p.plans.length) return { code, applied: [], skipped: p.skipped, values: [], skippedValues: lost('none of the lazy imports it reads could be rewritten') };
+  if (!p.plans.length)
+    return { code, applied: [], skipped: p.skipped, values: [], skippedValues: lost('none of the lazy imports it reads could be rewritten') };
   const chosen = chooseValues(file, code, p, wanted);
   return {
     code: emit(code, p, chosen),
@@ -234,9 +267,15 @@ function prepare(file: string, code: string, decisions: ImportDecision[], opts: 
   const name = makeNamer(fb.names);
   let requireName: string | undefined, createRequireName: string | undefined;
   const ctx: Ctx = {
-    code, fb, name, importThunks: new Map(),
+    code,
+    fb,
+    name,
+    importThunks: new Map(),
     requireName: () => {
-      if (!requireName) { createRequireName = name('__flCreateRequire'); requireName = name('__flRequire'); }
+      if (!requireName) {
+        createRequireName = name('__flCreateRequire');
+        requireName = name('__flRequire');
+      }
       return requireName;
     },
   };
@@ -252,12 +291,18 @@ function prepare(file: string, code: string, decisions: ImportDecision[], opts: 
     }
     const mechanism = d.mechanism ?? (isESM ? 'create-require' : 'require');
     const why = blocker(info, mechanism, isESM);
-    if (why) { skipped.push({ id: d.site.id, reason: why }); continue; }
+    if (why) {
+      skipped.push({ id: d.site.id, reason: why });
+      continue;
+    }
     const dry = Object.values(info.refs).map((refs) => editsFor(refs, () => PLACEHOLDER));
     const bad = dry.find((x): x is { error: string } => 'error' in x);
     const ranges = [{ start: info.site.start, end: info.site.end }, ...dry.flatMap((x) => ('error' in x ? [] : x))];
     const error = bad?.error ?? (ranges.some((r) => taken.some((x) => overlaps(r, x))) ? 'its edits overlap another rewrite' : undefined);
-    if (error) { skipped.push({ id: d.site.id, reason: error }); continue; }
+    if (error) {
+      skipped.push({ id: d.site.id, reason: error });
+      continue;
+    }
     const { loader, access, needsRequire } = planSite(ctx, info, mechanism, d.narrow);
     const refEdits = Object.entries(info.refs).flatMap(([local, refs]) => editsFor(refs, () => access[local]) as Edit[]);
     taken.push(...ranges);
@@ -304,19 +349,25 @@ function chooseValues(file: string, code: string, p: Prepared, wanted?: readonly
       if (wanted && decision === 'eager') choice.skipped = reason.text;
       else choice.decision = { file, name: v.name, line: v.line, deps: v.deps, decision, reason };
     };
-    if (v.usage !== 'deferred') { decide('eager', valueReason(`usage-${v.usage}`, `usage is '${v.usage}': ${v.usageReason}`, file)); continue; }
+    if (v.usage !== 'deferred') {
+      decide('eager', valueReason(`usage-${v.usage}`, `usage is '${v.usage}': ${v.usageReason}`, file));
+      continue;
+    }
     const dry = editsFor(v.refs, () => PLACEHOLDER);
     const head = { start: v.statement.start!, end: v.init.start! };
     const error = 'error' in dry ? dry.error : [head, ...dry].some((r) => taken.some((x) => overlaps(r, x))) ? 'its edits overlap another rewrite' : undefined;
-    if (error) { decide('eager', valueReason('error' in dry ? 'unsupported-use' : 'overlap', error, file)); continue; }
+    if (error) {
+      decide('eager', valueReason('error' in dry ? 'unsupported-use' : 'overlap', error, file));
+      continue;
+    }
     const getter = name(`__fl_${v.names[0]}`);
     const cache = name(`${getter}_cache`);
-    choice.refs = editsFor(v.refs, (r) => (v.pattern ? { text: `${getter}()${prop(r.node.name)}`, member: true } : { text: `${getter}()`, member: false })) as Edit[];
+    choice.refs = editsFor(v.refs, (r) =>
+      v.pattern ? { text: `${getter}()${prop(r.node.name)}`, member: true } : { text: `${getter}()`, member: false },
+    ) as Edit[];
     taken.push(head, ...choice.refs);
     const original = src(code, v.statement);
-    const prefix = v.pattern
-      ? lazyPatternPrefix(getter, cache, v.name, original, src(code, v.pattern))
-      : lazyValuePrefix(getter, cache, v.name, original);
+    const prefix = v.pattern ? lazyPatternPrefix(getter, cache, v.name, original, src(code, v.pattern)) : lazyValuePrefix(getter, cache, v.name, original);
     const suffix = v.pattern ? lazyPatternSuffix(cache, v.names) : lazyValueSuffix(cache);
     choice.wrap = { start: head.start, initStart: head.end, initEnd: v.init.end!, prefix: prefix + padLines(code.slice(head.start, head.end), prefix), suffix };
     for (const n of v.names) lazyNames.add(n);

@@ -49,6 +49,7 @@ export function refEdit(ref: NodePath<t.Identifier>, access: Access): Edit | { e
 /** True when the reference starts the member chain that is the callee of a `new` expression. */
 function headsNewCallee(ref: NodePath): boolean {
   let p: NodePath = ref;
-  while ((p.parentPath?.isMemberExpression() || p.parentPath?.isOptionalMemberExpression()) && (p.parent as t.MemberExpression).object === p.node) p = p.parentPath;
+  while ((p.parentPath?.isMemberExpression() || p.parentPath?.isOptionalMemberExpression()) && (p.parent as t.MemberExpression).object === p.node)
+    p = p.parentPath;
   return p !== ref && !!p.parentPath?.isNewExpression() && (p.parent as t.NewExpression).callee === p.node;
 }

@@ -4,10 +4,30 @@ import { scanPythonFile, type PyImport, type PyScan } from './scan.js';
 
 // Decorators that only wrap or describe a function and never call it while the module executes.
 export const SAFE_DECORATORS = new Set([
-  'staticmethod', 'classmethod', 'property', 'abstractmethod', 'abc.abstractmethod', 'overload', 'typing.overload',
-  'functools.wraps', 'wraps', 'functools.lru_cache', 'lru_cache', 'functools.cache', 'cache', 'functools.cached_property',
-  'cached_property', 'contextmanager', 'contextlib.contextmanager', 'asynccontextmanager', 'contextlib.asynccontextmanager',
-  'functools.total_ordering', 'dataclass', 'dataclasses.dataclass', 'final', 'typing.final',
+  'staticmethod',
+  'classmethod',
+  'property',
+  'abstractmethod',
+  'abc.abstractmethod',
+  'overload',
+  'typing.overload',
+  'functools.wraps',
+  'wraps',
+  'functools.lru_cache',
+  'lru_cache',
+  'functools.cache',
+  'cache',
+  'functools.cached_property',
+  'cached_property',
+  'contextmanager',
+  'contextlib.contextmanager',
+  'asynccontextmanager',
+  'contextlib.asynccontextmanager',
+  'functools.total_ordering',
+  'dataclass',
+  'dataclasses.dataclass',
+  'final',
+  'typing.final',
 ]);
 
 /** Decorator expression without call arguments: "@app.route('/x')" → "app.route"; setters count as property. */
@@ -56,7 +76,14 @@ export function topLevelOwners(code: string, root: PyNode): Owner[] {
     }
     if (def.type === 'function_definition') {
       const body = def.childForFieldName('body')!;
-      out.push({ name: textOf(code, def.childForFieldName('name')!), kind: 'function', ranges: [[body.startIndex, body.endIndex]], line: def.startPosition.row + 1, nameIndex: def.childForFieldName('name')!.startIndex, ...(unsafe ? { unsafeDecorator: unsafe } : {}) });
+      out.push({
+        name: textOf(code, def.childForFieldName('name')!),
+        kind: 'function',
+        ranges: [[body.startIndex, body.endIndex]],
+        line: def.startPosition.row + 1,
+        nameIndex: def.childForFieldName('name')!.startIndex,
+        ...(unsafe ? { unsafeDecorator: unsafe } : {}),
+      });
       return;
     }
     if (def.type === 'class_definition') {
@@ -68,7 +95,14 @@ export function topLevelOwners(code: string, root: PyNode): Owner[] {
         const b = fn.childForFieldName('body')!;
         ranges.push([b.startIndex, b.endIndex]);
       }
-      out.push({ name: textOf(code, def.childForFieldName('name')!), kind: 'class', ranges, line: def.startPosition.row + 1, nameIndex: def.childForFieldName('name')!.startIndex, ...(unsafe ? { unsafeDecorator: unsafe } : {}) });
+      out.push({
+        name: textOf(code, def.childForFieldName('name')!),
+        kind: 'class',
+        ranges,
+        line: def.startPosition.row + 1,
+        nameIndex: def.childForFieldName('name')!.startIndex,
+        ...(unsafe ? { unsafeDecorator: unsafe } : {}),
+      });
       return;
     }
     if (['if_statement', 'try_statement', 'with_statement', 'elif_clause', 'else_clause', 'except_clause', 'finally_clause', 'block'].includes(stmt.type)) {
@@ -117,7 +151,11 @@ class RangeMap {
 }
 
 /** Names (identifiers and identifier-like string literals) in init code and in each owner's bodies. */
-export function namesByOwner(code: string, tokens: NameTokens, owners: Owner[]): { init: Map<string, number>; byOwner: Map<Owner, Set<string>>; map: RangeMap } {
+export function namesByOwner(
+  code: string,
+  tokens: NameTokens,
+  owners: Owner[],
+): { init: Map<string, number>; byOwner: Map<Owner, Set<string>>; map: RangeMap } {
   const lineOf = lineIndex(code);
   const map = new RangeMap(owners);
   const init = new Map<string, number>();
@@ -150,7 +188,12 @@ export function namesByOwner(code: string, tokens: NameTokens, owners: Owner[]):
  * (directly, by a string, or through another init-run body), or decorated with an unknown decorator
  * (a registry or `atexit.register`-style decorator may call it).
  */
-export function initRunOwners(owners: Owner[], init: Map<string, number>, byOwner: Map<Owner, Set<string>>, extraInitNames?: Set<string>): Record<string, string> {
+export function initRunOwners(
+  owners: Owner[],
+  init: Map<string, number>,
+  byOwner: Map<Owner, Set<string>>,
+  extraInitNames?: Set<string>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   const byName = new Map<string, Owner[]>();
   for (const o of owners) byName.set(o.name, [...(byName.get(o.name) ?? []), o]);
@@ -176,8 +219,26 @@ export function initRunOwners(owners: Owner[], init: Map<string, number>, byOwne
 
 type RefContext = 'attr' | 'call' | 'value';
 
-const PATTERN_WRAPPERS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern', 'tuple', 'list', 'parenthesized_expression', 'expression_list']);
-const PARAM_PARENTS = new Set(['parameters', 'lambda_parameters', 'default_parameter', 'typed_parameter', 'typed_default_parameter', 'list_splat_pattern', 'dictionary_splat_pattern', 'keyword_separator']);
+const PATTERN_WRAPPERS = new Set([
+  'pattern_list',
+  'tuple_pattern',
+  'list_pattern',
+  'list_splat_pattern',
+  'tuple',
+  'list',
+  'parenthesized_expression',
+  'expression_list',
+]);
+const PARAM_PARENTS = new Set([
+  'parameters',
+  'lambda_parameters',
+  'default_parameter',
+  'typed_parameter',
+  'typed_default_parameter',
+  'list_splat_pattern',
+  'dictionary_splat_pattern',
+  'keyword_separator',
+]);
 
 /** Classifies one identifier occurrence: a reference (with its context) or a binding of the name. */
 function classify(node: PyNode): { ref: RefContext } | { binding: string } | { skip: true } {
@@ -212,7 +273,8 @@ function classify(node: PyNode): { ref: RefContext } | { binding: string } | { s
   }
   if (q) {
     const isField = (f: string) => q!.childForFieldName(f)?.id === c.id;
-    if ((q.type === 'assignment' || q.type === 'augmented_assignment' || q.type === 'for_statement' || q.type === 'for_in_clause') && isField('left')) return { binding: q.type };
+    if ((q.type === 'assignment' || q.type === 'augmented_assignment' || q.type === 'for_statement' || q.type === 'for_in_clause') && isField('left'))
+      return { binding: q.type };
     if (q.type === 'as_pattern_target' || q.type === 'delete_statement') return { binding: q.type };
     if (q.type === 'as_pattern' && isField('alias')) return { binding: 'as' };
   }

@@ -46,7 +46,10 @@ const LAMBDA_PROVIDED = ['boto3', 'botocore', 's3transfer', 'jmespath', 'dateuti
 let stdlibCache: Set<string> | undefined;
 export function stdlibNames(python = '/usr/bin/python3'): Set<string> {
   if (stdlibCache) return stdlibCache;
-  const r = spawnSync(python, ['-S', '-c', 'import sys; print("\\n".join(sorted(set(sys.stdlib_module_names) | set(sys.builtin_module_names))))'], { env: cleanEnv(), encoding: 'utf8' });
+  const r = spawnSync(python, ['-S', '-c', 'import sys; print("\\n".join(sorted(set(sys.stdlib_module_names) | set(sys.builtin_module_names))))'], {
+    env: cleanEnv(),
+    encoding: 'utf8',
+  });
   stdlibCache = new Set(r.status === 0 ? r.stdout.split('\n').filter(Boolean) : []);
   return stdlibCache;
 }
@@ -69,10 +72,13 @@ export async function buildPythonGraph(root: string, files: string[], entries: s
   const load = async (file: string): Promise<PyFileInfo | null> => {
     if (cache.has(file)) return cache.get(file)!;
     const code = await read(file);
-    const info = code === undefined ? null : (() => {
-      const parsed = io.parsePython(file, code);
-      return { file, code, parsed, scan: scanPythonFile(file, code, parsed) };
-    })();
+    const info =
+      code === undefined
+        ? null
+        : (() => {
+            const parsed = io.parsePython(file, code);
+            return { file, code, parsed, scan: scanPythonFile(file, code, parsed) };
+          })();
     cache.set(file, info);
     return info;
   };
@@ -146,16 +152,30 @@ export async function buildPythonGraph(root: string, files: string[], entries: s
             const top = topPackage(file, roots, idx);
             if (top) opaqueTops.add(top);
             diagnostics.push(
-              diag('FL103', 'warning', `${file}:${imp.line}: dynamic import with a computed name: ${top ? `package ${top} kept whole` : 'every app module kept'}`, {
-                file,
-                line: imp.line,
-                note: 'use a literal module name, or list the package under "opaque"/"keep" in the configuration',
-              }),
+              diag(
+                'FL103',
+                'warning',
+                `${file}:${imp.line}: dynamic import with a computed name: ${top ? `package ${top} kept whole` : 'every app module kept'}`,
+                {
+                  file,
+                  line: imp.line,
+                  note: 'use a literal module name, or list the package under "opaque"/"keep" in the configuration',
+                },
+              ),
             );
-            if (!top) for (const f of files) if (f.endsWith('.py') && !topPackage(f, roots, idx)) add(f, { code: 'opaque-package', text: 'app module kept: computed dynamic import', parent: file });
+            if (!top)
+              for (const f of files)
+                if (f.endsWith('.py') && !topPackage(f, roots, idx))
+                  add(f, { code: 'opaque-package', text: 'app module kept: computed dynamic import', parent: file });
           }
           if (edge.error && !imp.guarded && !imp.inFunction && !imp.unknown) {
-            diagnostics.push(diag('FL102', 'warning', `${file}:${imp.line}: ${edge.error}`, { file, line: imp.line, note: 'the import fails at run time unless the runtime provides the module' }));
+            diagnostics.push(
+              diag('FL102', 'warning', `${file}:${imp.line}: ${edge.error}`, {
+                file,
+                line: imp.line,
+                note: 'the import fails at run time unless the runtime provides the module',
+              }),
+            );
           }
         }
       }
@@ -172,8 +192,17 @@ export async function buildPythonGraph(root: string, files: string[], entries: s
       await drain();
       if (Object.keys(graph.files).length === before) break;
     }
-    checkNative(io, Object.keys(graph.files).filter((f) => graph.files[f].kind === 'native'), arch, diagnostics);
-    for (const top of new Set(Object.values(graph.files).map((f) => f.package).filter((p): p is string => !!p))) {
+    checkNative(
+      io,
+      Object.keys(graph.files).filter((f) => graph.files[f].kind === 'native'),
+      arch,
+      diagnostics,
+    );
+    for (const top of new Set(
+      Object.values(graph.files)
+        .map((f) => f.package)
+        .filter((p): p is string => !!p),
+    )) {
       graph.packages[top] = {
         name: top,
         dir: packageDir(top, roots, idx) ?? top,
@@ -181,7 +210,8 @@ export async function buildPythonGraph(root: string, files: string[], entries: s
         ...(opaqueTops.has(top) ? { opaqueReason: 'computed dynamic import or unparsable file' } : {}),
       };
     }
-    for (const d of namespaceDirs(graph)) diagnostics.push(diag('FL502', 'info', `${d} is a namespace package (no __init__.py): its portions are searched in every root`, { file: d }));
+    for (const d of namespaceDirs(graph))
+      diagnostics.push(diag('FL502', 'info', `${d} is a namespace package (no __init__.py): its portions are searched in every root`, { file: d }));
     graph.edges.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.record.line - b.record.line));
     return { graph, searchRoots: roots, infos, modules, diagnostics };
   }
@@ -270,11 +300,12 @@ function packageDir(top: string, roots: string[], idx: ModuleIndex): string | un
 
 function namespaceDirs(graph: ModuleGraph): string[] {
   const out = new Set<string>();
-  for (const e of graph.edges) for (const t of e.to) {
-    if (!t.includes('/')) continue;
-    const dir = t.slice(0, t.lastIndexOf('/'));
-    if (dir && !t.endsWith('__init__.py') && !graph.files[`${dir}/__init__.py`] && /\.py$/.test(t)) out.add(dir);
-  }
+  for (const e of graph.edges)
+    for (const t of e.to) {
+      if (!t.includes('/')) continue;
+      const dir = t.slice(0, t.lastIndexOf('/'));
+      if (dir && !t.endsWith('__init__.py') && !graph.files[`${dir}/__init__.py`] && /\.py$/.test(t)) out.add(dir);
+    }
   return [...out].filter((d) => !Object.keys(graph.files).some((f) => f === `${d}/__init__.py`)).sort();
 }
 
@@ -295,8 +326,16 @@ function keepSupportFiles(
   opaqueTops: Set<string>,
   add: (f: string, r: Reason) => void,
 ): void {
-  const reachedTops = new Set(Object.values(graph.files).map((x) => x.package).filter((x): x is string => !!x));
-  const reachedPkgDirs = new Set(Object.keys(graph.files).filter((f) => /(^|\/)__init__(\.py|\..*\.so)$/.test(f)).map((f) => f.slice(0, f.lastIndexOf('/'))));
+  const reachedTops = new Set(
+    Object.values(graph.files)
+      .map((x) => x.package)
+      .filter((x): x is string => !!x),
+  );
+  const reachedPkgDirs = new Set(
+    Object.keys(graph.files)
+      .filter((f) => /(^|\/)__init__(\.py|\..*\.so)$/.test(f))
+      .map((f) => f.slice(0, f.lastIndexOf('/'))),
+  );
   for (const f of files) {
     if (graph.files[f]) continue;
     if (METADATA_RE.test(f)) {
@@ -317,7 +356,8 @@ function keepSupportFiles(
     }
     const pkg = nearestPackage(f, idx);
     if (pkg === undefined) add(f, { code: 'asset', text: 'data file outside any package' });
-    else if (reachedPkgDirs.has(pkg)) add(f, { code: 'asset', text: `${EXTENSION_RE.test(f) ? 'native file' : 'data file'} of reached package ${pkg}`, parent: `${pkg}/__init__.py` });
+    else if (reachedPkgDirs.has(pkg))
+      add(f, { code: 'asset', text: `${EXTENSION_RE.test(f) ? 'native file' : 'data file'} of reached package ${pkg}`, parent: `${pkg}/__init__.py` });
   }
 }
 
@@ -342,7 +382,8 @@ function checkNative(io: JobIO, natives: string[], arch: string, diagnostics: Di
         const buf = Buffer.alloc(20); // zero-filled: a file shorter than a header reads as not-ELF
         io.readHead(f, 20).copy(buf);
         const m = buf.readUInt16LE(18);
-        machine = m === 0x3e ? 'x86_64' : m === 0xb7 ? 'aarch64' : buf.subarray(0, 4).toString('latin1') === '\x7fELF' ? `machine-0x${m.toString(16)}` : 'not-ELF';
+        machine =
+          m === 0x3e ? 'x86_64' : m === 0xb7 ? 'aarch64' : buf.subarray(0, 4).toString('latin1') === '\x7fELF' ? `machine-0x${m.toString(16)}` : 'not-ELF';
       } catch {
         continue;
       }

@@ -74,9 +74,15 @@ export async function analyzePythonApp(root: string, files: string[], handlers: 
     for (const s of a.sites) {
       if (s.usage === 'deferred') {
         const re = s.names.find((n) => others.has(n));
-        if (re) Object.assign(s, { usage: 'unknown', usageReason: `${re} may be taken from this module by another module (as an attribute or \`from … import ${re}\`)` });
-        else if (starred.has(info.file) && info.scan.all === null && s.names.some((n) => !n.startsWith('_'))) Object.assign(s, { usage: 'unknown', usageReason: 'the module is star-imported without __all__: its public names are re-exported' });
-        else if (cyclic.files.has(info.file)) Object.assign(s, { usage: 'unknown', usageReason: 'the module is part of an import cycle: the import order stays as it is' });
+        if (re)
+          Object.assign(s, {
+            usage: 'unknown',
+            usageReason: `${re} may be taken from this module by another module (as an attribute or \`from … import ${re}\`)`,
+          });
+        else if (starred.has(info.file) && info.scan.all === null && s.names.some((n) => !n.startsWith('_')))
+          Object.assign(s, { usage: 'unknown', usageReason: 'the module is star-imported without __all__: its public names are re-exported' });
+        else if (cyclic.files.has(info.file))
+          Object.assign(s, { usage: 'unknown', usageReason: 'the module is part of an import cycle: the import order stays as it is' });
       }
       sites.push(s);
     }
@@ -84,7 +90,12 @@ export async function analyzePythonApp(root: string, files: string[], handlers: 
   let stubCandidates: StubCandidate[] = [];
   if (opts.stubs !== false) {
     const natives = Object.keys(g.graph.files).filter((f) => g.graph.files[f].kind === 'native');
-    const st = findStubCandidates(analysable, entries, handlers.map((h) => h.exportName), await nativeNames(root, natives));
+    const st = findStubCandidates(
+      analysable,
+      entries,
+      handlers.map((h) => h.exportName),
+      await nativeNames(root, natives),
+    );
     stubCandidates = st.candidates;
     diagnostics.push(...st.diagnostics.slice(0, 200));
   }

@@ -40,7 +40,11 @@ export function parsePython(code: string): ParsedPython {
     return {
       tree,
       root,
-      error: { message: bad ? `syntax error near line ${bad.startPosition.row + 1}` : 'syntax error', line: (bad?.startPosition.row ?? 0) + 1, column: columnOf(code, bad?.startIndex ?? 0) },
+      error: {
+        message: bad ? `syntax error near line ${bad.startPosition.row + 1}` : 'syntax error',
+        line: (bad?.startPosition.row ?? 0) + 1,
+        column: columnOf(code, bad?.startIndex ?? 0),
+      },
     };
   }
   const py2 = root.descendantsOfType(PY2_NODES)[0];
@@ -48,7 +52,11 @@ export function parsePython(code: string): ParsedPython {
     return {
       tree,
       root,
-      error: { message: `Python 2 syntax (${py2.type.replace('_statement', '')} statement)`, line: py2.startPosition.row + 1, column: columnOf(code, py2.startIndex) },
+      error: {
+        message: `Python 2 syntax (${py2.type.replace('_statement', '')} statement)`,
+        line: py2.startPosition.row + 1,
+        column: columnOf(code, py2.startIndex),
+      },
     };
   }
   return { tree, root };
@@ -98,7 +106,13 @@ export function nameTokens(parsed: ParsedPython): NameTokens {
   if (t) return t;
   const ids = parsed.root.descendantsOfType('identifier');
   const strs = parsed.root.descendantsOfType('string_content');
-  t = { ids, idStart: new Int32Array(ids.length), idEnd: new Int32Array(ids.length), strStart: new Int32Array(strs.length), strEnd: new Int32Array(strs.length) };
+  t = {
+    ids,
+    idStart: new Int32Array(ids.length),
+    idEnd: new Int32Array(ids.length),
+    strStart: new Int32Array(strs.length),
+    strEnd: new Int32Array(strs.length),
+  };
   ids.forEach((n, i) => {
     t!.idStart[i] = n.startIndex;
     t!.idEnd[i] = n.endIndex;

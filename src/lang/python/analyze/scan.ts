@@ -75,11 +75,13 @@ export function scanPythonFile(file: string, code: string, parsed: ParsedPython 
       out.imports.push({ kind: 'star', module, names: [], bound: [], ...base });
       continue;
     }
-    const names = node.childrenForFieldName('name').map((n) =>
-      n.type === 'aliased_import'
-        ? { name: textOf(code, n.childForFieldName('name')!), alias: textOf(code, n.childForFieldName('alias')!) }
-        : { name: textOf(code, n) },
-    );
+    const names = node
+      .childrenForFieldName('name')
+      .map((n) =>
+        n.type === 'aliased_import'
+          ? { name: textOf(code, n.childForFieldName('name')!), alias: textOf(code, n.childForFieldName('alias')!) }
+          : { name: textOf(code, n) },
+      );
     out.imports.push({ kind: 'from', module, names, bound: names.map((n) => n.alias ?? n.name), ...base });
   }
   scanCalls(code, root, out);
@@ -89,7 +91,7 @@ export function scanPythonFile(file: string, code: string, parsed: ParsedPython 
 }
 
 function contextOf(code: string, node: PyNode): Pick<PyImport, 'topLevel' | 'inFunction' | 'guarded'> {
-  let topLevel = node.parent?.type === 'module';
+  const topLevel = node.parent?.type === 'module';
   let inFunction = false;
   let guarded = false;
   for (let p = node.parent; p && p.type !== 'module'; p = p.parent) {
@@ -104,7 +106,9 @@ function contextOf(code: string, node: PyNode): Pick<PyImport, 'topLevel' | 'inF
 function catchesImportError(code: string, clause: PyNode): boolean {
   const value = clause.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment');
   if (!value) return true; // bare except
-  const names = textOf(code, value).split(/[\s,()]+|\bas\b/).map((s) => s.split('.').pop()!);
+  const names = textOf(code, value)
+    .split(/[\s,()]+|\bas\b/)
+    .map((s) => s.split('.').pop()!);
   return names.some((n) => IMPORT_ERRORS.has(n));
 }
 
@@ -135,7 +139,8 @@ function scanCalls(code: string, root: PyNode, out: PyScan): void {
     }
     let module = name;
     if (name.startsWith('.')) {
-      const pkgArg = args.find((a) => a.type === 'keyword_argument' && textOf(code, a.childForFieldName('name')!) === 'package')?.childForFieldName('value') ?? args[1];
+      const pkgArg =
+        args.find((a) => a.type === 'keyword_argument' && textOf(code, a.childForFieldName('name')!) === 'package')?.childForFieldName('value') ?? args[1];
       const pkg = stringValue(code, pkgArg);
       if (pkg !== undefined) module = resolveRelativeName(name, pkg);
       else if (!(pkgArg && /^__(package|name)__$/.test(textOf(code, pkgArg)))) {
@@ -195,7 +200,8 @@ function evalExpr(code: string, node: PyNode, file: string): string | undefined 
   const vals = args.map((a) => evalExpr(code, a, file));
   if (vals.some((v) => v === undefined)) return undefined;
   if (fn === 'os.getcwd' || fn === 'getcwd') return '';
-  if (/^(os\.path\.|path\.)?(abspath|realpath|normpath)$/.test(fn) || /^(Path|pathlib\.Path|str|os\.fspath)$/.test(fn)) return vals.length === 1 ? vals[0] : undefined;
+  if (/^(os\.path\.|path\.)?(abspath|realpath|normpath)$/.test(fn) || /^(Path|pathlib\.Path|str|os\.fspath)$/.test(fn))
+    return vals.length === 1 ? vals[0] : undefined;
   if (/^(os\.path\.|path\.)?dirname$/.test(fn) && vals.length === 1) return dirname(vals[0]!);
   if (/^(os\.path\.|path\.)?join$/.test(fn) && vals.length >= 1) return vals.reduce((a, b) => joinPath(a!, b!))!;
   if (fn.endsWith('.resolve') || fn.endsWith('.absolute')) {

@@ -75,7 +75,8 @@ function fileNames(info: PyFileInfo, units: Unit[]): { init: Set<string>; perUni
   const allRanges: [number, number][] = [];
   for (const stmt of parsed.root.namedChildren) {
     const e = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
-    if (e && (e.type === 'assignment' || e.type === 'augmented_assignment') && textOf(code, e.childForFieldName('left')!) === '__all__') allRanges.push([stmt.startIndex, stmt.endIndex]);
+    if (e && (e.type === 'assignment' || e.type === 'augmented_assignment') && textOf(code, e.childForFieldName('left')!) === '__all__')
+      allRanges.push([stmt.startIndex, stmt.endIndex]);
   }
   const init = new Set<string>();
   const perUnit = new Map<Unit, Set<string>>();
@@ -118,12 +119,65 @@ const MIN_BODY_LINES = 3;
 // Methods the interpreter and the standard library call by protocol, never by a name in the code:
 // import hooks, file-like, mapping, logging, threading, json, pickle, copy, unittest.
 export const PROTOCOL_NAMES = new Set([
-  'find_spec', 'find_module', 'load_module', 'exec_module', 'create_module', 'module_repr', 'get_code', 'get_source', 'get_data',
-  'get_filename', 'get_resource_reader', 'is_package', 'invalidate_caches', 'path_stats', 'source_to_code', 'find_distributions',
-  'keys', 'items', 'values', 'get', 'read', 'readline', 'readlines', 'readinto', 'write', 'writelines', 'flush', 'close', 'fileno',
-  'seek', 'tell', 'readable', 'writable', 'seekable', 'isatty', 'truncate', 'send', 'throw', 'emit', 'handle', 'handleError',
-  'filter', 'format', 'formatTime', 'formatException', 'run', 'default', 'encode', 'decode', 'setUp', 'tearDown', 'setUpClass',
-  'tearDownClass', 'fspath', 'register', 'acquire', 'release', 'match', 'search',
+  'find_spec',
+  'find_module',
+  'load_module',
+  'exec_module',
+  'create_module',
+  'module_repr',
+  'get_code',
+  'get_source',
+  'get_data',
+  'get_filename',
+  'get_resource_reader',
+  'is_package',
+  'invalidate_caches',
+  'path_stats',
+  'source_to_code',
+  'find_distributions',
+  'keys',
+  'items',
+  'values',
+  'get',
+  'read',
+  'readline',
+  'readlines',
+  'readinto',
+  'write',
+  'writelines',
+  'flush',
+  'close',
+  'fileno',
+  'seek',
+  'tell',
+  'readable',
+  'writable',
+  'seekable',
+  'isatty',
+  'truncate',
+  'send',
+  'throw',
+  'emit',
+  'handle',
+  'handleError',
+  'filter',
+  'format',
+  'formatTime',
+  'formatException',
+  'run',
+  'default',
+  'encode',
+  'decode',
+  'setUp',
+  'tearDown',
+  'setUpClass',
+  'tearDownClass',
+  'fspath',
+  'register',
+  'acquire',
+  'release',
+  'match',
+  'search',
 ]);
 const RESERVED = new Set(['_fl_S', '_fl_rt']);
 
@@ -180,7 +234,13 @@ export function findStubCandidates(infos: PyFileInfo[], entries: string[], handl
     const why = eligibility(code, u);
     const qual = u.cls ? `${u.cls}.${u.name}` : u.name;
     if (typeof why === 'string') {
-      if (why !== 'small') diagnostics.push(diag('FL504', 'info', `${u.file}:${u.def.startPosition.row + 1}: ${qual} is never reached but stays whole: ${why}`, { file: u.file, line: u.def.startPosition.row + 1 }));
+      if (why !== 'small')
+        diagnostics.push(
+          diag('FL504', 'info', `${u.file}:${u.def.startPosition.row + 1}: ${qual} is never reached but stays whole: ${why}`, {
+            file: u.file,
+            line: u.def.startPosition.row + 1,
+          }),
+        );
       continue;
     }
     candidates.push({ file: u.file, name: u.name, qualname: qual, ...(u.cls ? { cls: u.cls } : {}), ...why, reason: `no reached code refers to ${u.name}` });
@@ -203,7 +263,8 @@ function eligibility(code: string, u: Unit): Shape | string {
   const isAsync = code.startsWith('async', def.startIndex);
   const bodyText = code.slice(body.startIndex, body.endIndex);
   const own = (n: PyNode) => {
-    for (let p = n.parent; p && p.id !== def.id; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return false;
+    for (let p = n.parent; p && p.id !== def.id; p = p.parent)
+      if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return false;
     return true;
   };
   // The text test is a cheap filter; the tree decides.
@@ -220,7 +281,12 @@ function eligibility(code: string, u: Unit): Shape | string {
   const forward = forwardArgs(code, def.childForFieldName('parameters')!);
   if (forward === undefined) return 'parameter list not understood';
   if (forward.names.some((n) => RESERVED.has(n))) return 'a parameter uses a name the stub needs';
-  const colon = def.children.find((c) => c.type === ':' && c.startIndex < body.startIndex && c.startIndex >= (def.childForFieldName('return_type') ?? def.childForFieldName('parameters')!).endIndex);
+  const colon = def.children.find(
+    (c) =>
+      c.type === ':' &&
+      c.startIndex < body.startIndex &&
+      c.startIndex >= (def.childForFieldName('return_type') ?? def.childForFieldName('parameters')!).endIndex,
+  );
   if (!colon) return 'header not understood';
   return {
     kind: isAsync ? 'coroutine' : hasYield ? 'generator' : 'function',

@@ -61,7 +61,12 @@ export function transformPythonFile(
   }
   const check = parse(out);
   if (check.error) {
-    return { ...unchanged, diagnostics: [diag('FL202', 'error', `${file}: rewrite produced invalid code (${check.error.message} at line ${check.error.line}): kept as is`, { file })] };
+    return {
+      ...unchanged,
+      diagnostics: [
+        diag('FL202', 'error', `${file}: rewrite produced invalid code (${check.error.message} at line ${check.error.line}): kept as is`, { file }),
+      ],
+    };
   }
   return {
     code: out,

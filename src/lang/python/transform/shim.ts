@@ -59,8 +59,18 @@ export function insertHeader(code: string, stmt: string, parse: (code: string) =
 }
 
 const SIMPLE = new Set([
-  'expression_statement', 'import_statement', 'import_from_statement', 'return_statement', 'pass_statement', 'assert_statement',
-  'delete_statement', 'raise_statement', 'global_statement', 'nonlocal_statement', 'print_statement', 'type_alias_statement',
+  'expression_statement',
+  'import_statement',
+  'import_from_statement',
+  'return_statement',
+  'pass_statement',
+  'assert_statement',
+  'delete_statement',
+  'raise_statement',
+  'global_statement',
+  'nonlocal_statement',
+  'print_statement',
+  'type_alias_statement',
 ]);
 
 /** Handler modules get the shim statement (which also installs the fallback finder) before anything runs. */

@@ -64,7 +64,16 @@ function bars(spec: ChartBars, width: number): Element[] {
     color: { domain: series, range: st.map((s) => s.color) },
     marks: [
       Plot.barX(spec.rows, { x: 'value', y: 'series', fy: 'group', fill: 'series', tip: { format: { fy: true, y: true, x: (v: number) => fmt(v) } } }),
-      Plot.text(spec.rows, { x: 'value', y: 'series', fy: 'group', text: (d: ChartBars['rows'][number]) => `${fmt(d.value)}  ${d.series}`, textAnchor: 'start', dx: 4, fontSize: 11, fill: 'currentColor' }),
+      Plot.text(spec.rows, {
+        x: 'value',
+        y: 'series',
+        fy: 'group',
+        text: (d: ChartBars['rows'][number]) => `${fmt(d.value)}  ${d.series}`,
+        textAnchor: 'start',
+        dx: 4,
+        fontSize: 11,
+        fill: 'currentColor',
+      }),
       Plot.ruleX([0]),
     ],
   });
@@ -84,7 +93,10 @@ function distribution(spec: ChartDistribution, width: number): Element[] {
     x: { label: spec.label, grid: true, nice: true, labelArrow: 'none' },
     y: { label: null, domain: names },
     color: { domain: names, range: st.map((s) => s.color) },
-    marks: [Plot.boxX(flat, { x: 'v', y: 'series', fill: 'series', fillOpacity: 0.35, stroke: 'currentColor' }), Plot.dot(flat, { x: 'v', y: 'series', r: 2, fill: 'currentColor', fillOpacity: 0.5, tip: true })],
+    marks: [
+      Plot.boxX(flat, { x: 'v', y: 'series', fill: 'series', fillOpacity: 0.35, stroke: 'currentColor' }),
+      Plot.dot(flat, { x: 'v', y: 'series', r: 2, fill: 'currentColor', fillOpacity: 0.5, tip: true }),
+    ],
   });
   const cdfMarks = spec.series.flatMap((s, i) => {
     const xs = [...s.values].sort((a, b) => a - b);
@@ -126,16 +138,28 @@ function curves(spec: ChartCurves, width: number): Element[] {
     marginLeft: 56,
     style: { fontSize: '12px' },
     x: spec.logX
-      ? { label: spec.x, type: 'log', grid: true, labelArrow: 'none', tickFormat: (v: number) => (Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? String(v) : '') }
+      ? {
+          label: spec.x,
+          type: 'log',
+          grid: true,
+          labelArrow: 'none',
+          tickFormat: (v: number) => (Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? String(v) : ''),
+        }
       : { label: spec.x, grid: true, labelArrow: 'none' },
-    y: spec.percentY ? { label: `${spec.y} (%)`, percent: true, grid: true, zero: true, labelArrow: 'none' } : { label: spec.y, grid: true, zero: true, labelArrow: 'none' },
+    y: spec.percentY
+      ? { label: `${spec.y} (%)`, percent: true, grid: true, zero: true, labelArrow: 'none' }
+      : { label: spec.y, grid: true, zero: true, labelArrow: 'none' },
     symbol: { domain: names, range: st.map((s) => s.symbol) },
     marks: [...marks, Plot.ruleY([0])],
   });
   return [legend(st, true), chart];
 }
 
-const base = (id: string) => id.replace(/\/(index|__init__)\.(js|cjs|mjs|py)$/, '').split('/').pop() || id;
+const base = (id: string) =>
+  id
+    .replace(/\/(index|__init__)\.(js|cjs|mjs|py)$/, '')
+    .split('/')
+    .pop() || id;
 
 function flame(spec: ChartFlame, width: number): Element[] {
   const names = spec.series.map((s) => s.name);
@@ -163,7 +187,16 @@ function flame(spec: ChartFlame, width: number): Element[] {
     color: { type: 'ordinal', scheme: 'Pastel1' },
     marks: [
       Plot.frame({ stroke: '#d0d7de' }),
-      Plot.barX(rows, { x1: 'x1', x2: 'x2', y: 'depth', fy: 'series', fill: 'package', stroke: '#fff', tip: true, channels: { module: 'id', package: 'package', 'self ms': 'selfMs' } }),
+      Plot.barX(rows, {
+        x1: 'x1',
+        x2: 'x2',
+        y: 'depth',
+        fy: 'series',
+        fill: 'package',
+        stroke: '#fff',
+        tip: true,
+        channels: { module: 'id', package: 'package', 'self ms': 'selfMs' },
+      }),
       Plot.text(rows, { x: 'x1', y: 'depth', fy: 'series', text: label, textAnchor: 'start', dx: 3, fontSize: 11, fill: '#1b1f24' }),
     ],
   });
@@ -179,7 +212,14 @@ function draw(spec: ChartSpec): void {
   const el = document.getElementById(spec.id);
   if (!el) return;
   const width = Math.max(260, Math.floor(el.clientWidth || 640));
-  const parts = spec.type === 'bars' ? bars(spec, width) : spec.type === 'distribution' ? distribution(spec, width) : spec.type === 'flame' ? flame(spec, width) : curves(spec, width);
+  const parts =
+    spec.type === 'bars'
+      ? bars(spec, width)
+      : spec.type === 'distribution'
+        ? distribution(spec, width)
+        : spec.type === 'flame'
+          ? flame(spec, width)
+          : curves(spec, width);
   // The figure's aria-label describes the chart; the SVG internals are decoration for assistive tech.
   for (const p of parts) if (p instanceof SVGElement || p.querySelector('svg')) p.setAttribute('aria-hidden', 'true');
   el.replaceChildren(...parts);
@@ -259,7 +299,10 @@ function main(): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   window.addEventListener('resize', () => {
     clearTimeout(timer);
-    timer = setTimeout(() => drawAll(specs.filter((s) => document.getElementById(s.id)?.dataset.drawn !== String(Math.floor(document.getElementById(s.id)!.clientWidth)))), 150);
+    timer = setTimeout(
+      () => drawAll(specs.filter((s) => document.getElementById(s.id)?.dataset.drawn !== String(Math.floor(document.getElementById(s.id)!.clientWidth)))),
+      150,
+    );
   });
 }
 
