@@ -1,8 +1,8 @@
 // The Python interpreter handler children run under. It is a parameter everywhere in src/sandbox
 // (`python` options); without one, pythonFor picks the target runtime's interpreter
-// (src/lang/python/interpreter.ts: python3.X for pythonX.Y, never silently another minor).
+// (src/sandbox/interpreter.ts: python3.X for pythonX.Y, never silently another minor).
 import { spawnSync } from 'node:child_process';
-import { runInterpreter } from '../lang/python/interpreter.js';
+import { runInterpreter } from './interpreter.js';
 import type { HandlerSpec } from '../types.js';
 
 /** The interpreter a Python handler runs under: the one matching its runtime id (else the legacy one, with FL505). */

@@ -1,4 +1,4 @@
-// The target interpreter (src/lang/python/interpreter.ts): looked up by the runtime id's minor and
+// The target interpreter (src/sandbox/interpreter.ts): looked up by the runtime id's minor and
 // checked by running it. This machine has 3.11 only (pyenv's python3.12/python3.13 shims exit 127), so
 // the python3.12/python3.13 targets exercise the refusal path with real interpreters: PATH folders are
 // built per test from symlinks to /usr/bin/python3.11, which lie about the minor in their name.
@@ -13,7 +13,7 @@ import {
   resolveInterpreter,
   runInterpreter,
   targetVersion,
-} from '../../src/lang/python/interpreter.js';
+} from '../../src/sandbox/interpreter.js';
 import { FaaslightError } from '../../src/diagnostics.js';
 import { cleanupTmp, tmpDir } from './helpers.js';
 import { cli, ROOT } from '../e2e/python-helpers.js';

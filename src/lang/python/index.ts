@@ -11,7 +11,7 @@ import { decidePythonRewrites, pythonNotApplied, stubsToApply } from './decide.j
 import { isCache, pythonFileRules } from './files.js';
 import { planPythonImports } from './imports.js';
 import { PYTHON_SHIM_SOURCE, PYTHON_SHIM_TARGET, transformPythonFile } from './transform/index.js';
-import { interpreterDiagnostics, pycInterpreter } from './interpreter.js';
+import { interpreterDiagnostics, pycInterpreter } from '../../sandbox/interpreter.js';
 import { precompilePython } from './transform/precompile.js';
 
 export const python: LanguageAdapter = {

@@ -11,8 +11,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { diag, FaaslightError } from '../../diagnostics.js';
-import type { Diagnostic } from '../../types.js';
+import { diag, FaaslightError } from '../diagnostics.js';
+import type { Diagnostic } from '../types.js';
 
 export const PYTHON_ENV_VAR = 'FAASLIGHT_PYTHON';
 /** What ran Python before the target was known; still used when the runtime id names no version. */
