@@ -121,6 +121,36 @@ describe('zip in, zip out', () => {
   });
 });
 
+describe('zip in, zip out: Python', () => {
+  test('a Python app zip: verified with a stripped module restored at run time, the same zip as its folder gives', async () => {
+    const folder = path.join(base, 'py');
+    fs.cpSync(path.join(__dirname, '../../fixtures/python/app1'), folder, { recursive: true });
+    const zip = path.join(base, 'py.zip');
+    await writeZip(folder, zip);
+    const before = sha(zip);
+    const events = path.join(base, 'py-events');
+    fs.mkdirSync(events);
+    fs.writeFileSync(path.join(events, 'common.json'), JSON.stringify({ n: 5 }));
+    fs.writeFileSync(path.join(events, 'stripped.json'), JSON.stringify({ n: 2, module: 'vlib.unused_mod' }));
+    const fromFolder = await run('optimize', folder, '--handler', 'handler.handler', '--out', path.join(base, 'py-folder'));
+    expect(fromFolder.code, fromFolder.err).toBe(0);
+    const r = await run('optimize', zip, '--handler', 'handler.handler', '--verify', path.join(events, '*.json'), '--no-report', '--json');
+    expect(r.code, r.err).toBe(0);
+    const s = JSON.parse(r.out);
+    expect(s.verify.ok).toBe(true);
+    expect(
+      s.verify.events.map((e: { event: string; identical: boolean; fallbackLoads: string[] }) => [path.basename(e.event), e.identical, e.fallbackLoads]),
+    ).toEqual([
+      ['common.json', true, []],
+      ['stripped.json', true, ['vendor/vlib/unused_mod.py']],
+    ]);
+    expect(s.package.stripped).toBe(4);
+    expect(sha(path.join(base, 'py.opt.zip'))).toBe(sha(path.join(base, 'py-folder.zip')));
+    expect(sha(zip)).toBe(before);
+    expect(leftovers()).toEqual([]);
+  }, 60_000);
+});
+
 const MiB = 1024 * 1024;
 const zeros = Buffer.alloc(MiB);
 const justUnder = Buffer.alloc(MiB - 1);
