@@ -184,6 +184,7 @@ export async function withAppInput<T>(options: JobOptions, fn: (input: AppInput)
   const outZip = options.out !== undefined && isZipPath(options.out);
   if (outZip && options.zipPath !== undefined) throw new UsageError(`--out ${options.out} names the zip already: drop --zip ${options.zipPath}`);
 
+  if (!st && isZipPath(input)) throw new UsageError(`zip not found: ${input}`, diag('FL001', 'error', `zip not found: ${input}`));
   if (!st?.isFile()) {
     const out = outZip ? withoutZip(path.resolve(options.out as string)) : options.out;
     const zipPath = outZip ? path.resolve(options.out as string) : options.zipPath;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli.js';
 import { listZip, writeZip } from '../../src/package/zip.js';
 import { craftZip, type CraftEntry } from './craft-zip.js';
@@ -49,8 +49,9 @@ describe('zip in, zip out', () => {
   const zip = path.join(base, 'fn.zip');
   const event = path.join(folder, 'events/two.json');
 
+  beforeAll(() => writeZip(folder, zip));
+
   test('optimize fn.zip writes fn.opt.zip alone, byte-identical to the folder run, verified, input untouched', async () => {
-    await writeZip(folder, zip);
     const before = sha(zip);
     const fromFolder = await run('optimize', folder, '--out', path.join(base, 'from-folder'), '--handler', 'handler.handler', '--no-report');
     expect(fromFolder.code, fromFolder.err).toBe(0);
@@ -109,7 +110,16 @@ describe('zip in, zip out', () => {
     const missing = await run('analyze', zip, '--handler', 'nope.handler');
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/^faaslight: handler "nope\.handler" \(--handler\): no file for it; tried nope\.js/);
+    // Messages name the zip, never the temporary folder it was extracted into.
+    const none = await run('analyze', zip);
+    expect(none.code).toBe(2);
+    expect(none.err.startsWith(`faaslight: no handler found in ${zip}: looked for serverless.yml`)).toBe(true);
     expect(leftovers()).toEqual([]);
+  });
+
+  test('a missing zip is said to be one', async () => {
+    const r = await run('optimize', path.join(base, 'gone.zip'));
+    expect([r.code, r.err]).toEqual([2, `faaslight: zip not found: ${path.join(base, 'gone.zip')}\n`]);
   });
 
   test('a file that is not a zip is a usage error', async () => {
