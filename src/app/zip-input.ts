@@ -195,7 +195,10 @@ export async function withAppInput<T>(options: JobOptions, fn: (input: AppInput)
   const zipPath = outZip
     ? path.resolve(options.out as string)
     : path.resolve(options.zipPath ?? (options.out !== undefined ? `${path.resolve(options.out)}.zip` : `${withoutZip(input)}.opt.zip`));
-  if (zipPath === input) throw new UsageError(`the output zip ${zipPath} is the input: name another with --out`);
+  const existing = await fsp.stat(zipPath).catch(() => undefined);
+  // The same file under another name (a link, a hard link) is the input too.
+  if (zipPath === input || (existing && existing.ino === st.ino && existing.dev === st.dev))
+    throw new UsageError(`the output zip ${zipPath} is the input: name another with --out`);
   const zipOnly = options.out === undefined || outZip;
   // Real path: the package writer and the loader report real paths, and present() must find them.
   const base = await fsp.realpath(await fsp.mkdtemp(path.join(os.tmpdir(), 'faaslight-zip-input-')));

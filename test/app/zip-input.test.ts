@@ -94,6 +94,11 @@ describe('zip in, zip out', () => {
   test('the output cannot be the input, and --out x.zip takes no --zip', async () => {
     const same = await run('optimize', zip, '--handler', 'handler.handler', '--out', zip);
     expect([same.code, same.err]).toEqual([2, `faaslight: the output zip ${zip} is the input: name another with --out\n`]);
+    const alias = path.join(base, 'alias.zip');
+    fs.symlinkSync(zip, alias);
+    const linked = await run('optimize', zip, '--handler', 'handler.handler', '--out', alias);
+    expect([linked.code, linked.err]).toEqual([2, `faaslight: the output zip ${alias} is the input: name another with --out\n`]);
+    fs.rmSync(alias);
     const both = await run('optimize', folder, '--out', 'x.zip', '--zip', 'y.zip');
     expect([both.code, both.err]).toEqual([2, 'faaslight: --out x.zip names the zip already: drop --zip y.zip\n']);
   });
