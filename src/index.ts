@@ -2,6 +2,7 @@
 export { analyzeApp, optimizeApp, nodeVersionFor, type OptimizeResult } from './pipeline.js';
 export { createJob, type Job, type LoadedJob, type AnalyzedJob, type OptimizedJob, type JobOptions } from './job.js';
 export { loadApp } from './app/index.js';
+export { withAppInput, checkZip, ZIP_LIMITS, type AppInput } from './app/zip-input.js';
 export { makePlan, initClosure } from './plan/plan.js';
 export { supportsRequireEsm } from './lang/js/imports.js';
 export { languageFor, type LanguageAdapter } from './lang/index.js';

@@ -5,7 +5,7 @@ import type { AppModel, Diagnostic, FaaslightConfig, HandlerSpec, Runtime } from
 import { listFiles } from '../util/files.js';
 import { ADAPTERS, type HandlerSeed } from './adapters/index.js';
 import { CONFIG_FILE, loadConfig } from './config.js';
-import { findHandlerFile, handlerCandidates, runtimeOf, type HandlerCandidate } from './handler-string.js';
+import { findHandlerFile, handlerCandidates, parseNodeHandler, runtimeOf, type HandlerCandidate } from './handler-string.js';
 import { suggestHandlers } from './suggest.js';
 import { checkLinks } from './links.js';
 
@@ -113,10 +113,12 @@ async function resolveSeed(root: string, seed: HandlerSeed, runtimeOverride: Run
     const otherRuntime: Runtime = runtime === 'nodejs' ? 'python' : 'nodejs';
     const other = runtime && !seed.file ? await findHandlerFile(root, handlerCandidates(seed.handler, [otherRuntime])) : undefined;
     const mismatch = other ? `; ${other.file} exists, but the runtime is ${seed.runtimeId ?? runtime}` : '';
+    const ts = runtime === 'python' ? undefined : await typeScriptSource(root, seed);
+    const typescript = ts ? `; ${ts} exists, but faaslight reads JavaScript: compile the TypeScript first (tsc, esbuild) and optimize the build output` : '';
     const what = tried.length ? `no file for it; tried ${tried.join(', ')}` : 'it does not look like file.export (Node) or module.function (Python)';
     const hint = similar.length ? `; did you mean ${similar.map((s) => `"${s}"`).join(' or ')}?` : '';
     throw new UsageError(
-      `handler "${seed.handler}" (${seed.source}): ${what}${mismatch}${hint}`,
+      `handler "${seed.handler}" (${seed.source}): ${what}${mismatch}${typescript}${hint}`,
       diag('FL003', 'error', `handler file not found for "${seed.handler}"`, {
         note: similar.length ? `did you mean ${similar.join(' or ')}?` : 'check the handler string and the app folder',
       }),
@@ -132,6 +134,19 @@ async function resolveSeed(root: string, seed: HandlerSeed, runtimeOverride: Run
     source: seed.source,
     ...(seed.functionName ? { functionName: seed.functionName } : {}),
   };
+}
+
+const TS_EXTENSIONS = ['.ts', '.mts', '.cts'];
+
+/** The TypeScript source a Node handler string names (src/index.handler → src/index.ts), when only that exists. */
+async function typeScriptSource(root: string, seed: HandlerSeed): Promise<string | undefined> {
+  const modulePath = seed.file ? seed.file.replace(/\.[cm]?js$/, '') : parseNodeHandler(seed.handler)?.modulePath;
+  if (modulePath === undefined) return undefined;
+  for (const ext of TS_EXTENSIONS) {
+    const st = await fsp.stat(path.join(root, modulePath + ext)).catch(() => undefined);
+    if (st?.isFile()) return modulePath + ext;
+  }
+  return undefined;
 }
 
 /**

@@ -49,9 +49,11 @@ function common(cmd: Command): Command {
 }
 
 export function registerOptimize(program: Command, cli: Cli): void {
-  common(program.command('optimize').argument('<app>', 'function package folder'))
-    .description('rewrite imports not needed at init to lazy loaders, strip unreached files into a fallback store, write a folder and a deterministic zip')
-    .option('-o, --out <dir>', 'output folder (default: <app>.opt)')
+  common(program.command('optimize').argument('<app>', 'function package folder or deployment .zip'))
+    .description(
+      'rewrite imports not needed at init to lazy loaders, strip unreached files into a fallback store, write a folder and a deterministic zip (a zip alone from a zip)',
+    )
+    .option('-o, --out <dir|file.zip>', 'output folder, or a .zip (default: <app>.opt, and <app>.opt.zip alone from a zip)')
     .option('--zip <file>', 'zip path (default: <out>.zip)')
     .option('--verify <events>', 'run original and optimized handlers on these event files (globs) and fail if any output differs (repeatable)', repeat)
     .option(
@@ -78,45 +80,57 @@ export function registerOptimize(program: Command, cli: Cli): void {
     .option('--esm-fallback', 'also restore stripped files for import() (registers ESM loader hooks: costs ~40-100 ms per ESM cold start)')
     .option('--no-report', 'with --verify: do not write the HTML report <out>.report.html')
     .action(async (app: string, o: Opts) => {
+      const { withAppInput } = await import('../app/zip-input.js');
       const { optimizeApp } = await import('../pipeline.js');
       const { REPORTERS } = await import('../report/reporters.js');
-      const { summary } = await optimizeApp(jobOptions(app, o));
-      print(cli, o, summary, REPORTERS);
-      if (summary.verify && summary.package && o.report !== false) {
-        const { writeReportFrom } = await import('../report/html/index.js');
-        const r = await writeReportFrom([{ kind: 'faaslight.optimize', source: 'optimize', data: summary }], `${summary.package.outDir}.report.html`);
-        (formatOf(o) === 'json' ? cli.err : cli.out)(`report: ${r.out}\n`);
-      }
-      if (summary.verify && !summary.verify.ok) cli.exitCode = 1;
+      await withAppInput(jobOptions(app, o), async (input) => {
+        const { summary } = await optimizeApp(input.options);
+        const shown = input.present(summary);
+        print(cli, o, shown, REPORTERS);
+        if (shown.verify && shown.package && o.report !== false) {
+          const { writeReportFrom } = await import('../report/html/index.js');
+          const r = await writeReportFrom([{ kind: 'faaslight.optimize', source: 'optimize', data: shown }], input.reportPath);
+          (formatOf(o) === 'json' ? cli.err : cli.out)(`report: ${r.out}\n`);
+        }
+        if (shown.verify && !shown.verify.ok) cli.exitCode = 1;
+      });
     });
 }
 
 export function registerAnalyze(program: Command, cli: Cli): void {
-  common(program.command('analyze').argument('<app>', 'function package folder'))
+  common(program.command('analyze').argument('<app>', 'function package folder or deployment .zip'))
     .option('--bundle', 'also plan the bundle units (which files go into which bundle, and why the others stay files)')
     .description('print the plan (eager / lazy / stripped, with reasons) without writing anything')
     .action(async (app: string, o: Opts) => {
+      const { withAppInput } = await import('../app/zip-input.js');
       const { analyzeApp } = await import('../pipeline.js');
       const { summarize } = await import('../report/summary.js');
       const { REPORTERS } = await import('../report/reporters.js');
-      const job = await analyzeApp(jobOptions(app, o));
-      const summary = summarize(job);
-      // The JSON adds the plan itself, which the text and markdown reporters summarise.
-      print(cli, o, summary, { ...REPORTERS, json: (s) => toJson({ ...s, plan: job.plan }) });
+      await withAppInput(jobOptions(app, o), async (input) => {
+        const job = await analyzeApp(input.options);
+        const summary = input.present(summarize(job));
+        // The JSON adds the plan itself, which the text and markdown reporters summarise.
+        print(cli, o, summary, { ...REPORTERS, json: (s) => toJson({ ...s, plan: input.present(job.plan) }) });
+      });
     });
 }
 
 export function registerWhy(program: Command, cli: Cli): void {
-  common(program.command('why').argument('<app>', 'function package folder').argument('<query>', 'a file (relative path) or an import specifier'))
+  common(
+    program.command('why').argument('<app>', 'function package folder or deployment .zip').argument('<query>', 'a file (relative path) or an import specifier'),
+  )
     .option('--bundle', 'also say which bundle unit a file belongs to')
     .description('print why a file is kept or stripped, or why an import is lazy or eager, back to the handler')
     .action(async (app: string, query: string, o: Opts) => {
+      const { withAppInput } = await import('../app/zip-input.js');
       const { analyzeApp } = await import('../pipeline.js');
       const { why } = await import('../report/why.js');
-      const lines = why(await analyzeApp(jobOptions(app, o)), query);
-      if (!lines.length) {
-        cli.err(`faaslight: nothing in ${app} matches "${query}"\n`);
-        cli.exitCode = 1;
-      } else cli.out(`${lines.join('\n')}\n`);
+      await withAppInput(jobOptions(app, o), async (input) => {
+        const lines = input.present(why(await analyzeApp(input.options), query));
+        if (!lines.length) {
+          cli.err(`faaslight: nothing in ${app} matches "${query}"\n`);
+          cli.exitCode = 1;
+        } else cli.out(`${lines.join('\n')}\n`);
+      });
     });
 }

@@ -28,7 +28,8 @@ function text(s: OptimizeSummary): string {
     );
     L.push(`  fallback store: ${s.package.stripped} files, ${formatBytes(s.package.fallbackBytes)} compressed`);
     L.push(`  written: ${s.package.outDir}`);
-    L.push(`           ${s.package.zipPath}`);
+    // From a zip the output is the zip alone, and outDir names it too.
+    if (s.package.zipPath !== s.package.outDir) L.push(`           ${s.package.zipPath}`);
   }
   if (s.bundle) {
     const stayed = Object.entries(s.bundle.unbundled)

@@ -238,6 +238,21 @@ const errorCases: ErrorCase[] = [
       /^handler "app\.main" \(serverless\.yml functions\.f\): no file for it; tried app\.py, app\/__init__\.py; app\.js exists, but the runtime is python3\.11$/,
   },
   {
+    name: 'TypeScript handler: the .ts file is named',
+    files: { 'src/index.ts': 'export const handler = async () => 1;\n', 'package.json': '{}' },
+    opts: { handlers: ['src/index.handler'] },
+    id: 'FL003',
+    message:
+      /^handler "src\/index\.handler" \(--handler\): no file for it; tried src\/index\.js, src\/index\.mjs, src\/index\.cjs, src\/index\.py, src\/index\/__init__\.py; src\/index\.ts exists, but faaslight reads JavaScript: compile the TypeScript first \(tsc, esbuild\) and optimize the build output$/,
+  },
+  {
+    name: 'TypeScript handler from a descriptor: .mts',
+    files: { 'serverless.yml': 'provider: { runtime: nodejs20.x }\nfunctions:\n  f: { handler: app.main }\n', 'app.mts': 'export const main = 1;\n' },
+    id: 'FL003',
+    message:
+      /^handler "app\.main" \(serverless\.yml functions\.f\): no file for it; tried app\.js, app\.mjs, app\.cjs; app\.mts exists, but faaslight reads JavaScript: compile the TypeScript first \(tsc, esbuild\) and optimize the build output$/,
+  },
+  {
     name: 'handler string without an export',
     files: { 'index.js': '' },
     opts: { handlers: ['index'] },
