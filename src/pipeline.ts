@@ -1,6 +1,8 @@
 // The pipeline, as a list of stages: load → analyze → plan → transform → [bundle] → package → verify → [measure].
 // The language-specific work sits behind one interface (src/lang/types.ts), picked by the app's runtime;
 // each stage is timed and returns the job with its results. The CLI and tests call `analyzeApp` / `optimizeApp`.
+// The stages after plan import their modules when they run (package: archiver; verify and measure: the
+// sandbox), so `analyze` loads only what analysing needs.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,12 +11,11 @@ import { loadApp } from './app/index.js';
 import { languageFor } from './lang/index.js';
 import type { LanguageAdapter } from './lang/types.js';
 import { makePlan, revertToEager } from './plan/plan.js';
-import { writePackage } from './package/index.js';
-import { verify, verifyDiagnostics, expandEvents, type HarnessOutcome } from './verify/index.js';
+import { expandEvents } from './verify/events.js';
+import type { HarnessOutcome } from './verify/index.js';
 import { diag, UsageError } from './diagnostics.js';
 import { isInside } from './util/paths.js';
 import { summarize, type OptimizeSummary } from './report/summary.js';
-import { measure } from './measure/index.js';
 import type { ImportDecision, TraceResult, VerifyResult } from './types.js';
 
 export { nodeVersionFor } from './lang/js/imports.js';
@@ -100,6 +101,7 @@ export async function optimizeApp(options: JobOptions): Promise<OptimizeResult> 
   const bundled = new Set(bundle?.bundled);
   const keep = job.plan.files.filter((f) => f.decision === 'keep' && !bundled.has(f.file)).map((f) => f.file);
   const strip = [...job.plan.files.filter((f) => f.decision === 'strip' && !notStored?.(f.file)).map((f) => f.file), ...bundled];
+  const { writePackage } = await import('./package/index.js');
   const packageResult = await stage(job, 'package', () =>
     writePackage({
       root: job.app.root,
@@ -141,6 +143,7 @@ async function verifyStage(job: OptimizedJob, lang: LanguageAdapter): Promise<Ve
   const o = job.options;
   if (!o.verifyEvents?.length) return undefined;
   const events = await expandEvents(o.verifyEvents);
+  const { verify, verifyDiagnostics } = await import('./verify/index.js');
   const mirror = fallbackDirEnv ? await fs.promises.mkdtemp(path.join(os.tmpdir(), 'faaslight-verify-')) : undefined;
   try {
     const result = await stage(job, 'verify', () =>
@@ -176,6 +179,7 @@ async function measureStage(job: OptimizedJob): Promise<OptimizedJob['measure']>
   const o = job.options;
   if (!o.measureRuns) return undefined;
   const event = o.measureEvent ?? (o.verifyEvents?.length ? (await expandEvents(o.verifyEvents))[0] : undefined);
+  const { measure } = await import('./measure/index.js');
   const result = await stage(job, 'measure', () =>
     measure({ input: job.app.root, vs: o.out, handler: job.app.handlers[0], event, runs: o.measureRuns, memoryMb: o.memoryMb }),
   );

@@ -67,8 +67,9 @@ export interface LanguageAdapter {
   /**
    * Applies the plan and returns the changed sources, and the decisions it could not carry out with the
    * reason (a guard: its re-check of each decision on the current code); it changes neither the plan nor any file.
+   * Async so that the rewrite's modules (magic-string …) load only when a rewrite runs, not for `analyze`.
    */
-  transform(job: AnalyzedJob): Transformed;
+  transform(job: AnalyzedJob): Promise<Transformed>;
   /** The shim files and the way each handler loads the shim. */
   packageExtras(job: AnalyzedJob, bundle?: OptimizeResults['bundle']): PackageExtras;
   /** Notes on the interpreter the handlers were run under by verify (Python: FL505 for another minor than the target's). */

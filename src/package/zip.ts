@@ -6,7 +6,6 @@
 // one that leaves it is followed and stored as a copy.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ZipArchive } from 'archiver';
 import yauzl from 'yauzl';
 import { diag, FaaslightError } from '../diagnostics.js';
 import { abs, isInside } from '../util/paths.js';
@@ -73,6 +72,8 @@ export function zipMode(rel: string, mode: number): number {
 export async function writeZip(dir: string, zipPath: string): Promise<{ bytes: number; files: number }> {
   const files = await listTree(dir, undefined, { keepLinks: true });
   await fs.promises.mkdir(path.dirname(zipPath), { recursive: true });
+  // archiver (and its streams) is loaded only when a zip is written: measure and analyze read or write none.
+  const { ZipArchive } = await import('archiver');
   const archive = new ZipArchive({ zlib: { level: ZIP_LEVEL }, forceLocalTime: false });
   const output = fs.createWriteStream(zipPath);
   const done = new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
 // What the CLI loads before it does any work: `faaslight --help` and `faaslight <cmd> --help` run
 // commander and the option definitions only (bundled into dist/cli.bundle.js by scripts/build-cli.mjs),
-// and `measure` runs without Babel. Each case runs the built entry (bin/faaslight.js → dist/, as
+// `measure` runs without Babel or archiver, and `analyze` without the rewrite's, bundler's and zip's packages. Each case runs the built entry (bin/faaslight.js → dist/, as
 // `npm test` builds it) under record-loads.mjs, which lists every module file the process loaded; the
 // assertions are on that list, not on a time.
 import { spawnSync } from 'node:child_process';
@@ -69,7 +69,31 @@ describe('start-up loads', () => {
     expect(r.code, r.stderr).toBe(0);
     const pkgs = packagesOf(r.files);
     expect(pkgs).toContain('yaml'); // the descriptors are read: the list is not empty by accident
-    expect(pkgs.filter((p) => /^@babel\/|^esbuild$|^tree-sitter|^@aws-sdk\/|^@google-cloud\/|^google-auth-library$|^magic-string$/.test(p))).toEqual([]);
-    expect(r.files.filter((f) => f.startsWith('dist/lang/'))).toEqual([]);
+    expect(pkgs.filter((p) => /^@babel\/|^esbuild$|^tree-sitter|^@aws-sdk\/|^@google-cloud\/|^google-auth-library$|^magic-string$|^archiver$/.test(p))).toEqual(
+      [],
+    );
+    // The sandbox's default Python is the target's (lang/python/interpreter.ts: a version table, no parser).
+    expect(r.files.filter((f) => f.startsWith('dist/lang/'))).toEqual(['dist/lang/python/interpreter.js']);
+  }, 60_000);
+
+  // analyze parses and plans: Babel's parser and traverse, no rewrite, bundle, package, verify or measure.
+  // @babel/generator is not in the list: @babel/traverse requires it at the top of lib/path/index.js.
+  test('analyze loads no esbuild, archiver, magic-string, tree-sitter or the cloud SDKs', () => {
+    const r = loads(['analyze', 'fixtures/e2e/tiny', '--handler', 'handler.handler', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const pkgs = packagesOf(r.files);
+    expect(pkgs).toEqual(expect.arrayContaining(['@babel/parser', '@babel/traverse', 'enhanced-resolve'])); // it did analyse
+    expect(pkgs.filter((p) => /^esbuild$|^archiver$|^magic-string$|^tree-sitter|^@aws-sdk\/|^@google-cloud\/|^google-auth-library$/.test(p))).toEqual([]);
+    const stages = ['dist/lang/js/bundle/build.js', 'dist/package/write-package.js', 'dist/verify/verify.js', 'dist/measure/index.js'];
+    expect(r.files.filter((f) => stages.includes(f))).toEqual([]);
+  }, 60_000);
+
+  // The same modules load on demand when optimize reaches their stage: the zip is written.
+  test('optimize still loads the rewrite and the zip writer when it gets there', () => {
+    const out = path.join(tmp, 'tiny.opt');
+    const r = loads(['optimize', 'fixtures/e2e/tiny', '--handler', 'handler.handler', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(packagesOf(r.files)).toEqual(expect.arrayContaining(['archiver']));
+    expect(fs.existsSync(`${out}.zip`)).toBe(true);
   }, 60_000);
 });

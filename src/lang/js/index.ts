@@ -5,7 +5,7 @@ import { diag } from '../../diagnostics.js';
 import { stage, type AnalyzedJob, type LoadedJob } from '../../job.js';
 import { keptEagerNotes } from '../../plan/plan.js';
 import type { BindingSite, ImportDecision, Reason, ValueDecision } from '../../types.js';
-import { expandEvents } from '../../verify/index.js';
+import { expandEvents } from '../../verify/events.js';
 import type { LanguageAdapter } from '../types.js';
 import { barrelExports, type BarrelMap } from './analyze/barrel.js';
 import { analyzeBindings } from './analyze/bindings.js';
@@ -17,7 +17,6 @@ import { bundleApp, codeCacheStage, ESM_REQUIRE_LINE } from './bundle/index.js';
 import { JS_FILE_RULES } from './files.js';
 import { decideJsImports, nodeVersionFor } from './imports.js';
 import { decideRewrites } from './plan.js';
-import { rewriteLazy } from './transform/index.js';
 
 const targetNode = (job: LoadedJob) => nodeVersionFor(job.app.handlers[0]?.runtimeId, job.options.nodeVersion ?? job.app.config.nodeVersion);
 
@@ -114,7 +113,8 @@ export const javascript: LanguageAdapter = {
 
   decideRewrites,
 
-  transform(job) {
+  async transform(job) {
+    const { rewriteLazy } = await import('./transform/index.js');
     const { plan } = job;
     const byFile = new Map<string, ImportDecision[]>();
     for (const d of plan.imports) if (d.decision === 'lazy') byFile.set(d.site.file, [...(byFile.get(d.site.file) ?? []), d]);

@@ -10,7 +10,7 @@ import { tracePythonApp } from './analyze/trace.js';
 import { decidePythonRewrites, pythonNotApplied, stubsToApply } from './decide.js';
 import { isCache, pythonFileRules } from './files.js';
 import { planPythonImports } from './imports.js';
-import { PYTHON_SHIM_SOURCE, PYTHON_SHIM_TARGET, transformPythonFile } from './transform/index.js';
+import { PYTHON_SHIM_SOURCE, PYTHON_SHIM_TARGET } from './transform/shim.js';
 import { interpreterDiagnostics, pycInterpreter } from '../../sandbox/interpreter.js';
 import { precompilePython } from './transform/precompile.js';
 
@@ -49,7 +49,8 @@ export const python: LanguageAdapter = {
     decidePythonRewrites(job.plan, job.stubs ?? [], job.readSource);
   },
 
-  transform(job) {
+  async transform(job) {
+    const { transformPythonFile } = await import('./transform/index.js');
     const { plan } = job;
     const handlerFiles = [...new Set(job.app.handlers.map((h) => h.file))];
     const code = new Map<string, string>();

@@ -9,6 +9,7 @@ import { prologueEnd } from '../../../package/shim-line.js';
 import { abs, rel, requestFrom } from '../../../util/paths.js';
 import type { BundleUnit } from './units.js';
 import { REQUIRE_FROM, SELF } from './anchor.js';
+import { ESM_REQUIRE_LINE } from './esm-require.js';
 import { createJobIO, type JobIO, type JsParser } from '../../../io/index.js';
 
 export interface BuildUnitOptions {
@@ -29,8 +30,6 @@ export interface BuildUnitOptions {
 }
 
 const ROOT_VAR = '__faaslightRoot';
-/** What the first line of an ES module bundle defines `require` with. */
-export const ESM_REQUIRE_LINE = 'const require = __faaslightCreateRequire(import.meta.url);';
 
 /**
  * The line put after the directive prologue of a bundled CommonJS file (so 'use strict' stays a directive

@@ -10,14 +10,13 @@ import { createResolver } from '../analyze/resolve.js';
 import { diag } from '../../../diagnostics.js';
 import type { AppModel, Diagnostic, FileAnalysis, ImportDecision, ModuleGraph, PackageResult, Plan, Reason, UnitsPlan } from '../../../types.js';
 import { anchorRequires } from './anchor.js';
-import { buildUnit } from './build.js';
 import { planUnits, type BundleUnit } from './units.js';
 import { addCodeCache, type CodeCacheKind, type CodeCacheResult } from './code-cache.js';
 import { writeZip } from '../../../package/zip.js';
 import { lambdaNodeFlags, runtimeV8Flags } from '../../../sandbox/index.js';
 
 export { planUnits, unbundleableReason, positionalUse, type BundleUnit, type BundlePlan } from './units.js';
-export { buildUnit, modulePreamble, ESM_REQUIRE_LINE } from './build.js';
+export { ESM_REQUIRE_LINE } from './esm-require.js';
 export { addCodeCache, stubSource, type CodeCacheResult } from './code-cache.js';
 
 export interface BundleOptions {
@@ -114,6 +113,8 @@ export async function bundleApp(job: BundleJob, transformed: ReadonlyMap<string,
     unbundled: plan.unbundled,
     diagnostics: [],
   };
+  // esbuild loads here, when units are built: plan-time unit decisions (decideUnits) need none of it.
+  const { buildUnit } = await import('./build.js');
   for (const unit of plan.units) {
     try {
       const r = await buildUnit({ root: app.root, unit, resolver, transformed, nodeMajor, minify: o.minify, registered, anchored: plan.anchored, io: o.io });

@@ -8,7 +8,7 @@
  * applies only when the site (or value) is still found and still qualifies by this very analysis — a
  * stale or wrong decision is skipped with a reason instead of producing broken code.
  */
-import MagicString from 'magic-string';
+import { magicString, type MagicString } from '../../../util/magic-string.js';
 import type * as t from '@babel/types';
 import type { NodePath } from '@babel/traverse';
 import type { ImportDecision, LazyMechanism, Reason, ValueDecision } from '../../../types.js';
@@ -384,7 +384,7 @@ function chooseValues(file: string, code: string, p: Prepared, wanted?: readonly
 function emit(code: string, p: Prepared, chosen: ValueChoice[]): string {
   const { plans, fb } = p;
   if (!plans.length) return code;
-  const s = new MagicString(code);
+  const s = magicString(code);
   for (const x of plans) for (const e of x.refEdits) s.overwrite(e.start, e.end, e.text);
   for (const c of chosen) for (const e of c.refs ?? []) s.overwrite(e.start, e.end, e.text);
   replaceStatements(s, code, plans);

@@ -1,4 +1,4 @@
-import MagicString from 'magic-string';
+import { magicString } from '../../../util/magic-string.js';
 import { diag } from '../../../diagnostics.js';
 import { parsePython, type ParsedPython } from '../analyze/parser.js';
 import { scanPythonFile } from '../analyze/scan.js';
@@ -49,7 +49,7 @@ export function transformPythonFile(
     return { ...unchanged, diagnostics: [diag('FL202', 'warning', `${file}: ${parsed.error.message}: kept as is`, { file, line: parsed.error.line })] };
   }
   const futures = scanPythonFile(file, code, parsed).futures;
-  const ms = new MagicString(code);
+  const ms = magicString(code);
   const lazy = rewritePythonLazy(code, mine, ms);
   const st = stubPythonFunctions(file, code, fns, futures, ms);
   const header = shimStatement(file) + (st.header ? `; ${st.header}` : '');

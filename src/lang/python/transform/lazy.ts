@@ -1,4 +1,4 @@
-import MagicString from 'magic-string';
+import { magicString } from '../../../util/magic-string.js';
 import type { ImportDecision } from '../../../types.js';
 import { scanPythonFile } from '../analyze/scan.js';
 
@@ -37,7 +37,7 @@ export function lazyImportBlocker(stmt: string, names: readonly string[]): strin
  * statement so the exception is exactly the original one. A statement spanning several lines keeps its
  * line count (blank lines follow), so every other line keeps its number. Needs `_fl_rt` (shimStatement).
  */
-export function rewritePythonLazy(code: string, decisions: ImportDecision[], ms = new MagicString(code)): { code: string; applied: string[]; sites: string[] } {
+export function rewritePythonLazy(code: string, decisions: ImportDecision[], ms = magicString(code)): { code: string; applied: string[]; sites: string[] } {
   const applied: string[] = [];
   const sites: string[] = [];
   for (const d of decisions) {

@@ -1,4 +1,4 @@
-import MagicString from 'magic-string';
+import { magicString } from '../../../util/magic-string.js';
 import type { StubCandidate } from '../analyze/stubs.js';
 import { pyString } from './lazy.js';
 
@@ -23,7 +23,7 @@ export function stubPythonFunctions(
   code: string,
   fns: StubCandidate[],
   futures: string[] = [],
-  ms = new MagicString(code),
+  ms = magicString(code),
 ): { code: string; stubbed: string[]; lines: number[]; header?: string } {
   const stubbed: string[] = [];
   const lines: number[] = [];
