@@ -11,7 +11,7 @@ import type { LanguageAdapter } from './lang/types.js';
 import { makePlan, revertToEager } from './plan/plan.js';
 import { writePackage } from './package/index.js';
 import { verify, verifyDiagnostics, expandEvents, type HarnessOutcome } from './verify/index.js';
-import { diag, UsageError } from './diagnostics.js';
+import { diag, FaaslightError, UsageError } from './diagnostics.js';
 import { isInside } from './util/paths.js';
 import { summarize, type OptimizeSummary } from './report/summary.js';
 import { measure } from './measure/index.js';
@@ -39,6 +39,10 @@ export async function analyzeApp(options: JobOptions): Promise<AnalyzedJob> {
   const lang = languageFor(app.runtime, app.handlers[0]?.handler);
 
   const analysis = await lang.analyze(loaded);
+  const checked = lang.check?.(loaded, analysis) ?? [];
+  job.diagnostics.push(...checked);
+  const failed = checked.find((d) => d.severity === 'error');
+  if (failed) throw new FaaslightError(failed.note ? `${failed.message} (${failed.note})` : failed.message, 1, failed);
   let trace: TraceResult | undefined;
   if (o.traceEvents?.length) {
     const events = await expandEvents(o.traceEvents);
