@@ -13,7 +13,7 @@ import type { LanguageAdapter } from './lang/types.js';
 import { makePlan, revertToEager } from './plan/plan.js';
 import { expandEvents } from './verify/events.js';
 import type { HarnessOutcome } from './verify/index.js';
-import { diag, UsageError } from './diagnostics.js';
+import { diag, FaaslightError, UsageError } from './diagnostics.js';
 import { isInside } from './util/paths.js';
 import { summarize, type OptimizeSummary } from './report/summary.js';
 import type { ImportDecision, TraceResult, VerifyResult } from './types.js';
@@ -40,6 +40,10 @@ export async function analyzeApp(options: JobOptions): Promise<AnalyzedJob> {
   const lang = languageFor(app.runtime, app.handlers[0]?.handler);
 
   const analysis = await lang.analyze(loaded);
+  const checked = lang.check?.(loaded, analysis) ?? [];
+  job.diagnostics.push(...checked);
+  const failed = checked.find((d) => d.severity === 'error');
+  if (failed) throw new FaaslightError(failed.note ? `${failed.message} (${failed.note})` : failed.message, 1, failed);
   let trace: TraceResult | undefined;
   if (o.traceEvents?.length) {
     const events = await expandEvents(o.traceEvents);

@@ -54,6 +54,11 @@ export interface LanguageAdapter {
   runtime: Runtime;
   /** The import graph from the handlers, the binding sites and the language's other candidates. */
   analyze(job: LoadedJob): Promise<Analysis>;
+  /**
+   * Static checks on the analysis before anything is planned or written: handler exports (FL004) and files
+   * loaded at init that do not parse (FL101). An error among them ends the run (exit 1); the rest are notes.
+   */
+  check?(job: LoadedJob, analysis: Analysis): Diagnostic[];
   /** Runs the original handlers on events and records the files they load (--trace). */
   trace(job: LoadedJob, events: string[]): Promise<{ trace: TraceResult; diagnostics: Diagnostic[] }>;
   /** The language's decisions, with typed reasons, for the plan; diagnostics go to job.diagnostics. */

@@ -6,6 +6,8 @@ type Row = [name: string, file: string, code: string, expected: { isESM?: boolea
 
 const req = (specifier: string, line = 1, column = 0, extra: object = {}) => ({ kind: 'require', specifier, topLevel: true, line, column, ...extra });
 
+const unknownReq = (line: number, column: number, extra: object = {}) => ({ kind: 'require', unknown: true, topLevel: true, line, column, ...extra });
+
 const rows: Row[] = [
   ['literal require', 'a.js', `const x = require('./x');`, { imports: [req('./x', 1, 10)] }],
   ['no keywords: not even parsed', 'a.js', `this is { not js`, { imports: [] }],
@@ -18,6 +20,23 @@ const rows: Row[] = [
     { imports: [{ kind: 'require.resolve', specifier: 'p/package.json', topLevel: true, line: 1, column: 0 }] },
   ],
   ['module.require', 'a.js', `module.require('m');`, { imports: [req('m')] }],
+  // Eval-hidden requires (issue 16: protobufjs loads long at init through util.inquire).
+  ['util.inquire("long"): an optional require of long', 'a.js', `util.Long = util.inquire("long");`, { imports: [req('long', 1, 12, { optional: true })] }],
+  ['inquire(name): an unknown require', 'a.js', `module.exports = inquire(name);`, { imports: [unknownReq(1, 17, { optional: true })] }],
+  ["eval('require')('x')", 'a.js', `eval('require')('x');`, { imports: [req('x')] }],
+  ["eval('req' + 'uire')('x')", 'a.js', `eval('req' + 'uire')('x');`, { imports: [req('x')] }],
+  ["const r = eval('require'): its calls are requires", 'a.js', `const r = eval('require');\nr('y');`, { imports: [req('y', 2)] }],
+  ["eval('require') handed on: unknown", 'a.js', `load(eval('require'));`, { imports: [unknownReq(1, 5)] }],
+  [
+    'eval of code not known (@protobufjs/inquire): unknown',
+    'a.js',
+    `function inquire(m) { return eval("quire".replace(/^/, "re"))(m); }`,
+    { imports: [unknownReq(1, 29, { topLevel: false })] },
+  ],
+  ["eval('this'): known code without a require", 'a.js', `var g = eval('this');`, { imports: [] }],
+  ['a local eval is not eval', 'a.js', `function eval(x) {}\neval('require')('x');`, { imports: [] }],
+  ["new Function('require', …): unknown", 'a.js', `new Function('require', 'return require("x")')(require);`, { imports: [unknownReq(1, 0)] }],
+  ["Function('return this'): nothing", 'a.js', `var g = Function('return this')();`, { imports: [] }],
   ['inside a function: not top level', 'a.js', `function f() { return require('lazy'); }`, { imports: [req('lazy', 1, 22, { topLevel: false })] }],
   [
     'IIFE bodies run at init',

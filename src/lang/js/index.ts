@@ -17,6 +17,7 @@ import { bundleApp, codeCacheStage, ESM_REQUIRE_LINE } from './bundle/index.js';
 import { JS_FILE_RULES } from './files.js';
 import { decideJsImports, nodeVersionFor } from './imports.js';
 import { decideRewrites } from './plan.js';
+import { checkJs } from './checks.js';
 
 const targetNode = (job: LoadedJob) => nodeVersionFor(job.app.handlers[0]?.runtimeId, job.options.nodeVersion ?? job.app.config.nodeVersion);
 
@@ -69,6 +70,8 @@ export const javascript: LanguageAdapter = {
     });
     return { graph, sites };
   },
+
+  check: checkJs,
 
   async trace(job, events) {
     const run = await traceApp(job.app.root, job.app.handlers, events);

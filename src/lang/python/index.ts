@@ -13,6 +13,7 @@ import { planPythonImports } from './imports.js';
 import { PYTHON_SHIM_SOURCE, PYTHON_SHIM_TARGET } from './transform/shim.js';
 import { interpreterDiagnostics, pycInterpreter } from '../../sandbox/interpreter.js';
 import { precompilePython } from './transform/precompile.js';
+import { checkPython } from './checks.js';
 
 export const python: LanguageAdapter = {
   runtime: 'python',
@@ -26,6 +27,8 @@ export const python: LanguageAdapter = {
     job.diagnostics.push(...analysis.diagnostics);
     return { graph: analysis.graph, sites: analysis.sites, stubs: analysis.stubCandidates };
   },
+
+  check: checkPython,
 
   async trace(job, events) {
     const trace = mergeTraces(await Promise.all(job.app.handlers.map((h) => tracePythonApp(job.app.root, h, events))));

@@ -5,7 +5,7 @@ import { VISITOR_KEYS } from '@babel/types';
 import type * as t from '@babel/types';
 import type { AssetRecord, FileAnalysis, ImportRecord } from '../../../types.js';
 import { parserFor, type JsParser } from '../../../io/index.js';
-import { DIR, evaluate, isImportMeta, toAsset, toSpec, type BindingInfo, type Env, type Spec } from './patterns.js';
+import { DIR, evaluate, isImportMeta, propName, toAsset, toSpec, WILD, type BindingInfo, type Env, type Spec } from './patterns.js';
 
 /** An import record plus facts only the graph needs. */
 export interface JsImportRecord extends ImportRecord {
@@ -18,7 +18,7 @@ export interface JsFileAnalysis extends FileAnalysis {
 }
 
 /** Words without which a file has no edges and no assets: such files are not parsed at all. */
-const INTERESTING = /require|import|export|__dirname|__filename/;
+const INTERESTING = /require|import|export|__dirname|__filename|inquire|eval|Function/;
 /** Names whose shadowing changes what a call means: a file declaring them in a nested scope gets exact scopes. */
 const SPECIAL = ['require', '__dirname', '__filename'];
 
@@ -319,6 +319,7 @@ function collect(w: Walked, env: Env, file: string, out: JsFileAnalysis): void {
       if (b.type === 'var' && w.assignedRequire.has(node.name)) return 'create-require';
       if (b.type !== 'var' || !b.constant || !b.init) return undefined;
       if (b.init.type === 'CallExpression' && isCreateRequireCall(b.init)) return 'create-require';
+      if (isEvalRequire(b.init)) return 'require';
       return b.init.type === 'Identifier' ? requireKindOf(b.init, depth + 1) : undefined;
     }
     // module.require('x')
@@ -328,7 +329,51 @@ function collect(w: Walked, env: Env, file: string, out: JsFileAnalysis): void {
     }
     // createRequire(import.meta.url)('x')
     if (node.type === 'CallExpression' && isCreateRequireCall(node)) return 'create-require';
+    // eval('require')('x'), eval('req' + 'uire'): a require bundlers do not see (nft reads it the same way)
+    if (isEvalRequire(node)) return 'require';
     return undefined;
+  };
+
+  /** `eval('require')` / `eval('req' + 'uire')` with a global eval. */
+  const isEvalRequire = (node: t.Node): boolean =>
+    node.type === 'CallExpression' && isGlobal(node.callee, 'eval') && node.arguments.length === 1 && evaluate(node.arguments[0], env, 0, false) === 'require';
+
+  const isGlobal = (n: t.Node, name: string): boolean => n.type === 'Identifier' && n.name === name && !env.lookup(n);
+
+  /**
+   * Requires hidden from static analysis, whose module the code loads all the same: protobufjs's
+   * `util.inquire("long")` (an eval'd require that returns null on failure, so optional), a bare
+   * `eval('require')` handed on, an `eval` of code that is not known, and `new Function('require', …)`.
+   * A literal module name is a require of it; anything else is an unknown require: its package is kept whole.
+   */
+  const hiddenRequire = (s: Site): boolean => {
+    const node = s.node as t.CallExpression | t.NewExpression;
+    const c = node.callee;
+    const args = node.arguments;
+    if (node.type === 'CallExpression' && ((c.type === 'Identifier' && c.name === 'inquire') || (c.type === 'MemberExpression' && propName(c) === 'inquire'))) {
+      if (args.length !== 1) return false;
+      const spec = toSpec(evaluate(args[0], env));
+      out.imports.push({ kind: 'require', ...('specifier' in spec ? spec : { unknown: true }), topLevel: s.topLevel, optional: true, ...loc(node) });
+      return true;
+    }
+    if (node.type === 'CallExpression' && isGlobal(c, 'eval') && args.length === 1) {
+      const value = evaluate(args[0], env, 0, false);
+      if (value === 'require') {
+        // Called at once, or held in a const whose calls are read as requires: the requires are known.
+        if (s.key === 'callee' || (s.parent?.type === 'VariableDeclarator' && s.key === 'init')) return true;
+        push('require', { unknown: true }, s);
+        return true;
+      }
+      // eval of code with unknown parts may require anything; a fully known string is code without a require.
+      if (value === undefined || value.includes(WILD)) push('require', { unknown: true }, s);
+      return true;
+    }
+    if (isGlobal(c, 'Function') && args.length > 1) {
+      const params = args.slice(0, -1).map((a) => evaluate(a, env, 0, false));
+      if (params.some((p) => p === undefined || /\brequire\b/.test(p))) push('require', { unknown: true }, s);
+      return true;
+    }
+    return false;
   };
 
   const flags = (s: Site): { topLevel: boolean; optional?: true } => {
@@ -369,6 +414,7 @@ function collect(w: Walked, env: Env, file: string, out: JsFileAnalysis): void {
       declarationRecord(node, out.imports);
       continue;
     }
+    if ((node.type === 'CallExpression' || node.type === 'NewExpression') && hiddenRequire(s)) continue;
     if (node.type === 'CallExpression') {
       if (node.callee.type === 'Import') {
         pushArg('dynamic-import', node.arguments[0], s);
