@@ -8,7 +8,7 @@ import path from 'node:path';
 import yauzl from 'yauzl';
 import { diag, FaaslightError, UsageError } from '../diagnostics.js';
 import type { JobOptions } from '../job.js';
-import { extractZip, unsafeEntryName } from '../package/zip.js';
+import { extractZip, readEntry, S_IFLNK, S_IFMT, unsafeEntryName } from '../package/zip.js';
 
 const MiB = 1024 * 1024;
 
@@ -19,8 +19,6 @@ const MiB = 1024 * 1024;
  */
 export const ZIP_LIMITS = { maxBytes: 512 * MiB, maxRatio: 100, ratioFrom: MiB } as const;
 
-const S_IFMT = 0o170000;
-const S_IFLNK = 0o120000;
 const S_IFREG = 0o100000;
 /** A link's text is a path: anything longer is not one. */
 const MAX_LINK_BYTES = 4096;
@@ -45,18 +43,6 @@ function kindOf(name: string, e: yauzl.Entry): RawEntry['kind'] {
   if (type === S_IFLNK) return 'link';
   if (name.endsWith('/')) return 'dir';
   return type === 0 || type === S_IFREG ? 'file' : 'dir';
-}
-
-function readLink(zip: yauzl.ZipFile, e: yauzl.Entry): Promise<string> {
-  return new Promise((resolve, reject) =>
-    zip.openReadStream(e, (err, stream) => {
-      if (err) return reject(err);
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('error', reject);
-      stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    }),
-  );
 }
 
 /**
@@ -123,7 +109,7 @@ export async function checkZip(
     for (const e of entries) {
       if (e.kind !== 'link') continue;
       if (e.size > MAX_LINK_BYTES) throw hostile(zipPath, e.name, `is a symlink of ${e.size} bytes, not a path`);
-      const link = await readLink(zip, e.entry);
+      const link = (await readEntry(zip, e.entry)).toString('utf8');
       if (path.posix.isAbsolute(link)) throw hostile(zipPath, e.name, `is a symlink to the absolute path "${link}"`);
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(path.posix.normalize(e.name)), link));
       if (target === '..' || target.startsWith('../')) throw hostile(zipPath, e.name, `is a symlink to "${link}" outside the app`);

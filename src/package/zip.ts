@@ -112,8 +112,9 @@ export interface ZipEntryInfo {
   isSymlink: boolean;
 }
 
-const S_IFMT = 0o170000;
-const S_IFLNK = 0o120000;
+/** File-type bits of a zip entry's Unix mode (external attributes >>> 16). */
+export const S_IFMT = 0o170000;
+export const S_IFLNK = 0o120000;
 
 function entryInfo(e: yauzl.Entry): ZipEntryInfo {
   const unix = (e.externalFileAttributes >>> 16) & 0xffff;
@@ -233,7 +234,8 @@ export async function extractZip(zipPath: string, destDir: string): Promise<{ fi
   return { files, bytes };
 }
 
-function readEntry(zip: yauzl.ZipFile, e: yauzl.Entry): Promise<Buffer> {
+/** The whole (inflated) content of one entry. */
+export function readEntry(zip: yauzl.ZipFile, e: yauzl.Entry): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     zip.openReadStream(e, (err, stream) => {
       if (err) return reject(err);
